@@ -1,0 +1,5 @@
+"""python -m comparer runs the CLI."""
+
+from comparer.cli import app
+
+app()

@@ -1,0 +1,188 @@
+"""Stage 2, clean: mark web boilerplate among a document's blocks.
+
+Rules look at the shape and role of a block, never at phrases of particular reports:
+- pattern rules for site chrome that every site words alike (skip links, security banners,
+  cookie and share lines, donation appeals, sign-up prompts, language menus, copyright and
+  address footers, photo credits, form controls such as "01 / Select A Year");
+- position rules: before the first body paragraph, runs of short non-sentences are menus and
+  a run that re-appears later as headings is the page's own table of contents; after the last
+  body paragraph, short non-sentences are the page footer; a "related/newsroom" heading near
+  the end starts a list of related items.
+Every removed block keeps its reason so an editor can audit what was dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from comparer.model import Block
+from comparer.textnorm import fold
+
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), reason)
+    for p, reason in (
+        (r"^skip (?:to|navigation)\b", "skip link"),
+        (r"\b(?:official|secure)\b.{0,40}\bwebsites?\b|\bwebsites? belongs? to\b|\bhere'?s how you know\b|^a lock \(", "site security banner"),
+        (r"\bcookies?\b.{0,40}\b(?:notice|policy|settings|consent|accept)\b|^accept (?:all )?cookies", "cookie notice"),
+        (r"^share (?:this|on|via)\b|^other ways to share\b|^(?:tweet|email|print|share)(?: this)?$", "share buttons"),
+        (r"\byour\b.{0,40}\b(?:gift|donation|support)\b.{0,60}\b(?:help|save|stop|protect)|^donate(?: now| today)?$|^give (?:now|today)\b", "donation appeal"),
+        (r"^(?:sign up|subscribe|get updates|connect with us|follow us)\b|\bnewsletter\b", "sign-up prompt"),
+        (r"^(?:languages?|available in)\b:?", "language menu"),
+        (r"^(?:english|espa\u00f1ol|espanol|fran\u00e7ais|francais|deutsch|portugu\u00eas|\u0440\u0443\u0441\u0441\u043a\u0438\u0439|\u4e2d\u6587|\u65e5\u672c\u8a9e|\ud55c\uad6d\uc5b4|\u0627\u0644\u0639\u0631\u0628\u064a\u0629)+$", "language menu"),
+        (r"(?:>>|\u00bb|\u203a)\s*$", "navigation link"),
+        (r"\u00a9|\(c\) ?\d{4}|\bcopyright\b|\ball rights reserved\b", "copyright or credit line"),
+        (r"\b501\s?\(c\)\s?\(3\)|\bEIN\b|\|\s*t\s*\+?\d[\d. -]{7,}", "address footer"),
+        (r"^\d{1,2}\s*/\s*\S", "form control"),
+        (r"^(?:select|choose|edit|browse|view|read|see|learn|load|back to|print|download|menu|search|close|open|more)\b[^.]{0,60}$", "site control"),
+        (r"^(?:twitter|facebook|youtube|you|tube|instagram|linkedin|reddit|telegram|whatsapp|printer|email|footer menu|site map|contact us|privacy policy|permissions|corrections)$", "site menu"),
+    )
+)
+# "May 23, 2022 \u2022 Report": an item of a list of related articles.
+_DATED_ITEM = re.compile(
+    r"^(?:[A-Z][a-z]+ \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})\s*[\u2022\u00b7|\u2013-]\s*\w+", re.UNICODE
+)
+_RELATED_HEADING = re.compile(
+    r"\b(?:newsroom|related (?:content|news|items|articles|reports|stories)|more (?:on|from|about)|latest news|recommended|further reading|see also|browse countries)\b",
+    re.IGNORECASE,
+)
+_TERMINAL = (".", "?", "!", "\u201d", '"', ".)", "\u2019")
+_MENU_RUN = 6  # this many short non-sentences in a row before the body are a menu, not a title block
+
+
+def is_sentence_like(text: str) -> bool:
+    """Return whether `text` reads as prose: several words ending like a sentence."""
+    return len(text.split()) >= 12 and text.rstrip().endswith(_TERMINAL)
+
+
+def _short(text: str) -> bool:
+    """Return whether `text` is short and not a sentence: a menu entry, heading or label."""
+    return len(text.split()) <= 12 and not text.rstrip().endswith((".", "!", "?"))
+
+
+def clean_blocks(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ...], frozenset[str]]:
+    """Mark boilerplate blocks; return all blocks and the folded texts of table-of-contents entries."""
+    out = [_by_pattern(b) for b in blocks]
+    body = [i for i, b in enumerate(out) if b.removed is None and is_sentence_like(b.text)]
+    if not body:
+        return tuple(out), frozenset()
+    first, last = body[0], body[-1]
+    toc = _table_of_contents(out, first)
+    _mark_head(out, first, toc)
+    _mark_related_tail(out, first)
+    _mark_tail(out, last)
+    return tuple(out), frozenset(toc)
+
+
+def _by_pattern(block: Block) -> Block:
+    """Mark `block` when one of the chrome patterns says what it is."""
+    if block.removed:
+        return block
+    text = block.text.strip()
+    words = len(text.split())
+    if re.search(r"\u00a9 ?\d{4}\s+[\w .&-]{1,40}$", text) and words <= 90:
+        return replace(block, removed="photo credit")
+    if words > 30:
+        return block
+    for pattern, reason in _RULES:
+        if pattern.search(text):
+            if reason in ("site control", "site menu", "language menu") and words > 12:
+                continue
+            return replace(block, removed=reason)
+    if " | " in text and words <= 16 and block.kind != "heading":
+        return replace(block, removed="page title bar")
+    return block
+
+
+def _table_of_contents(blocks: list[Block], first: int) -> set[str]:
+    """Find the page's own table of contents: short head blocks that re-appear after the body starts."""
+    later = {fold(b.text) for b in blocks[first:] if b.removed is None and _short(b.text)}
+    toc: set[str] = set()
+    run: list[int] = []
+    for i in range(first):
+        b = blocks[i]
+        if b.removed is None and _short(b.text) and fold(b.text) in later:
+            run.append(i)
+            continue
+        if b.removed is not None and run:
+            continue  # share buttons between TOC entries do not end the run
+        if len(run) >= 2:
+            break
+        run = []
+    if len(run) >= 2:
+        for i in run:
+            toc.add(fold(blocks[i].text))
+            blocks[i] = replace(blocks[i], removed="table of contents")
+    return toc
+
+
+def _mark_head(blocks: list[Block], first: int, toc: set[str]) -> None:
+    """Mark menus and link lists between the top of the page and the first body paragraph."""
+    _mark_site_name(blocks, first)
+    run: list[int] = []
+
+    def close(followed_by_body: bool) -> None:
+        if len(run) >= _MENU_RUN:
+            last = blocks[run[-1]]
+            keep = run[-1] if followed_by_body and last.kind != "item" and last.text[-1:].isalnum() else None
+            for i in run:
+                if i != keep:
+                    blocks[i] = replace(blocks[i], removed="navigation or related links")
+        run.clear()
+
+    for i in range(first):
+        b = blocks[i]
+        if b.removed is not None or (b.kind == "heading" and b.level <= 2):
+            close(False)
+            continue
+        if b.kind == "item" or (len(b.text.split()) <= 20 and not b.text.rstrip().endswith((".", "!", "?"))):
+            run.append(i)
+        else:
+            # a sentence-like or long block before the body: an image caption or a teaser
+            close(False)
+    close(True)
+
+
+def _mark_site_name(blocks: list[Block], first: int) -> None:
+    """Mark a short head block that the page's chrome repeats (the site's name), not a title."""
+    chrome = [fold(b.text) for b in blocks if b.removed is not None]
+    for i in range(first):
+        b = blocks[i]
+        if b.removed is not None or len(b.text.split()) > 5 or b.kind == "heading":
+            continue
+        name = fold(b.text)
+        if sum(1 for c in chrome if name in c) >= 2:
+            blocks[i] = replace(b, removed="site name")
+
+
+def _mark_related_tail(blocks: list[Block], first: int) -> None:
+    """Mark a "newsroom" or "related" list that follows the body, from its heading to the end."""
+    total = sum(len(b.text.split()) for b in blocks if b.removed is None)
+    seen = 0
+    for i, b in enumerate(blocks):
+        if b.removed is None:
+            seen += len(b.text.split())
+        if i <= first or b.removed is not None or not _short(b.text):
+            continue
+        if not _RELATED_HEADING.search(b.text):
+            continue
+        rest = blocks[i + 1 :]
+        dated = sum(1 for r in rest if _DATED_ITEM.match(r.text))
+        rest_words = sum(len(r.text.split()) for r in rest if r.removed is None)
+        if dated >= 2 or rest_words < 0.35 * total:
+            for j in range(i, len(blocks)):
+                if blocks[j].removed is None:
+                    blocks[j] = replace(blocks[j], removed="related items after the body")
+            return
+
+
+def _mark_tail(blocks: list[Block], last: int) -> None:
+    """Mark the page footer: short non-sentences after the last body paragraph."""
+    for i in range(len(blocks) - 1, last, -1):
+        b = blocks[i]
+        if b.removed is not None:
+            continue
+        if len(b.text.split()) <= 20 and not b.text.rstrip().endswith((".", "!", "?", "\u201d")):
+            blocks[i] = replace(b, removed="page footer")
+        else:
+            break

@@ -1,0 +1,146 @@
+"""The `comparer` command line: parse arguments, call the library, map errors to exit codes."""
+
+from __future__ import annotations
+
+from enum import Enum, IntEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from comparer import __version__, api
+from comparer.errors import ComparerError
+from comparer.options import MAX_INPUT_BYTES, CompareOptions, ReadOptions
+from comparer.render import write_output
+
+app = typer.Typer(
+    help="Compare long human-rights reports across years and publishers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class ExitCode(IntEnum):
+    """Exit codes as diff(1) has them."""
+
+    OK = 0
+    DIFFERENCES = 1
+    ERROR = 2
+
+
+class SectionsFormat(str, Enum):
+    """Output formats of `comparer sections`."""
+
+    text = "text"
+    json = "json"
+
+
+class CompareFormat(str, Enum):
+    """Output formats of `comparer compare`."""
+
+    html = "html"
+    json = "json"
+    md = "md"
+
+
+class FailOn(str, Enum):
+    """What makes `comparer compare` exit with 1."""
+
+    none = "none"
+    changes = "changes"
+    facts = "facts"
+
+
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="Text encoding of the inputs (default: detect).")
+]
+MaxBytesOpt = Annotated[
+    int, typer.Option("--max-bytes", help="Refuse inputs larger than this many bytes.", min=1)
+]
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")]
+
+
+def _fail(err: ComparerError) -> typer.Exit:
+    """Print `err` as one line on stderr and return the exit to raise."""
+    typer.echo(f"Error: {err}", err=True)
+    return typer.Exit(code=ExitCode.ERROR)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"comparer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Compare long human-rights reports across years and publishers."""
+
+
+@app.command()
+def sections(
+    file: Annotated[Path, typer.Argument(help="A report: .txt, .md, .html or .pdf.")],
+    fmt: Annotated[SectionsFormat, typer.Option("--format", "-f", help="Output format.")] = SectionsFormat.text,
+    output: OutOpt = None,
+    encoding: EncodingOpt = None,
+    max_bytes: MaxBytesOpt = MAX_INPUT_BYTES,
+) -> None:
+    """Show how a report was read: metadata, heading tree with word counts, removed boilerplate.
+
+    Example: comparer sections reports/north-korea/hrw-2014.txt --format json
+    """
+    from comparer.render import json_report, text_report
+
+    try:
+        report = api.read_report(file, options=ReadOptions(encoding=encoding, max_bytes=max_bytes))
+        if fmt is SectionsFormat.json:
+            write_output(json_report.render_sections(report), output)
+        else:
+            write_output(text_report.render_sections(report), output)
+    except ComparerError as err:
+        raise _fail(err) from err
+
+
+@app.command()
+def compare(
+    old: Annotated[Path, typer.Argument(help="The earlier report (or one publisher's).")],
+    new: Annotated[Path, typer.Argument(help="The later report (or the other publisher's).")],
+    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.html,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Output file (default: report.html for HTML, stdout otherwise)."),
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when there are changes, or fact changes.")
+    ] = FailOn.none,
+    encoding: EncodingOpt = None,
+    max_bytes: MaxBytesOpt = MAX_INPUT_BYTES,
+) -> None:
+    """Compare two reports: aligned topic sections, matched passages, word diffs and fact changes.
+
+    Exit code 0 when nothing changed (or --fail-on is none), 1 when --fail-on finds what it asks
+    about, 2 on bad input.
+
+    Example: comparer compare reports/north-korea/hrw-2019.txt reports/north-korea/hrw-2020.txt -o report.html
+    """
+    from comparer.render import FORMATS
+
+    options = CompareOptions(read=ReadOptions(encoding=encoding, max_bytes=max_bytes))
+    try:
+        comparison = api.compare_files(old, new, options=options)
+        if output is None and fmt is CompareFormat.html:
+            output = Path("report.html")
+        write_output(FORMATS[fmt.value](comparison), output)
+    except ComparerError as err:
+        raise _fail(err) from err
+    if output is not None and fmt is CompareFormat.html:
+        typer.echo(f"Wrote {output}", err=True)
+    if fail_on is FailOn.changes and api.has_changes(comparison):
+        raise typer.Exit(code=ExitCode.DIFFERENCES)
+    if fail_on is FailOn.facts and api.has_fact_changes(comparison):
+        raise typer.Exit(code=ExitCode.DIFFERENCES)

@@ -1,0 +1,309 @@
+"""Plain-text layout: lines become blocks.
+
+Three shapes of real report text are handled here:
+- one paragraph or heading per line (web pages saved as text);
+- hard-wrapped lines at ~50-90 columns with no blank line between paragraphs (PDF dumps):
+  lines are re-joined by what their length and ending say, and a numbered heading wrapped
+  over two lines is one heading;
+- a page flattened into one line, headings glued to the next sentence ("TreatmentNorth
+  Korean"): the line is split where a word ends and the next begins without a space.
+Page furniture (running headers, page numbers) is found by repetition and kept apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from comparer.model import Block
+from comparer.textnorm import clean_display
+
+_NUMBERED_HEADING = re.compile(
+    r"^(?:(?:Section|SECTION|Part|PART|Chapter|CHAPTER)\s+[0-9IVX]+\b[.:]?|[a-h]\.|[A-H]\.|[IVX]{1,4}\.|\d{1,2}\.)\s+[A-Z\u201c\"]"
+)
+_DIGIT_NUMBERED = re.compile(r"^\d{1,2}\.\s")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
+_TERMINAL = tuple(".?!:;\u201d\"\u2019)")
+_FUNCTION_WORDS = frozenset(
+    "a an and the of or for to in on at by with from into against towards toward including "
+    "its their his her nor but as".split()
+)
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
+# A glue point: a word or sentence ends and the next begins with a capital, no space between.
+_GLUE = re.compile(r"(?<=[^\W\dA-Z_\u00c0-\u00de]|[0-9.?!\u201d\u2019\")>:])(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff ])")
+_GLUE_MIN_PER_10K = 3.0  # glue points per 10,000 characters that mark a flattened page
+_FLAT_LINE = 1500  # a line this long is a candidate flattened page
+
+
+def blocks_from_text(text: str, *, markdown: bool = False) -> list[Block]:
+    """Lay out plain text or Markdown as blocks."""
+    lines = text.split("\n")
+    furniture = _repeated_furniture(lines)
+    return _reflow(lines, furniture, markdown=markdown)
+
+
+def blocks_from_pages(pages: list[str]) -> list[Block]:
+    """Lay out the text of PDF pages, dropping running headers, footers and page numbers."""
+    page_lines = [[ln for ln in p.split("\n")] for p in pages]
+    counts: Counter[str] = Counter()
+    for lines in page_lines:
+        edge = [ln for ln in lines if ln.strip()]
+        for line in set(edge[:3] + edge[-3:]):
+            if len(line.split()) <= 10:  # furniture is short; body lines at a page edge are not
+                counts[_furniture_key(line)] += 1
+    repeated = {k for k, n in counts.items() if n >= max(2, len(pages) * 0.3) and k}
+    lines_out: list[str] = []
+    furniture: dict[int, str] = {}
+    for lines in page_lines:
+        edge = [ln for ln in lines if ln.strip()]
+        edge_set = set(edge[:3] + edge[-3:])
+        for line in lines:
+            if line in edge_set and _PAGE_NUMBER.match(line):
+                furniture[len(lines_out)] = "page number"
+            elif line in edge_set and _furniture_key(line) in repeated:
+                furniture[len(lines_out)] = "running header or footer"
+            lines_out.append(line)
+    return _reflow(lines_out, furniture, markdown=False)
+
+
+def _furniture_key(line: str) -> str:
+    """Return `line` with digits masked, so "Page 3" and "Page 4" are the same furniture."""
+    return re.sub(r"\d+", "#", line.strip())
+
+
+def _repeated_furniture(lines: list[str]) -> dict[int, str]:
+    """Find page furniture in a text dump: lone page numbers, short lines repeated 3+ times."""
+    stripped = [clean_display(ln) for ln in lines]
+    counts = Counter(s for s in stripped if s and len(s.split()) <= 6)
+    out: dict[int, str] = {}
+    for i, s in enumerate(stripped):
+        if not s:
+            continue
+        if _PAGE_NUMBER.match(s) and _isolated(stripped, i):
+            out[i] = "page number"
+        elif counts[s] >= 3 and not s.endswith(_TERMINAL) and not _NUMBERED_HEADING.match(s):
+            out[i] = "running header or footer"
+    return out
+
+
+def _isolated(lines: list[str], i: int) -> bool:
+    """Return whether line `i` stands alone: a page number between pages, not a table cell."""
+    prev_num = i > 0 and bool(re.fullmatch(r"[\d.,%]+", lines[i - 1]))
+    next_num = i + 1 < len(lines) and bool(re.fullmatch(r"[\d.,%]+", lines[i + 1]))
+    return not (prev_num or next_num)
+
+
+def _wrap_width(lines: list[str]) -> float | None:
+    """Estimate the column at which a hard-wrapped text breaks its lines, or None."""
+    lengths = sorted(len(ln.rstrip()) for ln in lines if ln.strip())
+    if len(lengths) < 10:
+        return None
+    p90 = lengths[int(len(lengths) * 0.9)]
+    if p90 > 140:
+        return None  # one paragraph per line, not hard-wrapped
+    full = sum(1 for n in lengths if n >= 0.75 * p90)
+    return float(p90) if full >= 0.35 * len(lengths) else None
+
+
+def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> list[Block]:
+    """Group `lines` into blocks; `furniture` maps line numbers to the reason to drop them."""
+    width = _wrap_width([ln for i, ln in enumerate(lines) if i not in furniture])
+    head_width = _heading_width(lines, width)
+    vocab = _vocabulary(lines) if width else set()
+    blocks: list[Block] = []
+    pending_furniture: list[Block] = []
+    current: list[str] = []
+    current_kind = "para"
+    current_level = 0
+
+    def flush() -> None:
+        nonlocal current, current_kind, current_level
+        if current:
+            text = clean_display(" ".join(current))
+            if text:
+                blocks.extend(_finish_block(text, current_kind, current_level))
+        current, current_kind, current_level = [], "para", 0
+        blocks.extend(pending_furniture)
+        pending_furniture.clear()
+
+    for i, raw in enumerate(lines):
+        line = raw.rstrip()
+        if i in furniture:
+            text = clean_display(line)
+            if text:
+                pending_furniture.append(Block(text, "para", 0, furniture[i]))
+            continue
+        if not line.strip():
+            flush()
+            continue
+        if markdown:
+            md = _MD_HEADING.match(line)
+            if md:
+                flush()
+                current, current_kind, current_level = [md.group(2)], "heading", len(md.group(1))
+                flush()
+                continue
+            if _MD_ITEM.match(line):
+                flush()
+                current, current_kind = [_MD_ITEM.sub("", line, count=1)], "item"
+                continue
+        if not current:
+            current = [line.strip()]
+            continue
+        prev = current[-1]
+        if _joins(prev, line.strip(), current, width, head_width):
+            if prev.endswith("-") and re.search(r"[a-z]-$", prev):
+                current[-1] = _dehyphenate(prev, line.strip(), vocab)
+                continue
+            current.append(line.strip())
+        else:
+            flush()
+            current = [line.strip()]
+    flush()
+    return _merge_fact_boxes(blocks)
+
+
+def _joins(prev: str, nxt: str, current: list[str], width: float | None, head_width: float) -> bool:
+    """Decide whether line `nxt` continues the block whose last line is `prev`."""
+    if _NUMBERED_HEADING.match(nxt) and (not _DIGIT_NUMBERED.match(nxt) or prev.endswith(_TERMINAL)):
+        return False
+    first = current[0]
+    if _NUMBERED_HEADING.match(first) and not _DIGIT_NUMBERED.match(first):
+        return len(current) < 3 and _heading_continues(prev, nxt, head_width)
+    if _is_caps_line(prev):
+        return False
+    if _LABEL_VALUE.match(prev) and len(prev) < 0.8 * (width or 80):
+        return False
+    if _LABEL_VALUE.match(nxt) and len(nxt) <= 90 and (_LABEL_VALUE.match(prev) or len(prev) < 0.8 * (width or 80)):
+        return False
+    if re.search(r"[a-z]-$", prev):
+        return True
+    if nxt[:1].islower() or nxt[:1].isdigit() or nxt[:2] in ("(a", "(i"):
+        return not prev.endswith((".", "?", "!")) or bool(width and len(prev) >= 0.8 * width)
+    if not width:
+        # One paragraph per line; a single newline inside a paragraph is a soft wrap only
+        # when the line stops mid-sentence.
+        return not prev.endswith(_TERMINAL) and len(prev.split()) > 8 and prev[-1:].islower()
+    if not prev.endswith(_TERMINAL):
+        return len(prev) >= 0.6 * width
+    if len(nxt) < 0.6 * width and not nxt.endswith(_TERMINAL) and len(nxt.split()) <= 12:
+        return False  # a short line that ends nothing: a heading after a paragraph
+    return len(prev) >= 0.8 * width
+
+
+def _is_caps_line(line: str) -> bool:
+    """Return whether `line` is written in capitals, as titles in PDF dumps are."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _heading_continues(prev: str, nxt: str, head_width: float) -> bool:
+    """Return whether `nxt` is the second line of the numbered heading `prev`."""
+    if nxt.endswith((".", ";", ":")) or len(nxt.split()) > 14:
+        return False
+    if not nxt[:1].isupper():
+        return False
+    last = prev.rstrip().split()[-1].lower().strip(",")
+    if prev.endswith(",") or last in _FUNCTION_WORDS:
+        return True
+    # Would the next word have fitted on the heading line? If not, the line was wrapped.
+    return len(prev) + 1 + len(nxt.split()[0]) > head_width
+
+
+def _heading_width(lines: list[str], width: float | None) -> float:
+    """Estimate the wrap column of headings from numbered headings that surely wrapped."""
+    wrapped = [
+        len(ln.rstrip())
+        for ln in lines
+        if _NUMBERED_HEADING.match(ln.strip())
+        and ln.rstrip().split()[-1].lower() in _FUNCTION_WORDS
+    ]
+    if wrapped:
+        return max(wrapped) + 1.0
+    return (width or 80.0) * 0.75
+
+
+def _vocabulary(lines: list[str]) -> set[str]:
+    """Lower-cased words of the text, to tell a wrapped word from a hyphenated compound."""
+    return {w.lower() for ln in lines for w in re.findall(r"[A-Za-z]{3,}", ln)}
+
+
+def _dehyphenate(prev: str, nxt: str, vocab: set[str]) -> str:
+    """Join `prev` (ending in a hyphen) and `nxt`; drop the hyphen only if the text says so."""
+    left = re.search(r"([A-Za-z]+)-$", prev)
+    right = re.match(r"([a-z]+)", nxt)
+    if left and right and (left.group(1) + right.group(1)).lower() in vocab:
+        return prev[:-1] + nxt
+    return prev + nxt
+
+
+def _finish_block(text: str, kind: str, level: int) -> Iterable[Block]:
+    """Yield the block for `text`, splitting a flattened page into its pieces."""
+    if kind == "para" and len(text) >= _FLAT_LINE and _is_flattened(text):
+        for piece in unflatten(text):
+            yield Block(piece)
+        return
+    yield Block(text, kind, level)  # type: ignore[arg-type]
+
+
+def _is_flattened(text: str) -> bool:
+    """Return whether `text` is many paragraphs glued together ("year.The", "TreatmentNorth")."""
+    points = len(_GLUE.findall(text))
+    return points * 10_000 / len(text) >= _GLUE_MIN_PER_10K
+
+
+def unflatten(text: str) -> list[str]:
+    """Split a flattened page at its glue points into paragraphs, headings and chrome pieces."""
+    pieces: list[str] = []
+    start = 0
+    for match in _GLUE.finditer(text):
+        cut = match.start()
+        left = text[start:cut]
+        word = re.search(r"([A-Za-z]+)$", left)
+        # Keep names like McDonald or MacArthur whole.
+        if word and word.group(1) in ("Mc", "Mac", "De", "Le", "La", "Di", "Da", "Van", "O"):
+            continue
+        if not left.strip():
+            continue
+        # "WhatsApp", "LinkedIn": a capitalised tail of 2-3 letters glued to more glue is one word.
+        tail = re.match(r"[A-Z][a-z]{1,2}(?=[A-Z]|$)", text[cut:])
+        if tail and word and len(word.group(1)) >= 3:
+            continue
+        pieces.append(left.strip())
+        start = cut
+    if text[start:].strip():
+        pieces.append(text[start:].strip())
+    return pieces
+
+
+_LABEL_VALUE = re.compile(r"^[A-Z][\w\u2019' /()-]{1,60}:\s*\S")
+
+
+def _merge_fact_boxes(blocks: list[Block]) -> list[Block]:
+    """Merge runs of short "Label: value" lines (an entry's fact box) into one paragraph."""
+    out: list[Block] = []
+    run: list[Block] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            out.append(Block("; ".join(b.text for b in run)))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for block in blocks:
+        if (
+            block.kind == "para"
+            and block.removed is None
+            and len(block.text) <= 90
+            and _LABEL_VALUE.match(block.text)
+            and not block.text.endswith(".")
+        ):
+            run.append(block)
+            continue
+        close()
+        out.append(block)
+    close()
+    return out

@@ -1,0 +1,194 @@
+"""The typed data model shared by every pipeline stage.
+
+All values are frozen dataclasses with tuples, so stages can share them safely.
+Spans are half-open character offsets (`start`, `end`) into `Report.text`.
+Scores are 0-100 (RapidFuzz scale); ratios are 0-1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+PassageStatus = Literal["unchanged", "modified", "moved", "added", "removed"]
+SectionStatus = Literal["matched", "added", "removed"]
+FactKind = Literal["count", "range", "percent", "money", "date", "list"]
+FactStatus = Literal["changed", "added", "removed", "unchanged"]
+DiffOp = Literal["=", "-", "+"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of a document as a reader found it: a heading, a paragraph or a list item.
+
+    `removed` holds the reason when the block is boilerplate; `level` is a markup heading
+    level (1-6) when the source said so (HTML `h1`-`h6`, Markdown `#`), else 0.
+    """
+
+    text: str
+    kind: Literal["para", "heading", "item"] = "para"
+    level: int = 0
+    removed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence inside a paragraph, with offsets into `Report.text`."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of a section; `footnotes` are the markers that were glued to its text."""
+
+    id: str
+    text: str
+    start: int
+    end: int
+    sentences: tuple[Sentence, ...]
+    footnotes: tuple[str, ...] = ()
+
+    @property
+    def n_words(self) -> int:
+        """Number of words in the paragraph."""
+        return len(self.text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading with the paragraphs that follow it up to the next heading."""
+
+    id: str
+    heading: str
+    level: int
+    path: tuple[str, ...]
+    paragraphs: tuple[Paragraph, ...]
+    start: int
+    end: int
+    topic: str | None = None
+    topic_score: float = 0.0  # 0-100
+
+    @property
+    def text(self) -> str:
+        """The section's body text, paragraphs separated by blank lines."""
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+    @property
+    def n_words(self) -> int:
+        """Number of words in the section body."""
+        return sum(p.n_words for p in self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A span of the document that was dropped as boilerplate, kept so an editor can audit it."""
+
+    text: str
+    reason: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What is known about a report, and `sources`: for each field, how it is known."""
+
+    country: str | None = None
+    publisher: str | None = None
+    series: str | None = None
+    edition: int | None = None
+    covers: int | None = None
+    title: str | None = None
+    sources: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One report as read: its document text, metadata, sections and removed boilerplate."""
+
+    id: str
+    path: str
+    sha256: str
+    format: str  # "text", "markdown", "html" or "pdf"
+    encoding: str
+    text: str
+    metadata: Metadata
+    sections: tuple[Section, ...]
+    removed: tuple[Removed, ...]
+
+    @property
+    def n_words(self) -> int:
+        """Words in the kept body: headings and paragraphs."""
+        return sum(s.n_words + len(s.heading.split()) for s in self.sections)
+
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        """Every paragraph of the report in document order."""
+        return tuple(p for s in self.sections for p in s.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPair:
+    """Two sections paired by alignment, or one with no partner (added/removed)."""
+
+    status: SectionStatus
+    old: Section | None
+    new: Section | None
+    score: float  # 0-100
+    topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PassageMatch:
+    """One passage's fate between two reports, with its word diff when it changed."""
+
+    id: str
+    status: PassageStatus
+    old: Paragraph | None
+    new: Paragraph | None
+    old_section: Section | None
+    new_section: Section | None
+    score: float  # 0-100
+    diff: tuple[tuple[DiffOp, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A claim found in a sentence: what kind, about what, which value, quoted where."""
+
+    id: str
+    kind: FactKind
+    subject: str
+    value: float | tuple[float, float] | tuple[str, ...]
+    unit: str | None
+    text: str  # the matched words as written
+    sentence: str
+    qualifier: str | None = None
+    year: int | None = None  # the year the figure is about, when the sentence says
+    section: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FactChange:
+    """A fact compared between two reports."""
+
+    status: FactStatus
+    kind: FactKind
+    subject: str
+    old: Fact | None
+    new: Fact | None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Everything `compare` found between an old and a new report."""
+
+    old: Report
+    new: Report
+    sections: tuple[SectionPair, ...]
+    passages: tuple[PassageMatch, ...]
+    facts: tuple[FactChange, ...]
+    tool_version: str = ""
+    counts: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,34 @@
+"""Renderers: turn model objects into HTML, JSON, Markdown or text. No logic lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from comparer.errors import RenderError
+
+
+def write_output(text: str, out: Path | None) -> None:
+    """Write `text` to `out` atomically (temp file + rename), or to stdout when `out` is None."""
+    if not text.endswith("\n"):
+        text += "\n"
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise RenderError(f"{out}: folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise RenderError(f"{out}: cannot write ({err.strerror})") from err
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, out)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise RenderError(f"{out}: cannot write ({err.strerror})") from err

@@ -1,0 +1,59 @@
+"""Shared fixtures: the bundled reports, the shared corpus, and the --update-golden option."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "reports"
+NK = REPORTS / "north-korea"
+CORPUS = ROOT.parent / "shared" / "corpus"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+ACTUAL = Path(__file__).resolve().parent / "actual"
+
+SEEDS = ("state-dept-2021", "hrw-2014", "hrw-2019", "hrw-2020", "amnesty-2022")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output."
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def corpus(rel: str) -> Path:
+    """Path of a file of the shared corpus; skip the test where the corpus is not beside the repo."""
+    path = CORPUS / rel
+    if not path.exists():
+        pytest.skip(f"shared corpus not available: {path}")
+    return path
+
+
+def check_golden(name: str, actual: str, update: bool) -> None:
+    """Compare `actual` with tests/golden/`name`; save it to tests/actual/ on a mismatch."""
+    gold = GOLDEN / name
+    if update:
+        gold.parent.mkdir(parents=True, exist_ok=True)
+        gold.write_text(actual, encoding="utf-8")
+        return
+    expected = gold.read_text(encoding="utf-8") if gold.exists() else None
+    if expected != actual:
+        out = ACTUAL / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(actual, encoding="utf-8")
+        import difflib
+
+        diff = "".join(
+            list(
+                difflib.unified_diff(
+                    (expected or "").splitlines(True), actual.splitlines(True), str(gold), str(out)
+                )
+            )[:80]
+        )
+        pytest.fail(f"{name} differs from its golden file (run pytest --update-golden to accept):\n{diff}")

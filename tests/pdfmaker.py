@@ -1,0 +1,47 @@
+"""Make a real PDF from a report's text with fpdf2: headings, wrapped paragraphs, furniture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+from comparer.textnorm import fold
+
+
+def make_pdf(title: str, sections: list[tuple[str, list[str]]], out: Path, *, running_header: str) -> Path:
+    """Write `sections` (heading, paragraphs) as a multi-page PDF with a header and page numbers."""
+
+    class Doc(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", "I", 8)
+            self.cell(0, 8, running_header, align="R")
+            self.ln(10)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("Helvetica", "", 8)
+            self.cell(0, 10, str(self.page_no()), align="C")
+
+    pdf = Doc(format="A4")
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 9, _latin(title))
+    pdf.ln(4)
+    for heading, paragraphs in sections:
+        if heading:
+            pdf.set_font("Helvetica", "B", 12)
+            pdf.multi_cell(0, 7, _latin(heading))
+            pdf.ln(2)
+        pdf.set_font("Helvetica", "", 10)
+        for para in paragraphs:
+            pdf.multi_cell(0, 5, _latin(para))
+            pdf.ln(3)
+    pdf.output(str(out))
+    return out
+
+
+def _latin(text: str) -> str:
+    """Fold typography the core PDF fonts cannot show (they are Latin-1 only)."""
+    return fold(text).encode("latin-1", "replace").decode("latin-1")

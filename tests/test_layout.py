@@ -1,0 +1,99 @@
+"""Layout: hard-wrapped lines re-joined, wrapped numbered headings, flattened pages split."""
+
+from __future__ import annotations
+
+from comparer.layout import blocks_from_pages, blocks_from_text, unflatten
+
+WRAPPED = """Section 1. Respect for the Integrity of the Person
+a. Arbitrary Deprivation of Life and Other Unlawful or
+Politically Motivated Killings
+There were numerous reports that the government or its agents committed
+arbitrary or unlawful killings, including extrajudicial killings, during the
+year.  There was no indication the government acted to investigate such
+killings or punish officials involved; instead, such killings appeared to be a
+feature of authorities' system of governance and control.
+Escapee, media, nongovernmental organization, and UN reports noted instances in
+which the government executed political prisoners and others accused of crimes.
+b. Disappearance
+There were reports of disappearances by or on behalf of government authorities
+during the year, and the country's ROK government-
+affiliated think tank said so again in a report that described the practice at
+length and with care.
+Women
+Rape and Domestic Violence:  The law criminalized rape of women but not of men,
+and the penalty was reform through labor for up to five years in most of cases.
+"""
+
+
+def test_hard_wrapped_paragraphs_and_headings() -> None:
+    texts = [b.text for b in blocks_from_text(WRAPPED * 2)][:8]
+    assert texts[0] == "Section 1. Respect for the Integrity of the Person"
+    assert texts[1] == "a. Arbitrary Deprivation of Life and Other Unlawful or Politically Motivated Killings"
+    assert texts[2].startswith("There were numerous reports") and texts[2].endswith("governance and control.")
+    assert texts[3].startswith("Escapee, media") and texts[3].endswith("accused of crimes.")
+    assert texts[4] == "b. Disappearance"
+    # a hyphen at a line end that the text never writes without is kept: a compound
+    assert "ROK government-affiliated think tank" in texts[5]
+    assert texts[6] == "Women"
+    assert texts[7].startswith("Rape and Domestic Violence:")
+
+
+def test_line_end_hyphen_dropped_when_the_text_has_the_word() -> None:
+    text = ("The government continued to detain people in the region without charge.\n" * 12) + (
+        "Officials said the govern-\nment would not comment on the matter any further at all.\n"
+    )
+    blocks = blocks_from_text(text)
+    assert "the government would not comment" in blocks[-1].text
+
+
+def test_flattened_page_is_split_at_glue_points() -> None:
+    flat = (
+        "Human Rights WatchSkip to main contentTorture and Inhumane TreatmentExecutions"
+        "There has been no improvement in the country this year.Torture and Inhumane Treatment"
+        "Refugees living in other countries said torture was common in detention."
+        "ExecutionsThe criminal code lists many capital crimes. It is applied widely."
+    )
+    assert unflatten(flat) == [
+        "Human Rights Watch",
+        "Skip to main content",
+        "Torture and Inhumane Treatment",
+        "Executions",
+        "There has been no improvement in the country this year.",
+        "Torture and Inhumane Treatment",
+        "Refugees living in other countries said torture was common in detention.",
+        "Executions",
+        "The criminal code lists many capital crimes. It is applied widely.",
+    ]
+
+
+def test_glued_brand_names_are_not_split() -> None:
+    assert unflatten("Share this via WhatsAppShare this via LinkedInThe next sentence.") == [
+        "Share this via WhatsApp",
+        "Share this via LinkedIn",
+        "The next sentence.",
+    ]
+
+
+def test_one_paragraph_per_line_is_kept() -> None:
+    text = "Heading\nA first paragraph that is long enough to be prose for sure.\nA second paragraph, also prose.\n"
+    assert [b.text for b in blocks_from_text(text)] == [
+        "Heading",
+        "A first paragraph that is long enough to be prose for sure.",
+        "A second paragraph, also prose.",
+    ]
+
+
+def test_pdf_running_headers_and_page_numbers_are_furniture() -> None:
+    body = "The authorities detained people without charge and held them for long periods in camps."
+    pages = [f"Annual Report 2024\n{body} ({n})\n{body} [{n}]\n{n}" for n in range(1, 5)]
+    blocks = blocks_from_pages(pages)
+    reasons = [b.removed for b in blocks if b.removed]
+    assert reasons.count("page number") == 4
+    assert reasons.count("running header or footer") == 4
+    assert all("Annual Report" not in b.text for b in blocks if b.removed is None)
+
+
+def test_fact_box_lines_become_one_paragraph() -> None:
+    text = "Head of state: Kim\nHead of government: Pak\nDeath penalty: retentionist\n\nBody text follows here."
+    blocks = blocks_from_text(text)
+    assert blocks[0].text == "Head of state: Kim; Head of government: Pak; Death penalty: retentionist"
