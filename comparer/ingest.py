@@ -16,6 +16,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from charset_normalizer import from_bytes
@@ -297,6 +298,17 @@ def _read_html(text: str, name: str) -> tuple[Block, ...]:
 # --- PDF ------------------------------------------------------------------------------------
 
 
+def _page_text(page: Any) -> str:
+    """Text of one PDF page: layout mode keeps paragraph gaps, unless the page has columns."""
+    layout_text = page.extract_text(extraction_mode="layout") or ""
+    lines = [ln for ln in layout_text.split("\n") if ln.strip()]
+    # Two columns side by side show as text, a wide gap, and more text on one line.
+    gapped = sum(1 for ln in lines if re.search(r"\S\s{4,}\S", ln.strip()))
+    if lines and gapped > 0.3 * len(lines):
+        return str(page.extract_text() or "")
+    return "\n".join(ln.strip() for ln in layout_text.split("\n"))
+
+
 def _read_pdf(data: bytes, name: str) -> tuple[Block, ...]:
     """Extract a PDF's text page by page with pypdf, then lay it out like hard-wrapped text."""
     from pypdf import PdfReader
@@ -310,7 +322,7 @@ def _read_pdf(data: bytes, name: str) -> tuple[Block, ...]:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise InputError(f"{name}: PDF is encrypted")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
     except InputError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as err:

@@ -56,14 +56,36 @@ def blocks_from_pages(pages: list[str]) -> list[Block]:
     repeated = {k for k, n in counts.items() if n >= max(2, len(pages) * 0.3) and k}
     lines_out: list[str] = []
     furniture: dict[int, str] = {}
+    # Pages whose paragraphs are set apart by blank lines show where a paragraph ends; at a
+    # page break, a sentence end followed by a capital is then a paragraph end too.
+    gaps = sum(1 for lines in page_lines for a, b in zip(lines, lines[1:], strict=False) if a.strip() and not b.strip())
+    spaced = gaps >= max(2, len(pages))
+    previous = ""
     for lines in page_lines:
+        starts = next((ln.strip() for ln in lines if ln.strip() and _furniture_key(ln) not in repeated and not _PAGE_NUMBER.match(ln)), "")
+        if spaced and previous.endswith((".", "?", "!", "\u201d", '"')) and starts[:1].isupper():
+            lines_out.append("")
+        content_lines = [ln for ln in lines if ln.strip() and _furniture_key(ln) not in repeated and not _PAGE_NUMBER.match(ln)]
+        previous = content_lines[-1].strip() if content_lines else previous
         edge = [ln for ln in lines if ln.strip()]
         edge_set = set(edge[:3] + edge[-3:])
+        marks: list[str | None] = []
         for line in lines:
             if line in edge_set and _PAGE_NUMBER.match(line):
-                furniture[len(lines_out)] = "page number"
+                marks.append("page number")
             elif line in edge_set and _furniture_key(line) in repeated:
-                furniture[len(lines_out)] = "running header or footer"
+                marks.append("running header or footer")
+            else:
+                marks.append(None)
+        content = [k for k, line in enumerate(lines) if line.strip() and marks[k] is None]
+        first, last = (content[0], content[-1]) if content else (0, -1)
+        for k, line in enumerate(lines):
+            # Blank lines around the furniture at a page's edges are no paragraph break: a
+            # paragraph may run on to the next page.
+            if not line.strip() and not first < k < last:
+                continue
+            if marks[k]:
+                furniture[len(lines_out)] = marks[k]  # type: ignore[assignment]
             lines_out.append(line)
     return _reflow(lines_out, furniture, markdown=False)
 
