@@ -48,8 +48,16 @@ class Paragraph:
     text: str
     start: int
     end: int
-    sentences: tuple[Sentence, ...]
     footnotes: tuple[str, ...] = ()
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        """The paragraph's sentences, with offsets into `Report.text` (split on demand)."""
+        from comparer.sentences import split_sentences
+
+        return tuple(
+            Sentence(self.text[a:b], self.start + a, self.start + b) for a, b in split_sentences(self.text)
+        )
 
     @property
     def n_words(self) -> int:

@@ -13,11 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from syntok import segmenter
-
 from comparer.clean import is_sentence_like
 from comparer.layout import _NUMBERED_HEADING
-from comparer.model import Block, Paragraph, Removed, Section, Sentence
+from comparer.model import Block, Paragraph, Removed, Section
 from comparer.textnorm import fold
 
 # A footnote marker: 1-3 digits glued after a sentence end, before the next sentence or the end.
@@ -208,7 +206,7 @@ def _build_sections(
         heading = current.text if current else ""
         level = current.level if current else 1
         numbered = tuple(
-            Paragraph(f"{sid}.p{k + 1}", p.text, p.start, p.end, p.sentences, p.footnotes)
+            Paragraph(f"{sid}.p{k + 1}", p.text, p.start, p.end, p.footnotes)
             for k, p in enumerate(paras)
         )
         sections.append(
@@ -229,23 +227,8 @@ def _build_sections(
             if not paras and current is None:
                 cur_start = start
             paras.append(
-                Paragraph("", text, start, end, _sentences(text, start), tuple(m for m, _ in markers))
+                Paragraph("", text, start, end, tuple(m for m, _ in markers))
             )
         last_end = end
     close(last_end)
     return tuple(sections)
-
-
-def _sentences(text: str, base: int) -> tuple[Sentence, ...]:
-    """Split paragraph `text` (at offset `base`) into sentences."""
-    out: list[Sentence] = []
-    for para in segmenter.analyze(text):
-        for sent in para:
-            if not sent:
-                continue
-            start = sent[0].offset
-            end = sent[-1].offset + len(sent[-1].value)
-            out.append(Sentence(text[start:end], base + start, base + end))
-    if not out and text.strip():
-        out.append(Sentence(text, base, base + len(text)))
-    return tuple(out)
