@@ -1,5 +1,8 @@
 """The library entry points: read reports and compare them.
 
+`compare_reports` runs the comparing stages; its docstring lists them.
+
+
 `read_report` runs the reading stages in order:
 1. ingest: bytes become text blocks (decoding, HTML/PDF extraction, hard-wrap and flattened
    page recovery), because every later stage needs clean blocks whatever the source format;
@@ -11,13 +14,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from comparer import clean, ingest, metadata, segment, topics
+from comparer import __version__, align, clean, facts, ingest, metadata, segment, topics
+from comparer.diff import diff_words
 from comparer.errors import SegmentationError
 from comparer.ingest import RawDocument
-from comparer.model import Report
-from comparer.options import ReadOptions
+from comparer.model import (
+    Comparison,
+    DiffOp,
+    FactChange,
+    Paragraph,
+    PassageMatch,
+    PassageStatus,
+    Report,
+    Section,
+)
+from comparer.options import CompareOptions, ReadOptions
 
 
 def read_report(path: Path | str, *, report_id: str | None = None, options: ReadOptions = ReadOptions()) -> Report:
@@ -68,3 +83,122 @@ def build_report(raw: RawDocument, *, report_id: str, catalog: metadata.CatalogE
         sections=sections,
         removed=removed,
     )
+
+
+def compare_files(old: Path | str, new: Path | str, *, options: CompareOptions = CompareOptions()) -> Comparison:
+    """Read and compare two report files.
+
+    Args:
+        old: the earlier report (or one publisher's).
+        new: the later report (or the other publisher's).
+        options: matching thresholds and reading options.
+
+    Returns:
+        The comparison: section pairs, passage matches with word diffs, fact changes.
+
+    Raises:
+        InputError: a file cannot be read as a report.
+        SegmentationError: a file has no body text.
+    """
+    old_report = read_report(old, options=options.read)
+    new_report = read_report(new, options=options.read)
+    if new_report.id == old_report.id:
+        old_report = replace(old_report, id=f"old:{old_report.id}")
+        new_report = replace(new_report, id=f"new:{new_report.id}")
+    return compare_reports(old_report, new_report, options=options)
+
+
+def compare_reports(old: Report, new: Report, *, options: CompareOptions = CompareOptions()) -> Comparison:
+    """Compare two reports that were already read.
+
+    The stages, in order:
+    1. match passages globally (exact hashes, then rapidfuzz on the rest), so moved text is found;
+    2. align sections by shared passages, headings, topics and vocabulary;
+    3. classify each passage (unchanged, modified, moved, added, removed);
+    4. diff each changed passage word by word (diff-match-patch, one passage at a time);
+    5. extract the facts of changed passages and pair them, so changed figures come first.
+    """
+    olds, news, pairs = align.match_passages(old, new, options)
+    sections = align.align_sections(old, new, olds, news, pairs, options)
+    classified = align.classify_passages(olds, news, pairs, sections)
+    matches: list[PassageMatch] = []
+    fact_changes: list[FactChange] = []
+    for status, a, b, score in _in_reading_order(classified, pairs):
+        pieces: list[tuple[PassageStatus, Paragraph | None, Paragraph | None, float]]
+        if status == "modified" and a is not None and b is not None:
+            pieces = align.refine_sentences(a.para, b.para, options.sentence_cutoff)
+        else:
+            pieces = [(status, a.para if a else None, b.para if b else None, score)]
+        for sub_status, old_para, new_para, sub_score in pieces:
+            ops: tuple[tuple[DiffOp, str], ...] = ()
+            if sub_status in ("modified", "moved") and old_para is not None and new_para is not None:
+                ops = diff_words(old_para.text, new_para.text)
+            match = PassageMatch(
+                id=f"p{len(matches) + 1}",
+                status=sub_status,
+                old=old_para,
+                new=new_para,
+                old_section=a.section if a else None,
+                new_section=b.section if b else None,
+                score=sub_score,
+                diff=ops,
+            )
+            matches.append(match)
+            fact_changes += _fact_changes(match)
+    return Comparison(
+        old=old,
+        new=new,
+        sections=tuple(sections),
+        passages=tuple(matches),
+        facts=tuple(_facts_first(fact_changes)),
+        tool_version=__version__,
+    )
+
+
+def _in_reading_order(
+    classified: list[tuple[PassageStatus, Any, Any, float]], pairs: dict[int, tuple[int, float]]
+) -> list[tuple[PassageStatus, Any, Any, float]]:
+    """Order passages by the new report; a removed passage after the new place of its old neighbour."""
+    new_of_old = {i: j for i, (j, _) in pairs.items()}
+
+    def key(item: tuple[PassageStatus, Any, Any, float]) -> tuple[float, int]:
+        _, a, b, _ = item
+        if b is not None:
+            return (float(b.index), 0)
+        before = [new_of_old[k] for k in range(a.index) if k in new_of_old]
+        return ((max(before) if before else -1) + 0.5, a.index)
+
+    return sorted(classified, key=key)
+
+
+def _sentences_of(para: Paragraph | None, section: Section | None) -> list[tuple[str, str | None]]:
+    if para is None:
+        return []
+    return [(s.text, section.id if section else None) for s in para.sentences]
+
+
+def _fact_changes(match: PassageMatch) -> list[FactChange]:
+    """Fact changes inside one passage match; unchanged passages carry unchanged facts."""
+    if match.status == "unchanged" or (match.status == "moved" and match.old and match.new and match.old.text == match.new.text):
+        return []
+    old_facts = facts.extract_facts(_sentences_of(match.old, match.old_section), prefix=f"{match.id}.o")
+    new_facts = facts.extract_facts(_sentences_of(match.new, match.new_section), prefix=f"{match.id}.n")
+    return facts.pair_facts(old_facts, new_facts)
+
+
+def _facts_first(changes: list[FactChange]) -> list[FactChange]:
+    """Changed facts first, then removed, added, unchanged; reading order within each."""
+    rank = {"changed": 0, "removed": 1, "added": 2, "unchanged": 3}
+    return sorted(changes, key=lambda c: rank[c.status])
+
+
+def has_changes(comparison: Comparison) -> bool:
+    """Return whether any passage changed, moved, appeared or disappeared."""
+    return any(p.status != "unchanged" for p in comparison.passages) or any(
+        s.status != "matched" for s in comparison.sections
+    )
+
+
+def has_fact_changes(comparison: Comparison) -> bool:
+    """Return whether any fact changed, appeared or disappeared."""
+    return any(f.status != "unchanged" for f in comparison.facts)

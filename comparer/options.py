@@ -21,8 +21,11 @@ class ReadOptions:
 class CompareOptions:
     """Thresholds for matching two reports."""
 
-    # Passages scoring at least this (token_set/ratio blend, 0-100) are the same passage.
-    match_cutoff: float = 60.0
+    # Passages scoring at least this (rapidfuzz ratio on folded text, 0-100) are one passage;
+    # unrelated paragraphs of one report score 40-60 against each other.
+    match_cutoff: float = 65.0
+    # Sentences of a modified paragraph scoring at least this are one sentence, edited.
+    sentence_cutoff: float = 55.0
     # A section pair needs at least this combined score (0-100) to be matched.
     section_cutoff: float = 45.0
     read: ReadOptions = ReadOptions()

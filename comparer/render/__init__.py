@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from comparer.errors import RenderError
+from comparer.model import Comparison
 
 
 def write_output(text: str, out: Path | None) -> None:
@@ -32,3 +34,29 @@ def write_output(text: str, out: Path | None) -> None:
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
         raise RenderError(f"{out}: cannot write ({err.strerror})") from err
+
+
+def _render_html(comparison: Comparison) -> str:
+    from comparer.render.html_report import render_html
+
+    return render_html(comparison)
+
+
+def _render_json(comparison: Comparison) -> str:
+    from comparer.render.json_report import render_compare
+
+    return render_compare(comparison)
+
+
+def _render_markdown(comparison: Comparison) -> str:
+    from comparer.render.markdown_report import render_markdown
+
+    return render_markdown(comparison)
+
+
+# The renderers of a comparison, by --format name.
+FORMATS: dict[str, Callable[[Comparison], str]] = {
+    "html": _render_html,
+    "json": _render_json,
+    "md": _render_markdown,
+}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from comparer.model import Report, Section
+from comparer.model import Comparison, Fact, Paragraph, Report, Section
 from comparer.textnorm import word_count
 
 SECTIONS_SCHEMA = "comparer/sections@1"
@@ -72,3 +72,92 @@ def render_sections(report: Report) -> str:
 def removed_words(report: Report) -> int:
     """Words that were dropped as boilerplate."""
     return sum(word_count(r.text) for r in report.removed)
+
+
+COMPARE_SCHEMA = "comparer/compare@1"
+
+
+def _span(para: Paragraph | None, section: Section | None) -> dict[str, Any] | None:
+    if para is None or section is None:
+        return None
+    return {"section": section.id, "topic": section.topic, "text": para.text, "start": para.start, "end": para.end}
+
+
+def _side(section: Section | None) -> dict[str, Any] | None:
+    if section is None:
+        return None
+    return {"heading": section.heading, "path": list(section.path)}
+
+
+def fact_value(fact: Fact | None) -> dict[str, Any] | None:
+    """The contract's `FactValue` of `fact` (dates are ISO text: "2017-12-11", "1970s")."""
+    if fact is None:
+        return None
+    value: Any = fact.value
+    if isinstance(value, tuple):
+        value = [_number(v) if isinstance(v, float) else v for v in value]
+        if fact.kind == "date":
+            value = value[0]
+    elif isinstance(value, float):
+        value = _number(value)
+    return {"value": value, "unit": fact.unit, "text": fact.text}
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value.is_integer() else value
+
+
+def summary_counts(comparison: Comparison) -> dict[str, dict[str, int]]:
+    """Counts of passages and facts per status."""
+    passages = dict.fromkeys(("unchanged", "modified", "moved", "added", "removed"), 0)
+    for p in comparison.passages:
+        passages[p.status] += 1
+    facts = dict.fromkeys(("changed", "added", "removed", "unchanged"), 0)
+    for f in comparison.facts:
+        facts[f.status] += 1
+    return {"passages": passages, "facts": facts}
+
+
+def compare_data(comparison: Comparison) -> dict[str, Any]:
+    """The `comparer/compare@1` document for `comparison`."""
+    return {
+        "schema": COMPARE_SCHEMA,
+        "tool": {"name": "comparer", "version": comparison.tool_version},
+        "reports": {"old": report_dict(comparison.old), "new": report_dict(comparison.new)},
+        "sections": [
+            {
+                "status": s.status,
+                "topic": s.topic,
+                "score": s.score,
+                "old": _side(s.old),
+                "new": _side(s.new),
+            }
+            for s in comparison.sections
+        ],
+        "passages": [
+            {
+                "status": p.status,
+                "score": p.score,
+                "old": _span(p.old, p.old_section),
+                "new": _span(p.new, p.new_section),
+                **({"diff": [[op, text] for op, text in p.diff]} if p.status in ("modified", "moved") else {}),
+            }
+            for p in comparison.passages
+        ],
+        "facts": [
+            {
+                "status": f.status,
+                "kind": f.kind,
+                "subject": f.subject,
+                "old": fact_value(f.old),
+                "new": fact_value(f.new),
+            }
+            for f in comparison.facts
+        ],
+        "summary": summary_counts(comparison),
+    }
+
+
+def render_compare(comparison: Comparison) -> str:
+    """Render `comparison` as `comparer/compare@1` JSON."""
+    return dumps(compare_data(comparison))

@@ -1,0 +1,245 @@
+"""HTML output: one self-contained page per comparison, from the Jinja2 templates.
+
+View data is built here, in Python; the templates only loop and print. All report text goes
+through Jinja's autoescaping, and diff markup is built by `diff_markup`, which escapes every
+fragment and is the only place that returns `Markup`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from comparer.errors import RenderError
+from comparer.model import Comparison, DiffOp, FactChange, PassageMatch, Report, SectionPair
+from comparer.render.json_report import fact_value, summary_counts
+from comparer.topics import topic_label
+
+
+def template_dirs() -> list[Path]:
+    """Where templates live: the copy packaged in the wheel first, then the source tree."""
+    dirs = []
+    packaged = Path(str(files("comparer"))) / "templates"
+    if packaged.is_dir():
+        dirs.append(packaged)
+    source = Path(__file__).resolve().parent.parent.parent / "templates"
+    if source.is_dir():
+        dirs.append(source)
+    return dirs
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The one Jinja environment: autoescaping, strict undefined, trimmed blocks."""
+    dirs = template_dirs()
+    if not dirs:
+        raise RenderError("HTML templates not found (reinstall comparer)")
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["topic_label"] = topic_label
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    return env
+
+
+def diff_markup(ops: tuple[tuple[DiffOp, str], ...], side: str) -> Markup:
+    """Markup for a word diff: `side` "old" shows deletions, "new" insertions, "inline" both."""
+    parts: list[str] = []
+    for op, text in ops:
+        safe = str(escape(text))
+        if op == "=":
+            parts.append(safe)
+        elif op == "-" and side in ("old", "inline"):
+            parts.append(f'<del class="chg">{safe}</del>')
+        elif op == "+" and side in ("new", "inline"):
+            parts.append(f'<ins class="chg">{safe}</ins>')
+    return Markup("".join(parts))  # noqa: S704 - every fragment escaped above
+
+
+@dataclass(slots=True)
+class Row:
+    """One passage as the page shows it."""
+
+    match: PassageMatch
+    kind: str  # unchanged, modified, moved-here, moved-away, added, removed
+    anchor: str
+    link: str | None = None  # the other place of a moved passage
+    link_label: str = ""
+    old_html: Markup = Markup("")
+    new_html: Markup = Markup("")
+    inline_html: Markup = Markup("")
+
+
+@dataclass(slots=True)
+class Group:
+    """A run of rows: changed rows one by one, unchanged rows collapsed together."""
+
+    unchanged: bool
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SectionView:
+    """A section pair with its passages, as the page shows it."""
+
+    pair: SectionPair
+    anchor: str
+    title_old: str
+    title_new: str
+    topic: str
+    counts: Counter[str] = field(default_factory=Counter)
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything in the section changed."""
+        return self.pair.status != "matched" or any(k != "unchanged" for k in self.counts)
+
+
+def _report_view(report: Report) -> dict[str, Any]:
+    m = report.metadata
+    return {
+        "id": report.id,
+        "path": report.path,
+        "title": m.title or m.country or report.path,
+        "publisher": m.publisher,
+        "series": m.series,
+        "edition": m.edition,
+        "covers": m.covers,
+        "country": m.country,
+        "words": report.n_words,
+        "sha256": report.sha256[:12],
+    }
+
+
+def _section_views(comparison: Comparison) -> list[SectionView]:
+    views: list[SectionView] = []
+    by_new: dict[str, SectionView] = {}
+    by_old: dict[str, SectionView] = {}
+    for k, pair in enumerate(comparison.sections):
+        view = SectionView(
+            pair=pair,
+            anchor=f"sec-{k + 1}",
+            title_old=pair.old.heading or "(opening text)" if pair.old else "",
+            title_new=pair.new.heading or "(opening text)" if pair.new else "",
+            topic=topic_label(pair.topic),
+        )
+        views.append(view)
+        if pair.new is not None:
+            by_new.setdefault(pair.new.id, view)
+        if pair.old is not None:
+            by_old.setdefault(pair.old.id, view)
+    for match in comparison.passages:
+        home = by_new.get(match.new_section.id) if match.new_section else None
+        if home is None and match.old_section is not None:
+            home = by_old.get(match.old_section.id)
+        if home is None:
+            continue
+        anchor = f"pas-{match.id}"
+        if match.status == "moved":
+            away = by_old.get(match.old_section.id) if match.old_section else None
+            row = Row(match, "moved-here", anchor, f"#{anchor}-from", f"moved from “{away.title_old if away else ''}”")
+            _fill(row)
+            _add(home, row)
+            if away is not None:
+                ghost = Row(match, "moved-away", f"{anchor}-from", f"#{anchor}", f"moved to “{home.title_new}”")
+                ghost.old_html = Markup(escape(match.old.text if match.old else ""))
+                _add(away, ghost)
+            continue
+        row = Row(match, match.status, anchor)
+        _fill(row)
+        _add(home, row)
+    return views
+
+
+def _fill(row: Row) -> None:
+    match = row.match
+    if match.diff:
+        row.old_html = diff_markup(match.diff, "old")
+        row.new_html = diff_markup(match.diff, "new")
+        row.inline_html = diff_markup(match.diff, "inline")
+    else:
+        row.old_html = Markup(escape(match.old.text)) if match.old else Markup("")
+        row.new_html = Markup(escape(match.new.text)) if match.new else Markup("")
+        row.inline_html = row.new_html or row.old_html
+
+
+def _add(view: SectionView, row: Row) -> None:
+    view.counts[row.kind if row.kind in ("unchanged", "modified", "added", "removed") else "moved"] += 1
+    unchanged = row.kind == "unchanged"
+    if not view.groups or view.groups[-1].unchanged != unchanged or not unchanged:
+        view.groups.append(Group(unchanged))
+    view.groups[-1].rows.append(row)
+
+
+def _fact_rows(comparison: Comparison, views: list[SectionView]) -> list[dict[str, Any]]:
+    anchors: dict[str, str] = {}
+    for view in views:
+        for group in view.groups:
+            for row in group.rows:
+                if row.kind != "moved-away":
+                    anchors[row.match.id] = row.anchor
+    rows = []
+    for change in comparison.facts:
+        if change.status == "unchanged":
+            continue
+        rows.append(
+            {
+                "status": change.status,
+                "kind": change.kind,
+                "subject": change.subject,
+                "old": _fact_text(change, "old"),
+                "new": _fact_text(change, "new"),
+                "sentence": (change.new or change.old).sentence if (change.new or change.old) else "",
+                "anchor": anchors.get(_passage_id(change), ""),
+            }
+        )
+    return rows
+
+
+def _passage_id(change: FactChange) -> str:
+    fact = change.new or change.old
+    return fact.id.rsplit(".", 1)[0] if fact else ""
+
+
+def _fact_text(change: FactChange, side: str) -> str:
+    value = fact_value(change.old if side == "old" else change.new)
+    return value["text"] if value else "—"
+
+
+def render_html(comparison: Comparison, *, generated_at: str | None = None) -> str:
+    """Render `comparison` as one self-contained HTML page."""
+    views = _section_views(comparison)
+    counts = summary_counts(comparison)
+    topics: dict[str, Counter[str]] = {}
+    for view in views:
+        bucket = topics.setdefault(view.topic, Counter())
+        bucket.update({k: v for k, v in view.counts.items()})
+        if view.pair.status != "matched":
+            bucket["section " + view.pair.status] += 1
+    facts = _fact_rows(comparison, views)
+    template = environment().get_template("report.html.j2")
+    return template.render(
+        old=_report_view(comparison.old),
+        new=_report_view(comparison.new),
+        counts=counts,
+        topics=sorted(topics.items()),
+        sections=views,
+        facts=facts,
+        version=comparison.tool_version,
+        generated_at=generated_at,
+        n_changes=sum(1 for v in views for g in v.groups for r in g.rows if r.kind not in ("unchanged", "moved-away"))
+        + sum(1 for v in views if v.pair.status != "matched"),
+    )

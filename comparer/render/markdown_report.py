@@ -1,0 +1,105 @@
+"""Markdown output: a short summary for a CI job summary or a pull-request comment.
+
+Same order as the HTML report: reports, counts, changed facts first, then sections.
+Report text is untrusted: HTML-significant characters are escaped so a comment never renders
+markup that came from a report.
+"""
+
+from __future__ import annotations
+
+from comparer.model import Comparison, Fact, FactChange, Report, SectionPair
+from comparer.render.json_report import summary_counts
+from comparer.topics import topic_label
+
+MAX_FACTS = 30
+MAX_SECTIONS = 40
+
+
+def _esc(text: str) -> str:
+    """Escape `text` for Markdown: no HTML, no table breaks, no emphasis from stray symbols."""
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "\\`*_[]|#":
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.split())
+
+
+def _report_line(label: str, report: Report) -> str:
+    m = report.metadata
+    bits = [x for x in (m.publisher, m.series, str(m.edition) if m.edition else None) if x]
+    covers = f", covers {m.covers}" if m.covers else ""
+    return f"| {label} | `{_esc(report.path)}` | {_esc(' '.join(bits))}{covers} | {report.n_words:,} |"
+
+
+def _value(fact: Fact | None) -> str:
+    if fact is None:
+        return "—"
+    return _esc(fact.text)
+
+
+def _fact_line(change: FactChange) -> str:
+    where = change.new or change.old
+    section = f" ({_esc(where.section)})" if where and where.section else ""
+    return f"- **{_esc(change.subject or change.kind)}** ({change.kind}): {_value(change.old)} → {_value(change.new)}{section}"
+
+
+def _section_title(pair: SectionPair) -> str:
+    old = pair.old.heading if pair.old else None
+    new = pair.new.heading if pair.new else None
+    if old and new and old != new:
+        return f"{_esc(old)} → {_esc(new)}"
+    return _esc(new or old or "(opening text)")
+
+
+def render_markdown(comparison: Comparison) -> str:
+    """Render `comparison` as a Markdown summary."""
+    counts = summary_counts(comparison)
+    p, f = counts["passages"], counts["facts"]
+    lines = [
+        "## comparer: what changed",
+        "",
+        "| | file | report | words |",
+        "|---|---|---|---|",
+        _report_line("old", comparison.old),
+        _report_line("new", comparison.new),
+        "",
+        f"**Passages:** {p['modified']} modified, {p['moved']} moved, {p['added']} added, "
+        f"{p['removed']} removed, {p['unchanged']} unchanged.  ",
+        f"**Facts:** {f['changed']} changed, {f['added']} added, {f['removed']} removed.",
+        "",
+    ]
+    changed = [c for c in comparison.facts if c.status == "changed"]
+    if changed:
+        lines += ["### Facts that changed", ""]
+        lines += [_fact_line(c) for c in changed[:MAX_FACTS]]
+        if len(changed) > MAX_FACTS:
+            lines.append(f"- … and {len(changed) - MAX_FACTS} more")
+        lines.append("")
+    per_section: dict[int, dict[str, int]] = {}
+    index = {}
+    for k, pair in enumerate(comparison.sections):
+        per_section[k] = {}
+        if pair.new is not None:
+            index[("new", pair.new.id)] = k
+        if pair.old is not None:
+            index.setdefault(("old", pair.old.id), k)
+    for match in comparison.passages:
+        key = ("new", match.new_section.id) if match.new_section else ("old", match.old_section.id)  # type: ignore[union-attr]
+        k = index.get(key)
+        if k is not None and match.status != "unchanged":
+            per_section[k][match.status] = per_section[k].get(match.status, 0) + 1
+    rows = []
+    for k, pair in enumerate(comparison.sections):
+        if pair.status != "matched":
+            rows.append(f"- **{pair.status}**: {_section_title(pair)} ({topic_label(pair.topic)})")
+        elif per_section[k]:
+            detail = ", ".join(f"{n} {status}" for status, n in sorted(per_section[k].items()))
+            rows.append(f"- {_section_title(pair)}: {detail}")
+    if rows:
+        lines += ["### Sections", ""]
+        lines += rows[:MAX_SECTIONS]
+        if len(rows) > MAX_SECTIONS:
+            lines.append(f"- … and {len(rows) - MAX_SECTIONS} more")
+        lines.append("")
+    if not rows and not changed:
+        lines += ["No differences.", ""]
+    return "\n".join(lines)
