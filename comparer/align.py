@@ -32,6 +32,7 @@ CDIST_MAX_PAIRS = 400_000  # above this many remaining pairs, prune candidates b
 SHINGLE_MAX_DF = 4  # a 3-gram found in more passages than this is too common to suggest a match
 MIN_FUZZY_WORDS = 5  # shorter passages only match exactly
 SPLIT_OVERLAP = 40.0  # a second partner of a section needs this much shared text (0-100)
+SPLIT_DESCRIBED = 30.0  # ... and headings, topics or vocabulary that agree this much
 _STOPWORDS = frozenset(
     "the and for that with from this were was are have has had been which their they its into "
     "also other more than such these those there would could should about after before during "
@@ -126,14 +127,31 @@ def _shingle_candidates(rest_old: list[_Passage], rest_new: list[_Passage]) -> s
 
 
 def _vocab_vectors(sections: list[Section], vocab: dict[str, int]) -> np.ndarray:
+    """Word counts of each section over `vocab`."""
     matrix = np.zeros((len(sections), max(1, len(vocab))), dtype=np.float32)
     for r, s in enumerate(sections):
         for w, n in Counter(_content_words(s.text)).items():
             if w in vocab:
                 matrix[r, vocab[w]] = n
+    return matrix
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1
     return matrix / norms
+
+
+def _subtrees(sections: list[Section]) -> np.ndarray:
+    """Matrix M with M[a, b] = 1 when section b is section a or inside it (by heading levels)."""
+    n = len(sections)
+    tree = np.eye(n, dtype=np.float32)
+    for a in range(n):
+        for b in range(a + 1, n):
+            if sections[b].level <= sections[a].level or sections[a].level == 1 and not sections[a].heading:
+                break
+            tree[a, b] = 1.0
+    return tree
 
 
 def _content_words(text: str) -> list[str]:
@@ -156,12 +174,17 @@ def align_sections(
     for i, (j, _) in pairs.items():
         a, b = olds[i], news[j]
         shared[o_pos[a.section.id], n_pos[b.section.id]] += min(a.para.n_words, b.para.n_words)
-    o_words = np.array([max(1, s.n_words) for s in os_], dtype=np.float32)
-    n_words = np.array([max(1, s.n_words) for s in ns], dtype=np.float32)
+    # A section stands for its whole subtree: an outline heading ("Section 7. Worker Rights")
+    # holds the text of its subsections, so it pairs with where that text went.
+    o_tree, n_tree = _subtrees(os_), _subtrees(ns)
+    shared = o_tree @ shared @ n_tree.T
+    o_words = o_tree @ np.array([s.n_words for s in os_], dtype=np.float32)
+    n_words = n_tree @ np.array([s.n_words for s in ns], dtype=np.float32)
+    o_words, n_words = np.maximum(o_words, 1), np.maximum(n_words, 1)
     content = 100 * 2 * shared / (o_words[:, None] + n_words[None, :])
     words = Counter(w for s in os_ + ns for w in set(_content_words(s.text)))
     vocab = {w: k for k, w in enumerate(sorted(w for w, n in words.items() if n >= 2))}
-    cosine = 100 * (_vocab_vectors(os_, vocab) @ _vocab_vectors(ns, vocab).T)
+    cosine = 100 * (_normalise(o_tree @ _vocab_vectors(os_, vocab)) @ _normalise(n_tree @ _vocab_vectors(ns, vocab)).T)
     o_head = [clean_heading(s.heading) for s in os_]
     n_head = [clean_heading(s.heading) for s in ns]
     heading = np.asarray(process.cdist(o_head, n_head, scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float32)
@@ -190,8 +213,14 @@ def align_sections(
         o_used[a], n_used[b] = b, a
         chosen.append((a, b, s))
     # Splits and merges: a section whose text went largely to a second section pairs with it too.
-    for a, b in zip(*np.nonzero(content >= SPLIT_OVERLAP), strict=True):
+    for a, b in zip(*np.nonzero((content >= SPLIT_OVERLAP) & (described >= SPLIT_DESCRIBED)), strict=True):
         a, b = int(a), int(b)
+        partner_new, partner_old = o_used.get(a), n_used.get(b)
+        aggregate = (partner_new is not None and n_tree[b, partner_new] > 0) or (
+            partner_old is not None and o_tree[a, partner_old] > 0
+        )
+        if aggregate and heading[a, b] < 50 and topic[a, b] == 0:
+            continue  # only the outline above a pair shares its text; that says nothing new
         if (a in o_used) != (b in n_used) and (a, b) not in {(x, y) for x, y, _ in chosen}:
             chosen.append((a, b, float(content[a, b])))
             o_used.setdefault(a, b)
@@ -227,9 +256,14 @@ def classify_passages(
 ) -> list[tuple[PassageStatus, _Passage | None, _Passage | None, float]]:
     """Say for each passage whether it is unchanged, modified, moved, added or removed."""
     paired = {(p.old.id, p.new.id) for p in sections if p.old is not None and p.new is not None}
+    o_up = _ancestors([p.section for p in olds])
+    n_up = _ancestors([p.section for p in news])
     in_place: list[tuple[int, int]] = []
     for i, (j, _) in sorted(pairs.items()):
-        if (olds[i].section.id, news[j].section.id) in paired:
+        a, b = olds[i].section.id, news[j].section.id
+        # In place when its sections pair, or one of them pairs with the other's parent: text
+        # of an undivided section that now sits in a new subsection has not moved.
+        if any((a, up) in paired for up in n_up[b]) or any((up, b) in paired for up in o_up[a]):
             in_place.append((i, j))
     keep = _increasing(in_place)
     out: list[tuple[PassageStatus, _Passage | None, _Passage | None, float]] = []
@@ -247,6 +281,22 @@ def classify_passages(
     for a in olds:
         if a.index not in pairs:
             out.append(("removed", a, None, 0.0))
+    return out
+
+
+def _ancestors(sections: list[Section]) -> dict[str, list[str]]:
+    """For each section id: itself and the ids of the sections it sits in."""
+    out: dict[str, list[str]] = {}
+    stack: list[Section] = []
+    seen: set[str] = set()
+    for s in sections:
+        if s.id in seen:
+            continue
+        seen.add(s.id)
+        while stack and stack[-1].level >= s.level:
+            stack.pop()
+        out[s.id] = [s.id] + [x.id for x in stack]
+        stack.append(s)
     return out
 
 
