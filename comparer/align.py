@@ -255,15 +255,10 @@ def classify_passages(
     sections: list[SectionPair],
 ) -> list[tuple[PassageStatus, _Passage | None, _Passage | None, float]]:
     """Say for each passage whether it is unchanged, modified, moved, added or removed."""
-    paired = {(p.old.id, p.new.id) for p in sections if p.old is not None and p.new is not None}
-    o_up = _ancestors([p.section for p in olds])
-    n_up = _ancestors([p.section for p in news])
+    related = _relation(olds, news, sections)
     in_place: list[tuple[int, int]] = []
     for i, (j, _) in sorted(pairs.items()):
-        a, b = olds[i].section.id, news[j].section.id
-        # In place when its sections pair, or one of them pairs with the other's parent: text
-        # of an undivided section that now sits in a new subsection has not moved.
-        if any((a, up) in paired for up in n_up[b]) or any((up, b) in paired for up in o_up[a]):
+        if related(olds[i].section.id, news[j].section.id):
             in_place.append((i, j))
     keep = _increasing(in_place)
     out: list[tuple[PassageStatus, _Passage | None, _Passage | None, float]] = []
@@ -282,6 +277,109 @@ def classify_passages(
         if a.index not in pairs:
             out.append(("removed", a, None, 0.0))
     return out
+
+
+def _relation(olds: list[_Passage], news: list[_Passage], sections: list[SectionPair]):  # type: ignore[no-untyped-def]
+    """A test of whether an old and a new section id are the same place in the outline.
+
+    They are when the sections pair, or one of them pairs with the other's parent: text of an
+    undivided section that now sits in a new subsection has not moved.
+    """
+    paired = {(p.old.id, p.new.id) for p in sections if p.old is not None and p.new is not None}
+    o_up = _ancestors([p.section for p in olds])
+    n_up = _ancestors([p.section for p in news])
+
+    def related(a: str, b: str) -> bool:
+        return any((a, up) in paired for up in n_up.get(b, [b])) or any((up, b) in paired for up in o_up.get(a, [a]))
+
+    return related
+
+
+def match_leftover_sentences(
+    classified: list[tuple[PassageStatus, _Passage | None, _Passage | None, float]],
+    olds: list[_Passage],
+    news: list[_Passage],
+    sections: list[SectionPair],
+    options: CompareOptions,
+) -> list[tuple[PassageStatus, _Passage | None, _Passage | None, float]]:
+    """Find sentences of removed paragraphs again in added paragraphs.
+
+    Reports are rewritten by merging and splitting paragraphs; a sentence that survived such a
+    rewrite is then no longer "removed" with the rest: it is unchanged, modified or moved, and
+    the sentences around it stay removed or added.
+    """
+    removed = [a for st, a, b, _ in classified if st == "removed" and a is not None]
+    added = [b for st, a, b, _ in classified if st == "added" and b is not None]
+    if not removed or not added:
+        return classified
+    o_sents = [(p, k, st) for p in removed for k, st in enumerate(p.para.sentences)]
+    n_sents = [(p, k, st) for p in added for k, st in enumerate(p.para.sentences)]
+    o_keys = [fold(st.text).lower() for _, _, st in o_sents]
+    n_keys = [fold(st.text).lower() for _, _, st in n_sents]
+    o_ok = [a for a, key in enumerate(o_keys) if len(key.split()) >= MIN_FUZZY_WORDS]
+    n_ok = [b for b, key in enumerate(n_keys) if len(key.split()) >= MIN_FUZZY_WORDS]
+    if not o_ok or not n_ok:
+        return classified
+    fake_old = [_Passage(a, o_sents[a][0].para, o_sents[a][0].section, o_keys[a]) for a in o_ok]
+    fake_new = [_Passage(b, n_sents[b][0].para, n_sents[b][0].section, n_keys[b]) for b in n_ok]
+    chosen: dict[int, tuple[int, float]] = {}
+    used: set[int] = set()
+    for a, b, score in _fuzzy_pairs(fake_old, fake_new, options.match_cutoff + 5):
+        if a not in chosen and b not in used:
+            chosen[a] = (b, score)
+            used.add(b)
+    if not chosen:
+        return classified
+    related = _relation(olds, news, sections)
+    touched_old = {o_sents[a][0].index for a in chosen}
+    touched_new = {n_sents[b][0].index for b, _ in chosen.values()}
+    out = [
+        item
+        for item in classified
+        if not (item[0] == "removed" and item[1] is not None and item[1].index in touched_old)
+        and not (item[0] == "added" and item[2] is not None and item[2].index in touched_new)
+    ]
+    for a, (b, score) in sorted(chosen.items()):
+        op, ok, _ = o_sents[a]
+        np_, nk, _ = n_sents[b]
+        old_piece = _piece(op, [ok])
+        new_piece = _piece(np_, [nk])
+        if related(op.section.id, np_.section.id):
+            status: PassageStatus = "unchanged" if o_keys[a] == n_keys[b] else "modified"
+        else:
+            status = "moved"
+        out.append((status, old_piece, new_piece, score))
+    matched_o = {(o_sents[a][0].index, o_sents[a][1]) for a in chosen}
+    matched_n = {(n_sents[b][0].index, n_sents[b][1]) for b, _ in chosen.values()}
+    for p in removed:
+        if p.index in touched_old:
+            for run in _runs(len(p.para.sentences), {k for i, k in matched_o if i == p.index}):
+                out.append(("removed", _piece(p, run), None, 0.0))
+    for p in added:
+        if p.index in touched_new:
+            for run in _runs(len(p.para.sentences), {k for i, k in matched_n if i == p.index}):
+                out.append(("added", None, _piece(p, run), 0.0))
+    return out
+
+
+def _piece(passage: _Passage, idx: list[int]) -> _Passage:
+    """The sentences `idx` of `passage`, as a passage of their own."""
+    para = _sub(passage.para, passage.para.sentences, idx)
+    assert para is not None
+    return _Passage(passage.index, para, passage.section, fold(para.text).lower())
+
+
+def _runs(n: int, taken: set[int]) -> list[list[int]]:
+    """Runs of consecutive indices below `n` that are not in `taken`."""
+    runs: list[list[int]] = []
+    for k in range(n):
+        if k in taken:
+            continue
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
 
 
 def _ancestors(sections: list[Section]) -> dict[str, list[str]]:

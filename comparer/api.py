@@ -121,11 +121,12 @@ def compare_reports(old: Report, new: Report, *, options: CompareOptions = Compa
     olds, news, pairs = align.match_passages(old, new, options)
     sections = align.align_sections(old, new, olds, news, pairs, options)
     classified = align.classify_passages(olds, news, pairs, sections)
+    classified = align.match_leftover_sentences(classified, olds, news, sections, options)
     matches: list[PassageMatch] = []
     fact_changes: list[FactChange] = []
     for status, a, b, score in _in_reading_order(classified, pairs):
         pieces: list[tuple[PassageStatus, Paragraph | None, Paragraph | None, float]]
-        if status == "modified" and a is not None and b is not None:
+        if status == "modified" and a is not None and b is not None and len(a.para.sentences) > 1:
             pieces = align.refine_sentences(a.para, b.para, options.sentence_cutoff)
         else:
             pieces = [(status, a.para if a else None, b.para if b else None, score)]
@@ -161,12 +162,12 @@ def _in_reading_order(
     """Order passages by the new report; a removed passage after the new place of its old neighbour."""
     new_of_old = {i: j for i, (j, _) in pairs.items()}
 
-    def key(item: tuple[PassageStatus, Any, Any, float]) -> tuple[float, int]:
+    def key(item: tuple[PassageStatus, Any, Any, float]) -> tuple[float, int, int]:
         _, a, b, _ = item
         if b is not None:
-            return (float(b.index), 0)
+            return (float(b.index), 0, b.para.start)
         before = [new_of_old[k] for k in range(a.index) if k in new_of_old]
-        return ((max(before) if before else -1) + 0.5, a.index)
+        return ((max(before) if before else -1) + 0.5, a.index, a.para.start)
 
     return sorted(classified, key=key)
 
