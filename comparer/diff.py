@@ -14,6 +14,7 @@ turns the timeout off, so a diff is always exact.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from diff_match_patch import diff_match_patch
 
@@ -28,6 +29,7 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+@lru_cache(maxsize=200_000)
 def _key(token: str) -> str:
     if token.isspace():
         return " "

@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from charset_normalizer import from_bytes
-
 from comparer import layout
 from comparer.errors import InputError
 from comparer.model import Block
@@ -170,6 +167,8 @@ def decode(data: bytes, *, name: str, encoding: str | None = None) -> tuple[str,
                 return text, "cp1252"
         except UnicodeDecodeError:
             pass
+    from charset_normalizer import from_bytes
+
     best = from_bytes(data).best()
     if best is None or not best.encoding.lower().replace("_", "-").startswith(_LEGACY_OK):
         raise InputError(f"{name}: cannot tell its text encoding; pass --encoding")
@@ -240,6 +239,8 @@ def _alnum(text: str) -> str:
 
 def _read_html(text: str, name: str) -> tuple[Block, ...]:
     """Turn HTML into blocks: h1-h6 are headings, p/li paragraphs, chrome elements removed."""
+    from bs4 import BeautifulSoup, NavigableString, Tag
+
     soup = BeautifulSoup(text, "html.parser")
     root = soup.body or soup
     blocks: list[Block] = []
@@ -258,7 +259,7 @@ def _read_html(text: str, name: str) -> tuple[Block, ...]:
             reason = "navigation link"
         blocks.append(Block(content, "heading" if kind == "heading" else kind, level, reason))  # type: ignore[arg-type]
 
-    def walk(node: Tag, chrome: str | None, in_link: bool) -> None:
+    def walk(node: Any, chrome: str | None, in_link: bool) -> None:
         for child in node.children:
             if isinstance(child, NavigableString):
                 if type(child) is not NavigableString:  # comments, doctype, CDATA

@@ -57,8 +57,9 @@ _DASH = re.compile(r"\s*\u2014\s*|\s+-\s+")
 def fold(text: str) -> str:
     """Return the matching form of `text`: NFKC, plain quotes and dashes, single spaces."""
     folded = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
-    folded = _DASH.sub(" - ", _RANGE_DASH.sub("-", folded))
-    return _SPACES.sub(" ", folded).strip()
+    if "\u2014" in folded or " -" in folded:
+        folded = _DASH.sub(" - ", _RANGE_DASH.sub("-", folded))
+    return " ".join(folded.split())
 
 
 def clean_display(text: str) -> str:

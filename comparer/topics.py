@@ -50,8 +50,8 @@ def taxonomy() -> tuple[Topic, ...]:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[list[str], list[int], re.Pattern[str], dict[str, list[int]]]:
-    """Aliases with their topic index, and one regex over all keywords with their topics."""
+def _index() -> tuple[list[str], list[int], dict[str, list[int]]]:
+    """Aliases with their topic index, and keyword phrases (1-3 words) with their topics."""
     aliases: list[str] = []
     owners: list[int] = []
     by_keyword: dict[str, list[int]] = {}
@@ -60,10 +60,17 @@ def _index() -> tuple[list[str], list[int], re.Pattern[str], dict[str, list[int]
             aliases.append(alias)
             owners.append(i)
         for kw in topic.keywords:
-            by_keyword.setdefault(kw.lower(), []).append(i)
-    words = sorted(by_keyword, key=len, reverse=True)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
-    return aliases, owners, pattern, by_keyword
+            by_keyword.setdefault(" ".join(_WORD.findall(kw.lower())), []).append(i)
+    return aliases, owners, by_keyword
+
+
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@lru_cache(maxsize=1)
+def _phrase_starts() -> frozenset[str]:
+    """First words of the keyword phrases of two or more words."""
+    return frozenset(k.split()[0] for k in _index()[2] if " " in k)
 
 
 def topic_label(topic_id: str | None) -> str:
@@ -84,7 +91,7 @@ def clean_heading(heading: str) -> str:
 
 def heading_scores(heading: str) -> list[float]:
     """Score (0-100) of `heading` against each topic: its best alias."""
-    aliases, owners, _, _ = _index()
+    aliases, owners, _ = _index()
     scores = [0.0] * len(taxonomy())
     text = clean_heading(heading)
     if not text:
@@ -97,11 +104,20 @@ def heading_scores(heading: str) -> list[float]:
 
 def content_scores(text: str) -> list[float]:
     """Score (0-100) of section `text` against each topic by its vocabulary."""
-    _, _, pattern, by_keyword = _index()
+    _, _, by_keyword = _index()
     hits: Counter[int] = Counter()
-    for match in pattern.findall(text.lower()):
-        for owner in by_keyword[match]:
-            hits[owner] += 1
+    words = _WORD.findall(text.lower())
+    starts = _phrase_starts()
+    # Count keywords: single words by lookup, phrases only where a phrase can start.
+    for k, word in enumerate(words):
+        owners = by_keyword.get(word)
+        if owners:
+            hits.update(owners)
+        if word in starts:
+            for n in (2, 3):
+                owners = by_keyword.get(" ".join(words[k : k + n]))
+                if owners:
+                    hits.update(owners)
     scores = [0.0] * len(taxonomy())
     if not hits:
         return scores
