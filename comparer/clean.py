@@ -119,6 +119,18 @@ def _table_of_contents(blocks: list[Block], first: int) -> set[str]:
 def _mark_head(blocks: list[Block], first: int, toc: set[str]) -> None:
     """Mark menus and link lists between the top of the page and the first body paragraph."""
     _mark_site_name(blocks, first)
+    # A fragment between two pieces of the same chrome belongs to it ("Share this via Whats",
+    # "App", "Share this via Email").
+    for i in range(1, first - 1):
+        b, before, after = blocks[i], blocks[i - 1], blocks[i + 1]
+        if (
+            b.removed is None
+            and b.kind != "heading"
+            and len(b.text.split()) <= 2
+            and before.removed is not None
+            and before.removed == after.removed
+        ):
+            blocks[i] = replace(b, removed=before.removed)
     run: list[int] = []
 
     def close(followed_by_body: bool) -> None:

@@ -274,10 +274,19 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
             or re.search(r"\b(?:no|any|every|some|each|the)\s+$", sentence[:start].lower())
         ):
             continue  # "one of the", "no one": a pronoun, not a count
-        subject = _subject_after(sentence, end)
         qual = m.group("qual2")
-        if not subject and qual:
-            subject = _subject_before(sentence, m.start())
+        tail = re.match(r"\s+or\s+(more|fewer|less|older|younger|above|below)\b", sentence[end:])
+        if tail:  # "10 or more years"
+            qual = f"or {tail.group(1).lower()}"
+            end_subject = end + tail.end()
+        else:
+            end_subject = end
+        subject = _subject_after(sentence, end_subject)
+        than = re.search(r"\b(?:more|less|fewer|older|younger|greater|higher|lower)\s+than\s+$", sentence[:start].lower())
+        if not subject and (qual or than):
+            subject = _subject_before(sentence, m.start() - (len(than.group(0)) if than else 0))
+            if than and not qual:
+                qual = than.group(0).strip()
         if not subject:
             continue
         # Bounds: "up to 120,000" is a range from nothing to 120,000, "at least 63" from 63 up.

@@ -33,6 +33,11 @@ _FUNCTION_WORDS = frozenset(
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 # A glue point: a word or sentence ends and the next begins with a capital, no space between.
 _GLUE = re.compile(r"(?<=[^\W\dA-Z_\u00c0-\u00de]|[0-9.?!\u201d\u2019\")>:])(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff ])")
+# A lettered heading glued after a sentence end: "not guilty.b. Disappearance".
+_GLUED_LETTERED = re.compile(r"(?<=[a-z0-9.)/][.:)])(?=[a-h]\. [A-Z])")
+# "Section 1. Respect for the Integrity of the Persona. Arbitrary ...": a section heading runs
+# straight into its first subsection, "a.".
+_SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
 _GLUE_MIN_PER_10K = 3.0  # glue points per 10,000 characters that mark a flattened page
 _FLAT_LINE = 1500  # a line this long is a candidate flattened page
 
@@ -225,11 +230,11 @@ def _heading_continues(prev: str, nxt: str, head_width: float) -> bool:
     """Return whether `nxt` is the second line of the numbered heading `prev`."""
     if nxt.endswith((".", ";", ":")) or len(nxt.split()) > 14:
         return False
-    if not nxt[:1].isupper():
-        return False
     last = prev.rstrip().split()[-1].lower().strip(",")
     if prev.endswith(",") or last in _FUNCTION_WORDS:
         return True
+    if not nxt[:1].isupper():
+        return False
     # Would the next word have fitted on the heading line? If not, the line was wrapped.
     return len(prev) + 1 + len(nxt.split()[0]) > head_width
 
@@ -280,8 +285,8 @@ def unflatten(text: str) -> list[str]:
     """Split a flattened page at its glue points into paragraphs, headings and chrome pieces."""
     pieces: list[str] = []
     start = 0
-    for match in _GLUE.finditer(text):
-        cut = match.start()
+    cuts = sorted({m.start() for m in _GLUE.finditer(text)} | {m.start() for m in _GLUED_LETTERED.finditer(text)})
+    for cut in cuts:
         left = text[start:cut]
         word = re.search(r"([A-Za-z]+)$", left)
         # Keep names like McDonald or MacArthur whole.
@@ -289,15 +294,32 @@ def unflatten(text: str) -> list[str]:
             continue
         if not left.strip():
             continue
-        # "WhatsApp", "LinkedIn": a capitalised tail of 2-3 letters glued to more glue is one word.
-        tail = re.match(r"[A-Z][a-z]{1,2}(?=[A-Z]|$)", text[cut:])
-        if tail and word and len(word.group(1)) >= 3:
+        # "YouTube,", "TikTok.": two short halves followed by punctuation are a brand name.
+        brand = re.match(r"[A-Z][a-z]{1,3}(?=[,.;:)'\u2019])", text[cut:])
+        if brand and word and len(word.group(1)) <= 4 and word.group(1)[:1].isupper():
+            continue
+        # "Justicia 11J,", "14yMedio": digits glued to a letter are a name, unless a year ends
+        # a heading ("Events of 2013A North").
+        token = re.search(r"(\w+)$", left)
+        right_word = re.match(r"[A-Z][a-z]*", text[cut:])
+        if token and token.group(1)[-1].isdigit() and right_word and len(right_word.group(0)) == 1:
+            is_year = bool(re.fullmatch(r"(?:19|20)\d\d", token.group(1)))
+            if not (is_year and right_word.group(0) in "AI"):
+                continue
+        if token and re.search(r"\d", token.group(1)) and re.search(r"[A-Za-z]", token.group(1)):
             continue
         pieces.append(left.strip())
         start = cut
     if text[start:].strip():
         pieces.append(text[start:].strip())
-    return pieces
+    out: list[str] = []
+    for piece in pieces:
+        m = _SECTION_THEN_A.match(piece)
+        if m:
+            out += [piece[: m.end()], piece[m.end() :]]
+        else:
+            out.append(piece)
+    return out
 
 
 _LABEL_VALUE = re.compile(r"^[A-Z][\w\u2019' /()-]{1,60}:\s*\S")

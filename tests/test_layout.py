@@ -66,11 +66,13 @@ def test_flattened_page_is_split_at_glue_points() -> None:
     ]
 
 
-def test_glued_brand_names_are_not_split() -> None:
-    assert unflatten("Share this via WhatsAppShare this via LinkedInThe next sentence.") == [
-        "Share this via WhatsApp",
-        "Share this via LinkedIn",
-        "The next sentence.",
+def test_glued_names_in_body_text_are_not_split() -> None:
+    flat = "Users of YouTube, TikTok, and WeChat. They were fined.Justicia 11J, a group, and 14yMedio said so.Events of 2013A North Korean guard"
+    assert unflatten(flat) == [
+        "Users of YouTube, TikTok, and WeChat. They were fined.",
+        "Justicia 11J, a group, and 14yMedio said so.",
+        "Events of 2013",
+        "A North Korean guard",
     ]
 
 
