@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DATA, build_report, edit_report, timed  # noqa: E402
+from common import DATA, build_report, edit_report, timed
 
 SLOW_LIMIT_S = 120  # peers that take longer are stopped and reported as "> limit"
 
@@ -24,8 +24,12 @@ def _peer(code: str, old: Path, new: Path) -> str:
     """Run a peer in a subprocess with a time limit; return its wall time as text."""
     start = time.perf_counter()
     try:
-        subprocess.run([sys.executable, "-c", code, str(old), str(new)], check=True, timeout=SLOW_LIMIT_S,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-c", code, str(old), str(new)],
+            check=True,
+            timeout=SLOW_LIMIT_S,
+            stdout=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired:
         return f"> {SLOW_LIMIT_S} s"
     except subprocess.CalledProcessError as err:
@@ -57,12 +61,20 @@ def main() -> None:
         words = len(old_text.split())
         print(f"\n== pair of ~{words:,} words each")
         for fmt in ("json", "html"):
-            runs = [timed([exe, "compare", str(old), str(new), "-f", fmt, "-o", str(DATA / f"out.{fmt}")]) for _ in range(3)]
-            print(f"comparer compare -f {fmt}: {min(w for w, _ in runs):.2f} s (best of 3), peak RSS {max(m for _, m in runs):.0f} MB")
+            runs = [
+                timed([exe, "compare", str(old), str(new), "-f", fmt, "-o", str(DATA / f"out.{fmt}")])
+                for _ in range(3)
+            ]
+            print(
+                f"comparer compare -f {fmt}: {min(w for w, _ in runs):.2f} s (best of 3), peak RSS {max(m for _, m in runs):.0f} MB"
+            )
         if shutil.which("git"):
             start = time.perf_counter()
-            subprocess.run(["git", "diff", "--no-index", "--word-diff=porcelain", str(old), str(new)],
-                           stdout=subprocess.DEVNULL, check=False)
+            subprocess.run(
+                ["git", "diff", "--no-index", "--word-diff=porcelain", str(old), str(new)],
+                stdout=subprocess.DEVNULL,
+                check=False,
+            )
             print(f"git diff --no-index --word-diff=porcelain: {time.perf_counter() - start:.2f} s")
         if not args.skip_slow:
             print(f"difflib.HtmlDiff().make_file: {_peer(DIFFLIB, old, new)}")

@@ -62,7 +62,9 @@ def edit_report(text: str, seed: int = 2) -> str:
     for _ in range(len(body) // 50):  # deletions
         blocks.pop(rng.randrange(len(blocks)))
     for _ in range(len(body) // 50):  # insertions
-        blocks.insert(rng.randrange(len(blocks)), "The government announced a new program during the year. " * 3)
+        blocks.insert(
+            rng.randrange(len(blocks)), "The government announced a new program during the year. " * 3
+        )
     return "\n\n".join(blocks)
 
 

@@ -9,6 +9,6 @@ try:
 except PackageNotFoundError:  # running from a source tree without an install
     __version__ = "0.0.0"
 
-from comparer.api import read_report, read_text  # noqa: E402
+from comparer.api import read_report, read_text
 
 __all__ = ["__version__", "read_report", "read_text"]

@@ -34,10 +34,61 @@ MIN_FUZZY_WORDS = 5  # shorter passages only match exactly
 SPLIT_OVERLAP = 40.0  # a second partner of a section needs this much shared text (0-100)
 SPLIT_DESCRIBED = 30.0  # ... and headings, topics or vocabulary that agree this much
 _STOPWORDS = frozenset(
-    "the and for that with from this were was are have has had been which their they its into "
-    "also other more than such these those there would could should about after before during "
-    "between among against under over only some most many other including government authorities "
-    "year years reported reports said according".split()
+    [
+        "the",
+        "and",
+        "for",
+        "that",
+        "with",
+        "from",
+        "this",
+        "were",
+        "was",
+        "are",
+        "have",
+        "has",
+        "had",
+        "been",
+        "which",
+        "their",
+        "they",
+        "its",
+        "into",
+        "also",
+        "other",
+        "more",
+        "than",
+        "such",
+        "these",
+        "those",
+        "there",
+        "would",
+        "could",
+        "should",
+        "about",
+        "after",
+        "before",
+        "during",
+        "between",
+        "among",
+        "against",
+        "under",
+        "over",
+        "only",
+        "some",
+        "most",
+        "many",
+        "other",
+        "including",
+        "government",
+        "authorities",
+        "year",
+        "years",
+        "reported",
+        "reports",
+        "said",
+        "according",
+    ]
 )
 
 
@@ -50,7 +101,7 @@ class _Passage:
 
 
 def _passages(report: Report) -> list[_Passage]:
-    out = []
+    out: list[_Passage] = []
     for section in report.sections:
         for para in section.paragraphs:
             out.append(_Passage(len(out), para, section, fold(para.text).lower()))
@@ -85,12 +136,18 @@ def match_passages(
     return olds, news, pairs
 
 
-def _fuzzy_pairs(rest_old: list[_Passage], rest_new: list[_Passage], cutoff: float) -> list[tuple[int, int, float]]:
+def _fuzzy_pairs(
+    rest_old: list[_Passage], rest_new: list[_Passage], cutoff: float
+) -> list[tuple[int, int, float]]:
     """Candidate (old index, new index, score) pairs at or above `cutoff`, best first."""
     found: list[tuple[float, int, int]] = []
     if len(rest_old) * len(rest_new) <= CDIST_MAX_PAIRS:
         matrix = process.cdist(
-            [p.key for p in rest_old], [p.key for p in rest_new], scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1
+            [p.key for p in rest_old],
+            [p.key for p in rest_new],
+            scorer=fuzz.ratio,
+            score_cutoff=cutoff,
+            workers=-1,
         )
         for a, b in zip(*np.nonzero(matrix), strict=True):
             found.append((float(matrix[a, b]), rest_old[a].index, rest_new[b].index))
@@ -139,7 +196,7 @@ def _vocab_vectors(sections: list[Section], vocab: dict[str, int]) -> np.ndarray
 def _normalise(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1
-    return matrix / norms
+    return np.asarray(matrix / norms)
 
 
 def _subtrees(sections: list[Section]) -> np.ndarray:
@@ -148,7 +205,7 @@ def _subtrees(sections: list[Section]) -> np.ndarray:
     tree = np.eye(n, dtype=np.float32)
     for a in range(n):
         for b in range(a + 1, n):
-            if sections[b].level <= sections[a].level or sections[a].level == 1 and not sections[a].heading:
+            if sections[b].level <= sections[a].level or (sections[a].level == 1 and not sections[a].heading):
                 break
             tree[a, b] = 1.0
     return tree
@@ -172,8 +229,8 @@ def align_sections(
     n_pos = {s.id: k for k, s in enumerate(ns)}
     shared = np.zeros((len(os_), len(ns)), dtype=np.float32)
     for i, (j, _) in pairs.items():
-        a, b = olds[i], news[j]
-        shared[o_pos[a.section.id], n_pos[b.section.id]] += min(a.para.n_words, b.para.n_words)
+        po, pn = olds[i], news[j]
+        shared[o_pos[po.section.id], n_pos[pn.section.id]] += min(po.para.n_words, pn.para.n_words)
     # A section stands for its whole subtree: an outline heading ("Section 7. Worker Rights")
     # holds the text of its subsections, so it pairs with where that text went.
     o_tree, n_tree = _subtrees(os_), _subtrees(ns)
@@ -184,10 +241,14 @@ def align_sections(
     content = 100 * 2 * shared / (o_words[:, None] + n_words[None, :])
     words = Counter(w for s in os_ + ns for w in set(_content_words(s.text)))
     vocab = {w: k for k, w in enumerate(sorted(w for w, n in words.items() if n >= 2))}
-    cosine = 100 * (_normalise(o_tree @ _vocab_vectors(os_, vocab)) @ _normalise(n_tree @ _vocab_vectors(ns, vocab)).T)
+    cosine = 100 * (
+        _normalise(o_tree @ _vocab_vectors(os_, vocab)) @ _normalise(n_tree @ _vocab_vectors(ns, vocab)).T
+    )
     o_head = [clean_heading(s.heading) for s in os_]
     n_head = [clean_heading(s.heading) for s in ns]
-    heading = np.asarray(process.cdist(o_head, n_head, scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float32)
+    heading = np.asarray(
+        process.cdist(o_head, n_head, scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float32
+    )
     for a in range(len(os_)):
         for b in range(len(ns)):
             if os_[a].level == ns[b].level == 1:
@@ -201,20 +262,23 @@ def align_sections(
     described = np.where(empty, 0.55 * heading + 0.45 * topic, described)
     score = np.maximum(content, described)
     order = sorted(
-        ((float(score[a, b]), a, b) for a, b in zip(*np.nonzero(score >= options.section_cutoff), strict=True)),
+        (
+            (float(score[x, y]), int(x), int(y))
+            for x, y in zip(*np.nonzero(score >= options.section_cutoff), strict=True)
+        ),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     o_used: dict[int, int] = {}
     n_used: dict[int, int] = {}
     chosen: list[tuple[int, int, float]] = []
-    for s, a, b in order:
+    for value, a, b in order:
         if a in o_used or b in n_used:
             continue
         o_used[a], n_used[b] = b, a
-        chosen.append((a, b, s))
+        chosen.append((a, b, value))
     # Splits and merges: a section whose text went largely to a second section pairs with it too.
-    for a, b in zip(*np.nonzero((content >= SPLIT_OVERLAP) & (described >= SPLIT_DESCRIBED)), strict=True):
-        a, b = int(a), int(b)
+    for a_, b_ in zip(*np.nonzero((content >= SPLIT_OVERLAP) & (described >= SPLIT_DESCRIBED)), strict=True):
+        a, b = int(a_), int(b_)
         partner_new, partner_old = o_used.get(a), n_used.get(b)
         aggregate = (partner_new is not None and n_tree[b, partner_new] > 0) or (
             partner_old is not None and o_tree[a, partner_old] > 0
@@ -226,14 +290,15 @@ def align_sections(
             o_used.setdefault(a, b)
             n_used.setdefault(b, a)
     out: list[SectionPair] = []
-    for a, b, s in chosen:
-        out.append(SectionPair("matched", os_[a], ns[b], round(s, 1), ns[b].topic or os_[a].topic))
-    for a, s in enumerate(os_):
-        if a not in o_used and (s.paragraphs or s.heading):
-            out.append(SectionPair("removed", s, None, 0.0, s.topic))
-    for b, s in enumerate(ns):
-        if b not in n_used and (s.paragraphs or s.heading):
-            out.append(SectionPair("added", None, s, 0.0, s.topic))
+    for a, b, value in chosen:
+        out.append(SectionPair("matched", os_[a], ns[b], round(value, 1), ns[b].topic or os_[a].topic))
+    for a, sec in enumerate(os_):
+        if a not in o_used and (sec.paragraphs or sec.heading):
+            out.append(SectionPair("removed", sec, None, 0.0, sec.topic))
+    for b, sec in enumerate(ns):
+        if b not in n_used and (sec.paragraphs or sec.heading):
+            out.append(SectionPair("added", None, sec, 0.0, sec.topic))
+
     # Order as a reader expects: by the new report; a removed section right after the new
     # place of the old section that preceded it.
     def key(p: SectionPair) -> tuple[float, int]:
@@ -290,7 +355,9 @@ def _relation(olds: list[_Passage], news: list[_Passage], sections: list[Section
     n_up = _ancestors([p.section for p in news])
 
     def related(a: str, b: str) -> bool:
-        return any((a, up) in paired for up in n_up.get(b, [b])) or any((up, b) in paired for up in o_up.get(a, [a]))
+        return any((a, up) in paired for up in n_up.get(b, [b])) or any(
+            (up, b) in paired for up in o_up.get(a, [a])
+        )
 
     return related
 

@@ -35,7 +35,9 @@ from comparer.model import (
 from comparer.options import CompareOptions, ReadOptions
 
 
-def read_report(path: Path | str, *, report_id: str | None = None, options: ReadOptions = ReadOptions()) -> Report:
+def read_report(
+    path: Path | str, *, report_id: str | None = None, options: ReadOptions = ReadOptions()
+) -> Report:
     """Read the report at `path`.
 
     Args:
@@ -85,7 +87,9 @@ def build_report(raw: RawDocument, *, report_id: str, catalog: metadata.CatalogE
     )
 
 
-def compare_files(old: Path | str, new: Path | str, *, options: CompareOptions = CompareOptions()) -> Comparison:
+def compare_files(
+    old: Path | str, new: Path | str, *, options: CompareOptions = CompareOptions()
+) -> Comparison:
     """Read and compare two report files.
 
     Args:
@@ -180,7 +184,9 @@ def _sentences_of(para: Paragraph | None, section: Section | None) -> list[tuple
 
 def _fact_changes(match: PassageMatch) -> list[FactChange]:
     """Fact changes inside one passage match; unchanged passages carry unchanged facts."""
-    if match.status == "unchanged" or (match.status == "moved" and match.old and match.new and match.old.text == match.new.text):
+    if match.status == "unchanged" or (
+        match.status == "moved" and match.old and match.new and match.old.text == match.new.text
+    ):
         return []
     old_facts = facts.extract_facts(_sentences_of(match.old, match.old_section), prefix=f"{match.id}.o")
     new_facts = facts.extract_facts(_sentences_of(match.new, match.new_section), prefix=f"{match.id}.n")

@@ -23,19 +23,40 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.IGNORECASE), reason)
     for p, reason in (
         (r"^skip (?:to|navigation)\b", "skip link"),
-        (r"\b(?:official|secure)\b.{0,40}\bwebsites?\b|\bwebsites? belongs? to\b|\bhere'?s how you know\b|^a lock \(", "site security banner"),
-        (r"\bcookies?\b.{0,40}\b(?:notice|policy|settings|consent|accept)\b|^accept (?:all )?cookies", "cookie notice"),
-        (r"^share (?:this|on|via)\b|^other ways to share\b|^(?:tweet|email|print|share)(?: this)?$", "share buttons"),
-        (r"\byour\b.{0,40}\b(?:gift|donation|support)\b.{0,60}\b(?:help|save|stop|protect)|^donate(?: now| today)?$|^give (?:now|today)\b", "donation appeal"),
+        (
+            r"\b(?:official|secure)\b.{0,40}\bwebsites?\b|\bwebsites? belongs? to\b|\bhere'?s how you know\b|^a lock \(",
+            "site security banner",
+        ),
+        (
+            r"\bcookies?\b.{0,40}\b(?:notice|policy|settings|consent|accept)\b|^accept (?:all )?cookies",
+            "cookie notice",
+        ),
+        (
+            r"^share (?:this|on|via)\b|^other ways to share\b|^(?:tweet|email|print|share)(?: this)?$",
+            "share buttons",
+        ),
+        (
+            r"\byour\b.{0,40}\b(?:gift|donation|support)\b.{0,60}\b(?:help|save|stop|protect)|^donate(?: now| today)?$|^give (?:now|today)\b",
+            "donation appeal",
+        ),
         (r"^(?:sign up|subscribe|get updates|connect with us|follow us)\b|\bnewsletter\b", "sign-up prompt"),
         (r"^(?:languages?|available in)\b:?", "language menu"),
-        (r"^(?:english|espa\u00f1ol|espanol|fran\u00e7ais|francais|deutsch|portugu\u00eas|\u0440\u0443\u0441\u0441\u043a\u0438\u0439|\u4e2d\u6587|\u65e5\u672c\u8a9e|\ud55c\uad6d\uc5b4|\u0627\u0644\u0639\u0631\u0628\u064a\u0629)+$", "language menu"),
+        (
+            r"^(?:english|espa\u00f1ol|espanol|fran\u00e7ais|francais|deutsch|portugu\u00eas|\u0440\u0443\u0441\u0441\u043a\u0438\u0439|\u4e2d\u6587|\u65e5\u672c\u8a9e|\ud55c\uad6d\uc5b4|\u0627\u0644\u0639\u0631\u0628\u064a\u0629)+$",
+            "language menu",
+        ),
         (r"(?:>>|\u00bb|\u203a)\s*$", "navigation link"),
         (r"\u00a9|\(c\) ?\d{4}|\bcopyright\b|\ball rights reserved\b", "copyright or credit line"),
         (r"\b501\s?\(c\)\s?\(3\)|\bEIN\b|\|\s*t\s*\+?\d[\d. -]{7,}", "address footer"),
         (r"^\d{1,2}\s*/\s*\S", "form control"),
-        (r"^(?:select|choose|edit|browse|view|read|see|learn|load|back to|print|download|menu|search|close|open|more)\b[^.]{0,60}$", "site control"),
-        (r"^(?:twitter|facebook|youtube|you|tube|instagram|linkedin|reddit|telegram|whatsapp|printer|email|footer menu|site map|contact us|privacy policy|permissions|corrections)$", "site menu"),
+        (
+            r"^(?:select|choose|edit|browse|view|read|see|learn|load|back to|print|download|menu|search|close|open|more)\b[^.]{0,60}$",
+            "site control",
+        ),
+        (
+            r"^(?:twitter|facebook|youtube|you|tube|instagram|linkedin|reddit|telegram|whatsapp|printer|email|footer menu|site map|contact us|privacy policy|permissions|corrections)$",
+            "site menu",
+        ),
     )
 )
 # "May 23, 2022 \u2022 Report": an item of a list of related articles.

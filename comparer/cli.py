@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -29,14 +29,14 @@ class ExitCode(IntEnum):
     ERROR = 2
 
 
-class SectionsFormat(str, Enum):
+class SectionsFormat(StrEnum):
     """Output formats of `comparer sections`."""
 
     text = "text"
     json = "json"
 
 
-class CompareFormat(str, Enum):
+class CompareFormat(StrEnum):
     """Output formats of `comparer compare`."""
 
     html = "html"
@@ -44,7 +44,7 @@ class CompareFormat(str, Enum):
     md = "md"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     """What makes `comparer compare` exit with 1."""
 
     none = "none"
@@ -85,7 +85,9 @@ def main(
 @app.command()
 def sections(
     file: Annotated[Path, typer.Argument(help="A report: .txt, .md, .html or .pdf.")],
-    fmt: Annotated[SectionsFormat, typer.Option("--format", "-f", help="Output format.")] = SectionsFormat.text,
+    fmt: Annotated[
+        SectionsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = SectionsFormat.text,
     output: OutOpt = None,
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = MAX_INPUT_BYTES,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from comparer.model import Fact, FactChange, FactKind
+from comparer.model import Fact, FactChange, FactKind, FactStatus
 
 _UNITS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _SMALL = {
@@ -27,7 +27,16 @@ _SMALL = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 _ORDINALS = {
     "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
     "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
@@ -40,8 +49,13 @@ _MONTHS = "January|February|March|April|May|June|July|August|September|October|N
 _MONTH_NUM = {m: i for i, m in enumerate(_MONTHS.split("|"), start=1)}
 
 _WORDNUM = (
-    r"(?:(?:" + "|".join(_TENS) + r")(?:[- ](?:" + "|".join(list(_SMALL)[:9]) + r"))?|"
-    + "|".join(sorted(_SMALL, key=len, reverse=True)) + r")"
+    r"(?:(?:"
+    + "|".join(_TENS)
+    + r")(?:[- ](?:"
+    + "|".join(list(_SMALL)[:9])
+    + r"))?|"
+    + "|".join(sorted(_SMALL, key=len, reverse=True))
+    + r")"
 )
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = rf"(?:{_DIGITS})(?:\s(?:thousand|million|billion)\b)?|(?<![\w-])(?:{_WORDNUM})(?:\s(?:thousand|million|billion))?(?![\w-])"
@@ -76,7 +90,9 @@ _DATE = re.compile(
     rf"|\b(?:in|since|during|by|until|before|after|of)\s+(?P<year4>(?:19|20)\d{{2}})\b(?!\s+(?:[A-Z]|report|law|resolution|white paper))"
 )
 _ORDINAL = re.compile(
-    r"\b(?:its|their|the|a|his|her)\s+(?P<ord>" + "|".join(_ORDINALS) + r")\s+(?:(?P<consec>consecutive|straight|successive)\s+)?(?P<noun>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)",
+    r"\b(?:its|their|the|a|his|her)\s+(?P<ord>"
+    + "|".join(_ORDINALS)
+    + r")\s+(?:(?P<consec>consecutive|straight|successive)\s+)?(?P<noun>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)",
     re.IGNORECASE,
 )
 _COUNT = re.compile(
@@ -98,13 +114,108 @@ _NAME_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _STOP = frozenset(
-    "a an the of in on at by for to from with and or but that which who whom whose were was is are be been "
-    "had has have as than into during since its their his her it they he she this these those there "
-    "including among per each some all about such not no also other more most".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "to",
+        "from",
+        "with",
+        "and",
+        "or",
+        "but",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "were",
+        "was",
+        "is",
+        "are",
+        "be",
+        "been",
+        "had",
+        "has",
+        "have",
+        "as",
+        "than",
+        "into",
+        "during",
+        "since",
+        "its",
+        "their",
+        "his",
+        "her",
+        "it",
+        "they",
+        "he",
+        "she",
+        "this",
+        "these",
+        "those",
+        "there",
+        "including",
+        "among",
+        "per",
+        "each",
+        "some",
+        "all",
+        "about",
+        "such",
+        "not",
+        "no",
+        "also",
+        "other",
+        "more",
+        "most",
+    ]
 )
 _SUBJECT_STOP = frozenset(
-    "that which who whom whose were was is are had has have in on at by for to from with during since "
-    "and or but as than into after before while because according if when where".split()
+    [
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "were",
+        "was",
+        "is",
+        "are",
+        "had",
+        "has",
+        "have",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "to",
+        "from",
+        "with",
+        "during",
+        "since",
+        "and",
+        "or",
+        "but",
+        "as",
+        "than",
+        "into",
+        "after",
+        "before",
+        "while",
+        "because",
+        "according",
+        "if",
+        "when",
+        "where",
+    ]
 )
 
 
@@ -166,7 +277,11 @@ def _subject_after(sentence: str, end: int, words: int = 4) -> str:
 
 def _subject_before(sentence: str, start: int) -> str:
     """The nearest content noun before `start` (the thing a list enumerates)."""
-    words = [w for w in re.findall(r"[A-Za-z][\w-]*", sentence[:start]) if w.lower() not in _STOP and w.lower() not in _SUBJECT_STOP and w.lower() != "between"]
+    words = [
+        w
+        for w in re.findall(r"[A-Za-z][\w-]*", sentence[:start])
+        if w.lower() not in _STOP and w.lower() not in _SUBJECT_STOP and w.lower() != "between"
+    ]
     return " ".join(words[-1:])
 
 
@@ -209,7 +324,18 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
         unit = (m.group("cur") or m.group("curw") or "").strip()
         unit = {"$": "USD", "US$": "USD", "USD": "USD"}.get(unit, unit)
         qual = m.group("qual") or m.group("qual2")
-        _claim(spans, _Span("money", m.start(), m.end(), n, unit, qual and qual.lower(), _subject_after(sentence, m.end()) or "amount"))
+        _claim(
+            spans,
+            _Span(
+                "money",
+                m.start(),
+                m.end(),
+                n,
+                unit,
+                qual and qual.lower(),
+                _subject_after(sentence, m.end()) or "amount",
+            ),
+        )
     for m in _PERCENT.finditer(sentence):
         hi = parse_number(m.group("n"))
         if hi is None:
@@ -220,18 +346,19 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
         qual = m.group("qual")
         _claim(spans, _Span("percent", m.start(), m.end(), value, "%", qual and qual.lower(), subject))
     for m in _DATE.finditer(sentence):
+        when: str
         if m.group("year"):
-            value: str = f"{m.group('year')}-{_MONTH_NUM[m.group('month')]:02d}-{int(m.group('day')):02d}"
+            when = f"{m.group('year')}-{_MONTH_NUM[m.group('month')]:02d}-{int(m.group('day')):02d}"
         elif m.group("year2"):
-            value = f"{m.group('year2')}-{_MONTH_NUM[m.group('month2')]:02d}-{int(m.group('day2')):02d}"
+            when = f"{m.group('year2')}-{_MONTH_NUM[m.group('month2')]:02d}-{int(m.group('day2')):02d}"
         elif m.group("year3"):
-            value = f"{m.group('year3')}-{_MONTH_NUM[m.group('month3')]:02d}"
+            when = f"{m.group('year3')}-{_MONTH_NUM[m.group('month3')]:02d}"
         elif m.group("decade"):
-            value = f"{m.group('decade')}s"
+            when = f"{m.group('decade')}s"
         else:
-            value = m.group("year4")
+            when = m.group("year4")
         start = m.start("year4") if m.group("year4") else m.start()
-        _claim(spans, _Span("date", start, m.end(), value, None, None, "date"))
+        _claim(spans, _Span("date", start, m.end(), when, None, None, "date"))
     for m in _RANGE.finditer(sentence):
         a = m.group("a") or m.group("c") or m.group("e")
         b = m.group("b") or m.group("d") or m.group("f")
@@ -254,13 +381,27 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
         noun = m.group("noun")
         if m.group("consec"):
             noun = f"consecutive {noun}"
-        _claim(spans, _Span("count", m.start("ord"), m.end(), float(_ORDINALS[m.group("ord").lower()]), None, "ordinal", noun.lower()))
+        _claim(
+            spans,
+            _Span(
+                "count",
+                m.start("ord"),
+                m.end(),
+                float(_ORDINALS[m.group("ord").lower()]),
+                None,
+                "ordinal",
+                noun.lower(),
+            ),
+        )
     for m in _COUNT.finditer(sentence):
         if m.group("vague"):
             vague = m.group("vague").lower()
             subject = _subject_after(sentence, m.end())
             qual = m.group("qual")
-            _claim(spans, _Span("count", m.start(), m.end(), _VAGUE[vague], None, (qual or vague).lower(), subject))
+            _claim(
+                spans,
+                _Span("count", m.start(), m.end(), _VAGUE[vague], None, (qual or vague).lower(), subject),
+            )
             continue
         text = m.group("n")
         n = parse_number(text)
@@ -282,7 +423,9 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
         else:
             end_subject = end
         subject = _subject_after(sentence, end_subject)
-        than = re.search(r"\b(?:more|less|fewer|older|younger|greater|higher|lower)\s+than\s+$", sentence[:start].lower())
+        than = re.search(
+            r"\b(?:more|less|fewer|older|younger|greater|higher|lower)\s+than\s+$", sentence[:start].lower()
+        )
         if not subject and (qual or than):
             subject = _subject_before(sentence, m.start() - (len(than.group(0)) if than else 0))
             if than and not qual:
@@ -296,10 +439,23 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
             _claim(spans, _Span("count", m.start(), end, n, None, qual and qual.lower(), subject))
     for m in _NAME_LIST.finditer(sentence):
         items = tuple(
-            x.strip() for x in re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("items")) if x.strip()
+            x.strip()
+            for x in re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("items"))
+            if x.strip()
         )
         if len(items) >= 3 and all(len(i.split()) <= 4 for i in items):
-            _claim(spans, _Span("list", m.start(), m.end(), items, None, None, _subject_before(sentence, m.start()) or "names"))
+            _claim(
+                spans,
+                _Span(
+                    "list",
+                    m.start(),
+                    m.end(),
+                    items,
+                    None,
+                    None,
+                    _subject_before(sentence, m.start()) or "names",
+                ),
+            )
     spans.sort(key=lambda s: s.start)
     return spans
 
@@ -353,8 +509,14 @@ def pair_facts(old: tuple[Fact, ...], new: tuple[Fact, ...], *, cutoff: float = 
     pending: list[Fact] = []
     for a in old:
         exact = next(
-            (k for k, b in enumerate(new) if k not in used and b.kind == a.kind and same_value(a, b)
-             and fuzz.token_set_ratio(subject_key(a.subject), subject_key(b.subject)) >= cutoff),
+            (
+                k
+                for k, b in enumerate(new)
+                if k not in used
+                and b.kind == a.kind
+                and same_value(a, b)
+                and fuzz.token_set_ratio(subject_key(a.subject), subject_key(b.subject)) >= cutoff
+            ),
             None,
         )
         if exact is None:
@@ -377,7 +539,7 @@ def pair_facts(old: tuple[Fact, ...], new: tuple[Fact, ...], *, cutoff: float = 
         else:
             used.add(best)
             b = new[best]
-            status = "unchanged" if same_value(a, b) else "changed"
+            status: FactStatus = "unchanged" if same_value(a, b) else "changed"
             changes.append(FactChange(status, b.kind, b.subject or a.subject, a, b))
     for k, b in enumerate(new):
         if k not in used:

@@ -239,7 +239,8 @@ def _alnum(text: str) -> str:
 
 def _read_html(text: str, name: str) -> tuple[Block, ...]:
     """Turn HTML into blocks: h1-h6 are headings, p/li paragraphs, chrome elements removed."""
-    from bs4 import BeautifulSoup, NavigableString, Tag
+    from bs4 import BeautifulSoup
+    from bs4.element import NavigableString, Tag
 
     soup = BeautifulSoup(text, "html.parser")
     root = soup.body or soup
@@ -277,7 +278,13 @@ def _read_html(text: str, name: str) -> tuple[Block, ...]:
             if hidden:
                 continue
             role = str(child.get("role") or "")
-            here = chrome or _CHROME_TAGS.get(tag) or {"navigation": "navigation", "banner": "site header", "contentinfo": "site footer"}.get(role)
+            here = (
+                chrome
+                or _CHROME_TAGS.get(tag)
+                or {"navigation": "navigation", "banner": "site header", "contentinfo": "site footer"}.get(
+                    role
+                )
+            )
             if re.fullmatch(r"h[1-6]", tag):
                 flush(removed=here)
                 walk(child, here, in_link)

@@ -12,6 +12,7 @@ Page furniture (running headers, page numbers) is found by repetition and kept a
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -25,14 +26,42 @@ _NUMBERED_HEADING = re.compile(
 _DIGIT_NUMBERED = re.compile(r"^\d{1,2}\.\s")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
-_TERMINAL = tuple(".?!:;\u201d\"\u2019)")
+_TERMINAL = tuple('.?!:;\u201d"\u2019)')
 _FUNCTION_WORDS = frozenset(
-    "a an and the of or for to in on at by with from into against towards toward including "
-    "its their his her nor but as".split()
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "or",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "into",
+        "against",
+        "towards",
+        "toward",
+        "including",
+        "its",
+        "their",
+        "his",
+        "her",
+        "nor",
+        "but",
+        "as",
+    ]
 )
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 # A glue point: a word or sentence ends and the next begins with a capital, no space between.
-_GLUE = re.compile(r"(?<=[^\W\dA-Z_\u00c0-\u00de]|[0-9.?!\u201d\u2019\")>:])(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff ])")
+_GLUE = re.compile(
+    r"(?<=[^\W\dA-Z_\u00c0-\u00de]|[0-9.?!\u201d\u2019\")>:])(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff ])"
+)
 # A lettered heading glued after a sentence end: "not guilty.b. Disappearance".
 _GLUED_LETTERED = re.compile(r"(?<=[a-z0-9.)/][.:)])(?=[a-h]\. [A-Z])")
 # "Section 1. Respect for the Integrity of the Persona. Arbitrary ...": a section heading runs
@@ -63,14 +92,25 @@ def blocks_from_pages(pages: list[str]) -> list[Block]:
     furniture: dict[int, str] = {}
     # Pages whose paragraphs are set apart by blank lines show where a paragraph ends; at a
     # page break, a sentence end followed by a capital is then a paragraph end too.
-    gaps = sum(1 for lines in page_lines for a, b in zip(lines, lines[1:], strict=False) if a.strip() and not b.strip())
+    gaps = sum(1 for lines in page_lines for a, b in itertools.pairwise(lines) if a.strip() and not b.strip())
     spaced = gaps >= max(2, len(pages))
     previous = ""
     for lines in page_lines:
-        starts = next((ln.strip() for ln in lines if ln.strip() and _furniture_key(ln) not in repeated and not _PAGE_NUMBER.match(ln)), "")
+        starts = next(
+            (
+                ln.strip()
+                for ln in lines
+                if ln.strip() and _furniture_key(ln) not in repeated and not _PAGE_NUMBER.match(ln)
+            ),
+            "",
+        )
         if spaced and previous.endswith((".", "?", "!", "\u201d", '"')) and starts[:1].isupper():
             lines_out.append("")
-        content_lines = [ln for ln in lines if ln.strip() and _furniture_key(ln) not in repeated and not _PAGE_NUMBER.match(ln)]
+        content_lines = [
+            ln
+            for ln in lines
+            if ln.strip() and _furniture_key(ln) not in repeated and not _PAGE_NUMBER.match(ln)
+        ]
         previous = content_lines[-1].strip() if content_lines else previous
         edge = [ln for ln in lines if ln.strip()]
         edge_set = set(edge[:3] + edge[-3:])
@@ -203,7 +243,11 @@ def _joins(prev: str, nxt: str, current: list[str], width: float | None, head_wi
         return False
     if _LABEL_VALUE.match(prev) and len(prev) < 0.8 * (width or 80):
         return False
-    if _LABEL_VALUE.match(nxt) and len(nxt) <= 90 and (_LABEL_VALUE.match(prev) or len(prev) < 0.8 * (width or 80)):
+    if (
+        _LABEL_VALUE.match(nxt)
+        and len(nxt) <= 90
+        and (_LABEL_VALUE.match(prev) or len(prev) < 0.8 * (width or 80))
+    ):
         return False
     if re.search(r"[a-z]-$", prev):
         return True
@@ -244,8 +288,7 @@ def _heading_width(lines: list[str], width: float | None) -> float:
     wrapped = [
         len(ln.rstrip())
         for ln in lines
-        if _NUMBERED_HEADING.match(ln.strip())
-        and ln.rstrip().split()[-1].lower() in _FUNCTION_WORDS
+        if _NUMBERED_HEADING.match(ln.strip()) and ln.rstrip().split()[-1].lower() in _FUNCTION_WORDS
     ]
     if wrapped:
         return max(wrapped) + 1.0
@@ -285,7 +328,9 @@ def unflatten(text: str) -> list[str]:
     """Split a flattened page at its glue points into paragraphs, headings and chrome pieces."""
     pieces: list[str] = []
     start = 0
-    cuts = sorted({m.start() for m in _GLUE.finditer(text)} | {m.start() for m in _GLUED_LETTERED.finditer(text)})
+    cuts = sorted(
+        {m.start() for m in _GLUE.finditer(text)} | {m.start() for m in _GLUED_LETTERED.finditer(text)}
+    )
     for cut in cuts:
         left = text[start:cut]
         word = re.search(r"([A-Za-z]+)$", left)

@@ -83,9 +83,7 @@ def load_catalog(catalog: Path) -> tuple[CatalogEntry, ...]:
     return tuple(entries)
 
 
-def build_metadata(
-    *, text: str, title: str | None, body: str, catalog: CatalogEntry | None
-) -> Metadata:
+def build_metadata(*, text: str, title: str | None, body: str, catalog: CatalogEntry | None) -> Metadata:
     """Combine catalog fields and what `text` says into `Metadata`.
 
     Args:
@@ -116,14 +114,14 @@ def build_metadata(
             found["country"], sources["country"] = country, "title heading"
     if catalog is not None:
         for key in ("country", "publisher", "series", "edition", "covers", "title"):
-            value = catalog.fields.get(key)
-            if value is None:
+            entry: object = catalog.fields.get(key)
+            if entry is None:
                 continue
-            if key == "publisher" and isinstance(value, str):
-                value = _PUBLISHER_ALIASES.get(value.lower(), value)
-            if key == "country" and isinstance(value, str) and value.islower():
-                value = value.replace("-", " ").title()
-            found[key], sources[key] = value, "catalog"
+            if key == "publisher" and isinstance(entry, str):
+                entry = _PUBLISHER_ALIASES.get(entry.lower(), entry)
+            if key == "country" and isinstance(entry, str) and entry.islower():
+                entry = entry.replace("-", " ").title()
+            found[key], sources[key] = entry, "catalog"
     if "series" not in found and found.get("publisher"):
         series = {
             "US Department of State": "Country Reports on Human Rights Practices",
@@ -148,7 +146,7 @@ def detect_publisher(text: str) -> tuple[str | None, str]:
     head, tail = text[:4000], text[-4000:]
     best: tuple[float, str, str] | None = None
     for name, pattern in _PUBLISHER_MARKERS:
-        score = 3 * len(pattern.findall(head)) + 3 * len(pattern.findall(tail))
+        score = 3.0 * len(pattern.findall(head)) + 3 * len(pattern.findall(tail))
         score += 0.5 * len(pattern.findall(text))
         match = pattern.search(head) or pattern.search(tail) or pattern.search(text)
         if match and (best is None or score > best[0]):

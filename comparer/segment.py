@@ -19,12 +19,12 @@ from comparer.model import Block, Paragraph, Removed, Section
 from comparer.textnorm import fold
 
 # A footnote marker: 1-3 digits glued after a sentence end, before the next sentence or the end.
-_FOOTNOTE = re.compile(r"(?<=[a-z)\u201d\u2019\"][.!?])(\d{1,3})(?=\s+[A-Z\u201c\"]|\s*$)|(?<=[a-z][.!?][\u201d\u2019\"])(\d{1,3})(?=\s+[A-Z\u201c\"]|\s*$)")
+_FOOTNOTE = re.compile(
+    r"(?<=[a-z)\u201d\u2019\"][.!?])(\d{1,3})(?=\s+[A-Z\u201c\"]|\s*$)|(?<=[a-z][.!?][\u201d\u2019\"])(\d{1,3})(?=\s+[A-Z\u201c\"]|\s*$)"
+)
 _SECTION_NUM = re.compile(r"^(?:Section|SECTION|Part|PART|Chapter|CHAPTER)\s+[0-9IVX]+\b")
 _LETTER_NUM = re.compile(r"^(?:[a-h]|[A-H]|[IVX]{1,4}|\d{1,2})\.\s")
-_SUBTITLE = re.compile(
-    r"\b(?:1[89]|20)\d{2}\b|\breports?\b|\bbureau\b|\bevents of\b", re.IGNORECASE
-)
+_SUBTITLE = re.compile(r"\b(?:1[89]|20)\d{2}\b|\breports?\b|\bbureau\b|\bevents of\b", re.IGNORECASE)
 _MAX_HEADING_WORDS = 14
 _SEP = "\n\n"
 
@@ -86,7 +86,7 @@ def _is_heading_text(text: str) -> bool:
         return False
     if text.rstrip().endswith((".", ",", ";", ":", "!", "?")) or "; " in text:
         return False
-    if not (text[:1].isupper() or text[:1].isdigit() or text[:1] in "\u201c\"("):
+    if not (text[:1].isupper() or text[:1].isdigit() or text[:1] in '\u201c"('):
         return False
     return any(c.isalpha() for c in text)
 
@@ -118,22 +118,31 @@ def _find_headings(blocks: tuple[Block, ...], kept: list[int], toc: frozenset[st
             continue
         elif _is_numbered_heading(text) and nxt is not None:
             found[i] = _Heading(text, rank=_numbering_rank(text))
-        elif fold(text) in toc:
-            found[i] = _Heading(text, rank=2)
-        elif _is_heading_text(text) and nxt is not None and (
-            nxt.kind == "heading" or _is_heading_text(nxt.text) or _is_numbered_heading(nxt.text)
-            or len(nxt.text.split()) > len(text.split()) + 3
+        elif fold(text) in toc or (
+            _is_heading_text(text)
+            and nxt is not None
+            and (
+                nxt.kind == "heading"
+                or _is_heading_text(nxt.text)
+                or _is_numbered_heading(nxt.text)
+                or len(nxt.text.split()) > len(text.split()) + 3
+            )
         ):
             found[i] = _Heading(text, rank=2)
     # The title: a heading before the body that opens the document; subtitles become text.
     # Later head lines are subtitles (kept as text) unless they lead straight into the body.
     head = [i for i in kept if first_body is None or i < first_body]
     top_markup = min((blocks[i].level for i in kept if blocks[i].kind == "heading"), default=0)
-    if head and head[0] in found and blocks[head[0]].kind == "heading" and blocks[head[0]].level == top_markup:
+    if (
+        head
+        and head[0] in found
+        and blocks[head[0]].kind == "heading"
+        and blocks[head[0]].level == top_markup
+    ):
         found[head[0]].rank = -1
     elif head and head[0] in found and blocks[head[0]].kind != "heading":
         found[head[0]].rank = -1
-        for n, i in enumerate(head[1:], start=1):
+        for i in head[1:]:
             if i not in found or _is_numbered_heading(blocks[i].text):
                 continue
             nxt_i = kept[kept.index(i) + 1] if kept.index(i) + 1 < len(kept) else None
@@ -206,12 +215,9 @@ def _build_sections(
         heading = current.text if current else ""
         level = current.level if current else 1
         numbered = tuple(
-            Paragraph(f"{sid}.p{k + 1}", p.text, p.start, p.end, p.footnotes)
-            for k, p in enumerate(paras)
+            Paragraph(f"{sid}.p{k + 1}", p.text, p.start, p.end, p.footnotes) for k, p in enumerate(paras)
         )
-        sections.append(
-            Section(sid, heading, level, tuple(t for _, t in path), numbered, cur_start, end)
-        )
+        sections.append(Section(sid, heading, level, tuple(t for _, t in path), numbered, cur_start, end))
 
     last_end = 0
     for i in kept:
@@ -226,9 +232,7 @@ def _build_sections(
         else:
             if not paras and current is None:
                 cur_start = start
-            paras.append(
-                Paragraph("", text, start, end, tuple(m for m, _ in markers))
-            )
+            paras.append(Paragraph("", text, start, end, tuple(m for m, _ in markers)))
         last_end = end
     close(last_end)
     return tuple(sections)

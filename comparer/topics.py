@@ -25,7 +25,8 @@ HEADING_SURE = 85.0  # a heading this close to an alias names the topic outright
 TOPIC_CUTOFF = 40.0  # below this combined score a section gets no topic
 HEADING_ALONE = 70.0  # a section without a body needs a heading this close to an alias
 _NUMBERING = re.compile(
-    r"^(?:(?:section|part|chapter)\s+[0-9ivx]+\b[.:]?|[a-h]\.|[ivx]{1,4}\.|\d{1,2}(?:\.\d{1,2})*\.?)\s+", re.IGNORECASE
+    r"^(?:(?:section|part|chapter)\s+[0-9ivx]+\b[.:]?|[a-h]\.|[ivx]{1,4}\.|\d{1,2}(?:\.\d{1,2})*\.?)\s+",
+    re.IGNORECASE,
 )
 
 
@@ -136,9 +137,7 @@ def classify(heading: str, text: str) -> tuple[str | None, float]:
     if by_heading[best] >= HEADING_SURE:
         return topics[best].id, round(by_heading[best], 1)
     by_content = content_scores(text) if text else [0.0] * len(topics)
-    combined = [
-        0.55 * h + 0.45 * c if text else h for h, c in zip(by_heading, by_content, strict=True)
-    ]
+    combined = [0.55 * h + 0.45 * c if text else h for h, c in zip(by_heading, by_content, strict=True)]
     best = max(range(len(topics)), key=lambda k: combined[k])
     if combined[best] < (TOPIC_CUTOFF if text else HEADING_ALONE):
         return None, round(combined[best], 1)

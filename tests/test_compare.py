@@ -106,7 +106,11 @@ def test_noise_flattened_page() -> None:
 
 def test_noise_boilerplate() -> None:
     text = _seed("hrw-2020")
-    wrapped = "Skip to main content\n\n" + text + "\n\nYour tax deductible gift can help stop human rights violations.\n"
+    wrapped = (
+        "Skip to main content\n\n"
+        + text
+        + "\n\nYour tax deductible gift can help stop human rights violations.\n"
+    )
     assert _no_changes(_compare_texts(text, wrapped))
 
 
@@ -176,7 +180,9 @@ def test_dropped_section_is_removed_not_noise() -> None:
 
 
 def test_corpus_state_dept_north_korea_2023_2024() -> None:
-    comparison = compare_files(corpus("north-korea/state-dept-2023.txt"), corpus("north-korea/state-dept-2024.txt"))
+    comparison = compare_files(
+        corpus("north-korea/state-dept-2023.txt"), corpus("north-korea/state-dept-2024.txt")
+    )
     pairs = {(s.old.heading, s.new.heading) for s in comparison.sections if s.old and s.new}
     # The 2024 outline moved sections; topic alignment pairs them anyway.
     assert ("b. Disappearance", "c. Disappearance and Abduction") in pairs
@@ -191,7 +197,9 @@ def test_corpus_state_dept_north_korea_2023_2024() -> None:
     facts = _changed_facts(comparison)
     assert ("count", 6.0, 5.0) in facts
     assert ("list", ("14", "15", "16", "18", "25"), ("14", "16", "18", "25")) in facts
-    [camps] = [p for p in comparison.passages if p.new is not None and "Camps 14, 16, 18, and 25" in p.new.text]
+    [camps] = [
+        p for p in comparison.passages if p.new is not None and "Camps 14, 16, 18, and 25" in p.new.text
+    ]
     assert camps.status == "moved" and camps.new_section.heading == "a. Extrajudicial Killings"  # type: ignore[union-attr]
 
 
@@ -201,7 +209,10 @@ def test_corpus_eritrea_state_dept_2001_2002() -> None:
     assert ("count", 731.0, 498.0) in facts  # Sudanese refugees
     assert ("count", 1253.0, 2560.0) in facts  # Somali refugees
     pairs = {(s.old.heading, s.new.heading) for s in comparison.sections if s.old and s.new}
-    assert ("c. Prohibition of Forced or Compulsory Labor", "c. Prohibition of Forced or Bonded Labor") in pairs
+    assert (
+        "c. Prohibition of Forced or Compulsory Labor",
+        "c. Prohibition of Forced or Bonded Labor",
+    ) in pairs
 
 
 def test_corpus_hrw_html_2001_2002() -> None:
@@ -226,7 +237,9 @@ def test_json_validates_against_schema_and_is_deterministic() -> None:
 
 
 def test_corpus_json_validates() -> None:
-    comparison = compare_files(corpus("north-korea/state-dept-2023.txt"), corpus("north-korea/state-dept-2024.txt"))
+    comparison = compare_files(
+        corpus("north-korea/state-dept-2023.txt"), corpus("north-korea/state-dept-2024.txt")
+    )
     jsonschema.validate(json.loads(FORMATS["json"](comparison)), SCHEMA)
 
 
@@ -237,7 +250,10 @@ def test_markdown_summary() -> None:
 
 
 def test_html_is_self_contained_and_escaped() -> None:
-    hostile = BASE.replace("Journalists faced arrest", "<script>alert(1)</script><img src=x onerror=alert(2)> Journalists faced arrest")
+    hostile = BASE.replace(
+        "Journalists faced arrest",
+        "<script>alert(1)</script><img src=x onerror=alert(2)> Journalists faced arrest",
+    )
     page = FORMATS["html"](_compare_texts(BASE, hostile))
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
     assert "<img" not in page
@@ -247,11 +263,20 @@ def test_html_is_self_contained_and_escaped() -> None:
 
 
 def test_cli_exit_codes(tmp_path: Path) -> None:
-    same = runner.invoke(app, ["compare", str(NK / "hrw-2020.txt"), str(NK / "hrw-2020.txt"), "-f", "md", "--fail-on", "changes"])
+    same = runner.invoke(
+        app,
+        ["compare", str(NK / "hrw-2020.txt"), str(NK / "hrw-2020.txt"), "-f", "md", "--fail-on", "changes"],
+    )
     assert same.exit_code == 0
-    diff = runner.invoke(app, ["compare", str(NK / "hrw-2019.txt"), str(NK / "hrw-2020.txt"), "-f", "md", "--fail-on", "changes"])
+    diff = runner.invoke(
+        app,
+        ["compare", str(NK / "hrw-2019.txt"), str(NK / "hrw-2020.txt"), "-f", "md", "--fail-on", "changes"],
+    )
     assert diff.exit_code == 1
-    facts = runner.invoke(app, ["compare", str(NK / "hrw-2019.txt"), str(NK / "hrw-2020.txt"), "-f", "json", "--fail-on", "facts"])
+    facts = runner.invoke(
+        app,
+        ["compare", str(NK / "hrw-2019.txt"), str(NK / "hrw-2020.txt"), "-f", "json", "--fail-on", "facts"],
+    )
     assert facts.exit_code in (0, 1)
     out = tmp_path / "r.html"
     html = runner.invoke(app, ["compare", str(NK / "hrw-2014.txt"), str(NK / "hrw-2020.txt"), "-o", str(out)])

@@ -57,7 +57,11 @@ def test_forced_encoding_is_used() -> None:
         (bytes(range(256)) * 20, "bin.txt", "bin.txt: is a binary file"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "photo.txt", "photo.txt: is a PNG image"),
         (b"\xff\xd8\xff\xe0" + b"\x00" * 100, "photo.txt", "photo.txt: is a JPEG image"),
-        ("caf\u00e9 ".encode() * 10 + b"\xff\xfe" + " na\u00efve".encode(), "mixed.txt", "mixed.txt: invalid UTF-8 at byte"),
+        (
+            "caf\u00e9 ".encode() * 10 + b"\xff\xfe" + " na\u00efve".encode(),
+            "mixed.txt",
+            "mixed.txt: invalid UTF-8 at byte",
+        ),
         (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", "cut.pdf", "cut.pdf: PDF is truncated"),
         (b"just some text", "fake.pdf", "fake.pdf: is not a PDF"),
     ],

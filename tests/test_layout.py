@@ -96,6 +96,8 @@ def test_pdf_running_headers_and_page_numbers_are_furniture() -> None:
 
 
 def test_fact_box_lines_become_one_paragraph() -> None:
-    text = "Head of state: Kim\nHead of government: Pak\nDeath penalty: retentionist\n\nBody text follows here."
+    text = (
+        "Head of state: Kim\nHead of government: Pak\nDeath penalty: retentionist\n\nBody text follows here."
+    )
     blocks = blocks_from_text(text)
     assert blocks[0].text == "Head of state: Kim; Head of government: Pak; Death penalty: retentionist"

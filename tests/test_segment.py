@@ -34,7 +34,12 @@ EXPECTED_HEADINGS = {
         (2, "Labor Rights"),
         (2, "Key International Actors"),
     ],
-    "hrw-2019": [(1, ""), (2, "Key Vulnerable Groups"), (2, "Border Tightening"), (2, "Key International Actors")],
+    "hrw-2019": [
+        (1, ""),
+        (2, "Key Vulnerable Groups"),
+        (2, "Border Tightening"),
+        (2, "Key International Actors"),
+    ],
     "hrw-2020": [
         (1, ""),
         (2, "Flouting the International Human Rights System"),
@@ -189,10 +194,19 @@ def test_pdf_made_from_a_seed(tmp_path: Path) -> None:
 def test_corpus_state_dept_2023_hard_wrapped_pdf_dump() -> None:
     report = read_report(corpus("north-korea/state-dept-2023.txt"))
     headings = [(s.level, s.heading) for s in report.sections]
-    assert (3, "a. Arbitrary Deprivation of Life and Other Unlawful or Politically Motivated Killings") in headings
-    assert (3, "c. Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses") in headings
-    assert (2, "Section 5. Governmental Posture Towards International and Nongovernmental Monitoring and "
-               "Investigation of Alleged Abuses of Human Rights") in headings
+    assert (
+        3,
+        "a. Arbitrary Deprivation of Life and Other Unlawful or Politically Motivated Killings",
+    ) in headings
+    assert (
+        3,
+        "c. Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses",
+    ) in headings
+    assert (
+        2,
+        "Section 5. Governmental Posture Towards International and Nongovernmental Monitoring and "
+        "Investigation of Alleged Abuses of Human Rights",
+    ) in headings
     assert (3, "Women") in headings and (3, "Children") in headings
     assert (4, "Trial Procedures") in headings
     assert sum(1 for _, h in headings if h.startswith("Section ")) == 7

@@ -65,7 +65,7 @@ def diff_markup(ops: tuple[tuple[DiffOp, str], ...], side: str) -> Markup:
             parts.append(f'<del class="chg">{safe}</del>')
         elif op == "+" and side in ("new", "inline"):
             parts.append(f'<ins class="chg">{safe}</ins>')
-    return Markup("".join(parts))  # noqa: S704 - every fragment escaped above
+    return Markup("".join(parts))
 
 
 @dataclass(slots=True)
@@ -150,11 +150,19 @@ def _section_views(comparison: Comparison) -> list[SectionView]:
         anchor = f"pas-{match.id}"
         if match.status == "moved":
             away = by_old.get(match.old_section.id) if match.old_section else None
-            row = Row(match, "moved-here", anchor, f"#{anchor}-from", f"moved from “{away.title_old if away else ''}”")
+            row = Row(
+                match,
+                "moved-here",
+                anchor,
+                f"#{anchor}-from",
+                f"moved from “{away.title_old if away else ''}”",
+            )
             _fill(row)
             _add(home, row)
             if away is not None:
-                ghost = Row(match, "moved-away", f"{anchor}-from", f"#{anchor}", f"moved to “{home.title_new}”")
+                ghost = Row(
+                    match, "moved-away", f"{anchor}-from", f"#{anchor}", f"moved to “{home.title_new}”"
+                )
                 ghost.old_html = Markup(escape(match.old.text if match.old else ""))
                 _add(away, ghost)
             continue
@@ -202,11 +210,16 @@ def _fact_rows(comparison: Comparison, views: list[SectionView]) -> list[dict[st
                 "subject": change.subject,
                 "old": _fact_text(change, "old"),
                 "new": _fact_text(change, "new"),
-                "sentence": (change.new or change.old).sentence if (change.new or change.old) else "",
+                "sentence": _sentence(change),
                 "anchor": anchors.get(_passage_id(change), ""),
             }
         )
     return rows
+
+
+def _sentence(change: FactChange) -> str:
+    fact = change.new or change.old
+    return fact.sentence if fact else ""
 
 
 def _passage_id(change: FactChange) -> str:
@@ -240,6 +253,8 @@ def render_html(comparison: Comparison, *, generated_at: str | None = None) -> s
         facts=facts,
         version=comparison.tool_version,
         generated_at=generated_at,
-        n_changes=sum(1 for v in views for g in v.groups for r in g.rows if r.kind not in ("unchanged", "moved-away"))
+        n_changes=sum(
+            1 for v in views for g in v.groups for r in g.rows if r.kind not in ("unchanged", "moved-away")
+        )
         + sum(1 for v in views if v.pair.status != "matched"),
     )

@@ -80,7 +80,13 @@ COMPARE_SCHEMA = "comparer/compare@1"
 def _span(para: Paragraph | None, section: Section | None) -> dict[str, Any] | None:
     if para is None or section is None:
         return None
-    return {"section": section.id, "topic": section.topic, "text": para.text, "start": para.start, "end": para.end}
+    return {
+        "section": section.id,
+        "topic": section.topic,
+        "text": para.text,
+        "start": para.start,
+        "end": para.end,
+    }
 
 
 def _side(section: Section | None) -> dict[str, Any] | None:
@@ -140,7 +146,9 @@ def compare_data(comparison: Comparison) -> dict[str, Any]:
                 "score": p.score,
                 "old": _span(p.old, p.old_section),
                 "new": _span(p.new, p.new_section),
-                **({"diff": [[op, text] for op, text in p.diff]} if p.status in ("modified", "moved") else {}),
+                **(
+                    {"diff": [[op, text] for op, text in p.diff]} if p.status in ("modified", "moved") else {}
+                ),
             }
             for p in comparison.passages
         ],

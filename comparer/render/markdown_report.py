@@ -84,9 +84,9 @@ def render_markdown(comparison: Comparison) -> str:
             index.setdefault(("old", pair.old.id), k)
     for match in comparison.passages:
         key = ("new", match.new_section.id) if match.new_section else ("old", match.old_section.id)  # type: ignore[union-attr]
-        k = index.get(key)
-        if k is not None and match.status != "unchanged":
-            per_section[k][match.status] = per_section[k].get(match.status, 0) + 1
+        where = index.get(key)
+        if where is not None and match.status != "unchanged":
+            per_section[where][match.status] = per_section[where].get(match.status, 0) + 1
     rows = []
     for k, pair in enumerate(comparison.sections):
         if pair.status != "matched":

@@ -68,7 +68,9 @@ def _text(doc: list[tuple[str, list[str]]]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _body_slots(doc: list[tuple[str, list[str]]], rng: random.Random, pattern: str | None = None) -> list[tuple[int, int]]:
+def _body_slots(
+    doc: list[tuple[str, list[str]]], rng: random.Random, pattern: str | None = None
+) -> list[tuple[int, int]]:
     slots = [
         (s, p)
         for s, (_, paras) in enumerate(doc)
@@ -111,7 +113,9 @@ def make_case(kind: str, source: Path, seed: int) -> Case:
     return case
 
 
-def _apply(kind: str, doc: list[tuple[str, list[str]]], s: int, p: int, text: str, rng: random.Random) -> Edit | None:
+def _apply(
+    kind: str, doc: list[tuple[str, list[str]]], s: int, p: int, text: str, rng: random.Random
+) -> Edit | None:
     paras = doc[s][1]
     sentence = next((x for x in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if len(x.split()) >= 8), None)
     if kind == "number":
@@ -151,7 +155,7 @@ def _apply(kind: str, doc: list[tuple[str, list[str]]], s: int, p: int, text: st
             return None
         words = sentence.split()
         k = rng.randrange(1, len(words) - 3)
-        reworded = " ".join(words[:k] + ["reportedly", "also"] + words[k + 1 :])
+        reworded = " ".join([*words[:k], "reportedly", "also", *words[k + 1 :]])
         paras[p] = text.replace(sentence, reworded, 1)
         return Edit(kind, "modified", None, "reportedly also", None)
     if kind in ("move", "move-edit"):
@@ -199,13 +203,18 @@ def _apply(kind: str, doc: list[tuple[str, list[str]]], s: int, p: int, text: st
 
 def _noise(kind: str, doc: list[tuple[str, list[str]]]) -> tuple[str, str]:
     if kind == "flatten":
-        return "".join(([h] if h else []) + ps for h, ps in doc for _ in [0]).replace("\n", " ") if False else "".join(
-            (h if h else "") + "".join(ps) for h, ps in doc
-        ), "new.txt"
+        return "".join(([h] if h else []) + ps for h, ps in doc for _ in [0]).replace(
+            "\n", " "
+        ) if False else "".join((h if h else "") + "".join(ps) for h, ps in doc), "new.txt"
     if kind == "wrap":
-        return "\n\n".join(textwrap.fill(x, 66) for h, ps in doc for x in ([h] if h else []) + ps) + "\n", "new.txt"
+        return "\n\n".join(
+            textwrap.fill(x, 66) for h, ps in doc for x in ([h] if h else []) + ps
+        ) + "\n", "new.txt"
     body = "".join((f"<h2>{h}</h2>" if h else "") + "".join(f"<p>{p}</p>" for p in ps) for h, ps in doc)
-    return f"<!DOCTYPE html><html><body><header><a href='/'>Home</a></header><main>{body}</main></body></html>", "new.html"
+    return (
+        f"<!DOCTYPE html><html><body><header><a href='/'>Home</a></header><main>{body}</main></body></html>",
+        "new.html",
+    )
 
 
 KINDS = ["number", "number-word", "range", "list", "reword", "move", "move-edit", "delete", "insert", "rename",
@@ -238,8 +247,14 @@ def score_case(case: Case, comparison: Comparison) -> tuple[int, int, int]:
                 hit.add(k)
                 ok = True
         if e.fact is not None and ok:
-            ok = any(f.status == "changed" and f.old and f.new and _holds(f.old.value, e.fact[0]) and _holds(f.new.value, e.fact[1])
-                     for f in comparison.facts)
+            ok = any(
+                f.status == "changed"
+                and f.old
+                and f.new
+                and _holds(f.old.value, e.fact[0])
+                and _holds(f.new.value, e.fact[1])
+                for f in comparison.facts
+            )
         found += ok
     false = len([k for k in range(len(reported)) if k not in hit])
     return found, len(case.edits) - found, false
@@ -270,4 +285,6 @@ def evaluate(kinds: list[str] = KINDS, sources: list[Path] = SOURCES) -> dict[st
 
 if __name__ == "__main__":
     for kind, row in evaluate().items():
-        print(f"{kind:12} edits {row['edits']:>3}  recall {row['recall']:.2f}  precision {row['precision']:.2f}  false alarms {row['false_alarms']}")
+        print(
+            f"{kind:12} edits {row['edits']:>3}  recall {row['recall']:.2f}  precision {row['precision']:.2f}  false alarms {row['false_alarms']}"
+        )

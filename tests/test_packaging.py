@@ -1,0 +1,40 @@
+"""Packaging and code quality: the wheel ships the templates; lint and types are clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def test_wheel_contains_templates_and_data(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = tmp_path.glob("comparer-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in ("comparer/templates/base.html.j2", "comparer/templates/report.html.j2",
+                     "comparer/templates/report.css", "comparer/templates/report.js",
+                     "comparer/data/topics.toml", "comparer/py.typed"):  # fmt: skip
+        assert required in names, required
+    assert not any(n.startswith(("reports/", "tests/")) for n in names)
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff").exists(), reason="ruff not installed")
+def test_ruff_clean() -> None:
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    result = subprocess.run([ruff, "check", "comparer", "tests", "bench"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_mypy_strict_clean() -> None:
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
