@@ -89,6 +89,8 @@ _DATE = re.compile(
     rf"|\bthe\s+(?P<decade>(?:19|20)\d0)s\b"
     rf"|\b(?:in|since|during|by|until|before|after|of)\s+(?P<year4>(?:19|20)\d{{2}})\b(?!\s+(?:[A-Z]|report|law|resolution|white paper))"
 )
+# Dates that say which year a figure is about ("in 2011", "in March 2021"), not "since 2003".
+_ABOUT_YEAR = re.compile(rf"\b(?:in|during)\s+(?:(?:{_MONTHS})\s+)?((?:19|20)\d{{2}})\b(?!s)")
 _ORDINAL = re.compile(
     r"\b(?:its|their|the|a|his|her)\s+(?P<ord>"
     + "|".join(_ORDINALS)
@@ -290,6 +292,8 @@ def _name_number(sentence: str, start: int, end: int) -> bool:
     before = sentence[max(0, start - 20) : start]
     if _NAME_BEFORE.search(before):
         return True
+    if re.search(r"[A-Za-z]-$", before):  # "COVID-19", "MiG-29": part of a name
+        return True
     after = sentence[end : end + 3]
     if re.match(r"\.[a-z]\b", after) or re.match(r"\.\d", after):  # "1.e", "2.3"
         return True
@@ -367,8 +371,8 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
             continue
         if m.group("scale"):
             lo, hi = lo * _UNITS[m.group("scale").lower()], hi * _UNITS[m.group("scale").lower()]
-        if m.group("e") and (_is_year(lo) or _name_number(sentence, m.start(), m.end())):
-            continue  # "1962-91", "2014-2017": a period, not a range of counts
+        if _is_year(lo) or (m.group("e") and _name_number(sentence, m.start("e"), m.end())):
+            continue  # "1962-91", "from 2014 to 2017": a period, not a range of counts
         if hi < lo:
             continue
         qual = m.group("qual")
@@ -464,8 +468,11 @@ def extract_facts(sentences: list[tuple[str, str | None]], *, prefix: str = "f")
     """Extract facts from (sentence, section id) pairs, numbered `prefix`1, `prefix`2, ..."""
     facts: list[Fact] = []
     for sentence, section in sentences:
-        years = [int(y) for y in re.findall(r"\b(?:in|during|since|of)\s+((?:19|20)\d{2})\b", sentence)]
-        for span in extract_from_sentence(sentence):
+        spans = extract_from_sentence(sentence)
+        dates = [(m.start(), int(m.group(1))) for m in _ABOUT_YEAR.finditer(sentence)]
+        for span in spans:
+            # The year a figure is about: the date nearest to it in its sentence.
+            year = min(dates, key=lambda d: abs(d[0] - span.start))[1] if dates and span.kind != "date" else None
             value = span.value
             if isinstance(value, str):  # dates: kept as their ISO text, one item
                 value = (value,)
@@ -479,7 +486,7 @@ def extract_facts(sentences: list[tuple[str, str | None]], *, prefix: str = "f")
                     text=sentence[span.start : span.end],
                     sentence=sentence,
                     qualifier=span.qualifier,
-                    year=years[0] if years else None,
+                    year=year,
                     section=section,
                 )
             )

@@ -1,0 +1,261 @@
+"""Stage 9, claims: link the same claim across any number of reports and judge consistency.
+
+Facts of different reports are linked when they count the same thing in the same context:
+their subjects (the counted noun phrase) and the salient words of their sentence and the one
+before it (weighted by rarity across the collection, crudely stemmed so "detainees",
+"detained" and "detention" meet, "kwan-li-so" and "kwanliso" too) agree. Shared figures add
+evidence. Facts that say which year they are about are linked only to facts about that year.
+
+Values of one claim are compared pairwise:
+- equal: the same value;
+- compatible: a count inside a range or bound, a count equal to a list's length, overlapping
+  ranges ("80,000-120,000" and "up to 120,000");
+- otherwise they differ: a *conflict* when the reports cover the same year, a *change* when
+  they cover different years (HRW 2014: 17 abductees; HRW 2019: 12).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from comparer import facts as facts_mod
+from comparer.model import Fact, Report
+
+LINK_CUTOFF = 0.45  # similarity (0-1) at which two facts are one claim
+_STOP = frozenset(
+    "the a an of in on at by for to from with and or but that which who whom whose were was is are be been "
+    "had has have as than into during since its their his her it they he she this these those there "
+    "including among per each some all about such not no also other more most year years said reported "
+    "according report reports government north south people number least estimated".split()
+)
+_SUFFIXES = ("ments", "ment", "ings", "ing", "ees", "ee", "ers", "er", "ions", "ion", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """A crude stem: lower case, hyphens dropped, a common suffix cut."""
+    w = word.lower().replace("-", "").replace("\u2019", "").replace("'", "")
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: -len(suffix)]
+    return w
+
+
+def salient(text: str) -> set[str]:
+    """Stems of the content words of `text`."""
+    return {stem(w) for w in re.findall(r"[A-Za-z][\w\u2019'-]+", text) if w.lower() not in _STOP and len(w) > 2}
+
+
+@dataclass(slots=True)
+class _Item:
+    report: Report
+    fact: Fact
+    subject: set[str]
+    context: set[str]
+    numbers: set[float]
+
+
+@dataclass(slots=True)
+class Claim:
+    """One claim as several reports state it."""
+
+    id: str
+    subject: str
+    kind: str
+    values: list[tuple[Report, Fact]] = field(default_factory=list)
+    status: str = "consistent"  # consistent, changed or conflict
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def consistent(self) -> bool:
+        """Whether every pair of values agrees (equal or compatible)."""
+        return self.status == "consistent"
+
+
+def report_facts(report: Report) -> list[tuple[Fact, str]]:
+    """All facts of `report` but plain dates, each with the sentence before its own."""
+    out: list[tuple[Fact, str]] = []
+    for section in report.sections:
+        for para in section.paragraphs:
+            sentences = para.sentences
+            for k, sentence in enumerate(sentences):
+                found = facts_mod.extract_facts([(sentence.text, section.id)], prefix=f"{report.id}:{para.id}.{k}.")
+                # The sentence before carries context: "Four kwanliso ... Up to 120,000 detainees".
+                previous = sentences[k - 1].text if k else ""
+                out += [(fact, previous) for fact in found if fact.kind != "date"]
+    return out
+
+
+def _window(fact: Fact, words: int = 14) -> str:
+    """The words of a fact's sentence around the fact itself."""
+    at = fact.sentence.find(fact.text)
+    if at < 0:
+        return fact.sentence
+    before = fact.sentence[:at].split()[-words:]
+    after = fact.sentence[at + len(fact.text) :].split()[:words]
+    return " ".join([*before, fact.text, *after])
+
+
+def _numbers(fact: Fact) -> set[float]:
+    value = fact.value
+    if isinstance(value, float):
+        return {value}
+    if isinstance(value, tuple) and value and isinstance(value[0], float):
+        return {v for v in value if isinstance(v, float) and v > 0}
+    return set()
+
+
+def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
+    subject = fuzz.token_set_ratio(" ".join(sorted(a.subject)), " ".join(sorted(b.subject))) / 100 if a.subject and b.subject else 0.0
+    if not a.context or not b.context:
+        return subject * 0.5
+    # Shared rare words, measured against the shorter context (a short sentence fully inside
+    # a long one is a strong match).
+    shared = sum(idf.get(w, 1.0) for w in a.context & b.context)
+    smaller = min(sum(idf.get(w, 1.0) for w in a.context), sum(idf.get(w, 1.0) for w in b.context))
+    weight = shared / smaller
+    score = 0.3 * subject + 0.7 * min(1.0, weight * 1.4)
+    if a.numbers & b.numbers:
+        score += 0.15
+    return score
+
+
+def _magnitudes_agree(a: Fact, b: Fact) -> bool:
+    """Whether two figures could be the same claim: within a factor of ten of each other."""
+    lo_a, hi_a = _bounds(a)
+    lo_b, hi_b = _bounds(b)
+    if None in (lo_a, hi_a, lo_b, hi_b):
+        return True
+    top_a = hi_a if hi_a != math.inf else lo_a
+    top_b = hi_b if hi_b != math.inf else lo_b
+    assert top_a is not None and top_b is not None
+    small, large = sorted((max(top_a, 1e-9), max(top_b, 1e-9)))
+    return large / small <= 10
+
+
+def _family(kind: str) -> str:
+    return "number" if kind in ("count", "range", "list") else kind
+
+
+def link_claims(reports: list[Report], *, cutoff: float = LINK_CUTOFF) -> list[Claim]:
+    """Link facts across `reports` into claims stated by at least two reports."""
+    items: list[_Item] = []
+    for report in reports:
+        for fact, previous in report_facts(report):
+            context = salient(_window(fact) + " " + previous)
+            items.append(_Item(report, fact, salient(fact.subject), context, _numbers(fact)))
+    docs = Counter(w for item in items for w in item.context)
+    n = max(1, len(items))
+    idf = {w: math.log(1 + n / c) for w, c in docs.items()}
+    by_group: dict[tuple[str, str], list[_Item]] = defaultdict(list)
+    for item in items:
+        country = (item.report.metadata.country or "").lower()
+        by_group[(country, _family(item.fact.kind))].append(item)
+    claims: list[Claim] = []
+    for (_, _), group in sorted(by_group.items()):
+        claims += _cluster(group, idf, cutoff)
+    claims = [c for c in claims if len({id(r) for r, _ in c.values}) >= 2]
+    for k, claim in enumerate(claims, start=1):
+        claim.id = f"c{k}"
+        judge(claim)
+    return claims
+
+
+def _cluster(group: list[_Item], idf: dict[str, float], cutoff: float) -> list[Claim]:
+    """Greedy clustering: each fact joins the most similar claim that lacks its report."""
+    index: dict[str, list[int]] = defaultdict(list)  # salient word -> clusters
+    clusters: list[list[_Item]] = []
+    # Rare words decide candidates; figures found in several reports go first.
+    for item in group:
+        candidates: Counter[int] = Counter()
+        for w in item.subject | item.context:
+            if idf.get(w, 0) >= 2.0:
+                for c in index.get(w, ()):
+                    candidates[c] += 1
+        best, best_score = None, cutoff
+        for c, _ in candidates.most_common(30):
+            members = clusters[c]
+            if any(m.report is item.report for m in members):
+                continue
+            if not all(_same_year(m.fact, item.fact) and _magnitudes_agree(m.fact, item.fact) for m in members):
+                continue
+            score = max(_similarity(m, item, idf) for m in members)
+            if score >= best_score:
+                best, best_score = c, score
+        if best is None:
+            clusters.append([item])
+            best = len(clusters) - 1
+        else:
+            clusters[best].append(item)
+        for w in item.subject | item.context:
+            if idf.get(w, 0) >= 2.0 and best not in index[w][-1:]:
+                index[w].append(best)
+    out = []
+    for members in clusters:
+        members.sort(key=lambda m: ((m.report.metadata.covers or 0), m.report.id))
+        head = members[-1].fact
+        claim = Claim("", head.subject or head.kind, head.kind, [(m.report, m.fact) for m in members])
+        out.append(claim)
+    return out
+
+
+def _same_year(a: Fact, b: Fact) -> bool:
+    return a.year is None or b.year is None or a.year == b.year
+
+
+def relation(a: Fact, b: Fact) -> str:
+    """How two values of one claim relate: "equal", "compatible" or "differ"."""
+    if a.value == b.value:
+        return "equal"
+    lo_a, hi_a = _bounds(a)
+    lo_b, hi_b = _bounds(b)
+    if lo_a is None or lo_b is None or hi_a is None or hi_b is None:
+        return "differ"
+    if a.kind == "list" and b.kind == "list":
+        return "differ"
+    point_a, point_b = lo_a == hi_a, lo_b == hi_b
+    if point_a and point_b:
+        return "equal" if lo_a == lo_b else "differ"
+    # a count inside a range or bound, or two ranges that overlap
+    if lo_a <= hi_b and lo_b <= hi_a:
+        return "compatible"
+    return "differ"
+
+
+def _bounds(fact: Fact) -> tuple[float | None, float | None]:
+    value = fact.value
+    if fact.kind == "list" and isinstance(value, tuple):
+        return float(len(value)), float(len(value))
+    if isinstance(value, float):
+        qual = (fact.qualifier or "").lower()
+        if qual in ("at least", "more than", "over", "no fewer than", "no less than", "exceeding", "above", "or more"):
+            return value, math.inf
+        if qual in ("almost", "nearly", "fewer than", "less than", "under", "below", "at most"):
+            return 0.0, value
+        return value, value
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, float) for v in value):
+        lo, hi = value
+        return float(lo), float(hi)  # type: ignore[arg-type]
+    return None, None
+
+
+def judge(claim: Claim) -> None:
+    """Set `claim.status`: consistent, changed (over the covered years) or conflict (same year)."""
+    status = "consistent"
+    values = claim.values
+    for i in range(len(values)):
+        for j in range(i + 1, len(values)):
+            (ra, fa), (rb, fb) = values[i], values[j]
+            if relation(fa, fb) != "differ":
+                continue
+            same_year = ra.metadata.covers is not None and ra.metadata.covers == rb.metadata.covers
+            if same_year:
+                status = "conflict"
+                claim.notes.append(f"{ra.id} and {rb.id} cover {ra.metadata.covers} and disagree")
+            elif status != "conflict":
+                status = "changed"
+    claim.status = status
