@@ -119,7 +119,7 @@ def _apply(
     paras = doc[s][1]
     sentence = next((x for x in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text) if len(x.split()) >= 8), None)
     if kind == "number":
-        m = re.search(r"(?<![\d,.])\b(\d{2,3})\b(?![\d,.]| ?percent)", text)
+        m = re.search(r"(?<![\d,.-])\b(\d{2,3})\b(?![\d,.]| ?percent)", text)
         if not m or 1900 <= int(m.group(1)) <= 2100 or re.search(r"[A-Z][\w.]*\s+$", text[: m.start()]):
             return None  # a number after a capitalised word is a name: "Article 19", "No. 14"
         new_num = str(int(m.group(1)) + rng.randint(1, 9))
