@@ -19,14 +19,17 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Literal
 
 from rapidfuzz import fuzz
 
 from comparer import facts as facts_mod
-from comparer.model import Fact, Report
+from comparer.model import Claim, Fact, Report
 
 LINK_CUTOFF = 0.45  # similarity (0-1) at which two facts are one claim
+SAME_KIND_BONUS = 0.15  # a count links to a count, a list to a list, before crossing kinds
+ClaimStatus = Literal["consistent", "changed", "conflict"]
 _STOP = frozenset(
     "the a an of in on at by for to from with and or but that which who whom whose were was is are be been "
     "had has have as than into during since its their his her it they he she this these those there "
@@ -45,9 +48,33 @@ def stem(word: str) -> str:
     return w
 
 
+# Words that reports use for the same thing, by concept. General vocabulary of human rights
+# reporting, not any one report's phrasing: publishers count "detainees", "prisoners" or
+# "people imprisoned" in "kwanliso", "political prison camps" or "labor camps".
+_CONCEPTS = {
+    "prisoner": "prison prisoner detain detainee inmate imprison incarcerat jail held convict",
+    "camp": "camp kwanliso kyohwaso gulag colony",
+    "defector": "defector escapee defect escap fled flee",
+    "refugee": "refugee asylum displac migrant",
+    "abductee": "abduct abductee kidnap",
+    "execution": "execut execution executed death-sentence",
+    "killing": "kill killed death dead died murder",
+    "journalist": "journalist reporter blogger",
+    "arrest": "arrest arrested detention",
+    "citizen": "citizen national",
+}
+_CONCEPT_OF = {stem(w): name for name, words in _CONCEPTS.items() for w in words.split()}
+
+
 def salient(text: str) -> set[str]:
-    """Stems of the content words of `text`."""
-    return {stem(w) for w in re.findall(r"[A-Za-z][\w\u2019'-]+", text) if w.lower() not in _STOP and len(w) > 2}
+    """Stems of the content words of `text`, with synonyms mapped to one concept."""
+    out = set()
+    for w in re.findall(r"[A-Za-z][\w\u2019'-]+", text):
+        if w.lower() in _STOP or len(w) <= 2:
+            continue
+        st = stem(w)
+        out.add(_CONCEPT_OF.get(st, st))
+    return out
 
 
 @dataclass(slots=True)
@@ -57,23 +84,6 @@ class _Item:
     subject: set[str]
     context: set[str]
     numbers: set[float]
-
-
-@dataclass(slots=True)
-class Claim:
-    """One claim as several reports state it."""
-
-    id: str
-    subject: str
-    kind: str
-    values: list[tuple[Report, Fact]] = field(default_factory=list)
-    status: str = "consistent"  # consistent, changed or conflict
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def consistent(self) -> bool:
-        """Whether every pair of values agrees (equal or compatible)."""
-        return self.status == "consistent"
 
 
 def report_facts(report: Report) -> list[tuple[Fact, str]]:
@@ -90,7 +100,7 @@ def report_facts(report: Report) -> list[tuple[Fact, str]]:
     return out
 
 
-def _window(fact: Fact, words: int = 14) -> str:
+def _window(fact: Fact, words: int = 20) -> str:
     """The words of a fact's sentence around the fact itself."""
     at = fact.sentence.find(fact.text)
     if at < 0:
@@ -102,6 +112,8 @@ def _window(fact: Fact, words: int = 14) -> str:
 
 def _numbers(fact: Fact) -> set[float]:
     value = fact.value
+    if fact.kind == "list" and isinstance(value, tuple):
+        return {float(len(value))}
     if isinstance(value, float):
         return {value}
     if isinstance(value, tuple) and value and isinstance(value[0], float):
@@ -110,18 +122,26 @@ def _numbers(fact: Fact) -> set[float]:
 
 
 def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
-    subject = fuzz.token_set_ratio(" ".join(sorted(a.subject)), " ".join(sorted(b.subject))) / 100 if a.subject and b.subject else 0.0
+    subject = (
+        fuzz.token_set_ratio(" ".join(sorted(a.subject)), " ".join(sorted(b.subject))) / 100
+        if a.subject and b.subject
+        else 0.0
+    )
     if not a.context or not b.context:
         return subject * 0.5
     # Shared rare words, measured against the shorter context (a short sentence fully inside
     # a long one is a strong match).
     shared = sum(idf.get(w, 1.0) for w in a.context & b.context)
     smaller = min(sum(idf.get(w, 1.0) for w in a.context), sum(idf.get(w, 1.0) for w in b.context))
-    weight = shared / smaller
-    score = 0.3 * subject + 0.7 * min(1.0, weight * 1.4)
-    if a.numbers & b.numbers:
-        score += 0.15
-    return score
+    context = min(1.0, shared / smaller * 1.4)
+    # A shared figure is evidence when both state figures; a list's length is weaker evidence.
+    same_figure = bool(a.numbers & b.numbers) and (a.fact.kind == "list") == (b.fact.kind == "list")
+    # Different things counted in a similar context ("12 Japanese citizens" abducted, "42
+    # defectors" missing) are different claims unless the figure or the context says otherwise.
+    if subject < 0.5 and not (a.numbers & b.numbers and context >= 0.5) and context < 0.8:
+        return 0.0
+    bonus = 0.15 if same_figure else 0.1 if a.numbers & b.numbers else 0.0  # count == list length
+    return 0.3 * subject + 0.7 * context + bonus
 
 
 def _magnitudes_agree(a: Fact, b: Fact) -> bool:
@@ -155,21 +175,25 @@ def link_claims(reports: list[Report], *, cutoff: float = LINK_CUTOFF) -> list[C
     for item in items:
         country = (item.report.metadata.country or "").lower()
         by_group[(country, _family(item.fact.kind))].append(item)
+    groups: list[list[_Item]] = []
+    for key in sorted(by_group):
+        groups += _cluster(by_group[key], idf, cutoff)
     claims: list[Claim] = []
-    for (_, _), group in sorted(by_group.items()):
-        claims += _cluster(group, idf, cutoff)
-    claims = [c for c in claims if len({id(r) for r, _ in c.values}) >= 2]
-    for k, claim in enumerate(claims, start=1):
-        claim.id = f"c{k}"
-        judge(claim)
+    for members in groups:
+        if len({m.report.id for m in members}) < 2:
+            continue
+        members.sort(key=lambda m: ((m.report.metadata.covers or 0), m.report.id))
+        head = members[-1].fact
+        values = tuple((m.report, m.fact) for m in members)
+        status, notes = judge(values)
+        claims.append(Claim(f"c{len(claims) + 1}", head.subject or head.kind, head.kind, status, values, notes))
     return claims
 
 
-def _cluster(group: list[_Item], idf: dict[str, float], cutoff: float) -> list[Claim]:
-    """Greedy clustering: each fact joins the most similar claim that lacks its report."""
-    index: dict[str, list[int]] = defaultdict(list)  # salient word -> clusters
+def _cluster(group: list[_Item], idf: dict[str, float], cutoff: float) -> list[list[_Item]]:
+    """Greedy clustering: each fact joins the most similar cluster that lacks its report."""
+    index: dict[str, list[int]] = defaultdict(list)  # rare salient word -> clusters
     clusters: list[list[_Item]] = []
-    # Rare words decide candidates; figures found in several reports go first.
     for item in group:
         candidates: Counter[int] = Counter()
         for w in item.subject | item.context:
@@ -183,7 +207,11 @@ def _cluster(group: list[_Item], idf: dict[str, float], cutoff: float) -> list[C
                 continue
             if not all(_same_year(m.fact, item.fact) and _magnitudes_agree(m.fact, item.fact) for m in members):
                 continue
-            score = max(_similarity(m, item, idf) for m in members)
+            raw = max(_similarity(m, item, idf) for m in members)
+            if raw < cutoff:
+                continue
+            # Among good candidates, a count links to a count and a list to a list first.
+            score = raw + (SAME_KIND_BONUS if any(m.fact.kind == item.fact.kind for m in members) else 0.0)
             if score >= best_score:
                 best, best_score = c, score
         if best is None:
@@ -194,13 +222,7 @@ def _cluster(group: list[_Item], idf: dict[str, float], cutoff: float) -> list[C
         for w in item.subject | item.context:
             if idf.get(w, 0) >= 2.0 and best not in index[w][-1:]:
                 index[w].append(best)
-    out = []
-    for members in clusters:
-        members.sort(key=lambda m: ((m.report.metadata.covers or 0), m.report.id))
-        head = members[-1].fact
-        claim = Claim("", head.subject or head.kind, head.kind, [(m.report, m.fact) for m in members])
-        out.append(claim)
-    return out
+    return clusters
 
 
 def _same_year(a: Fact, b: Fact) -> bool:
@@ -243,19 +265,18 @@ def _bounds(fact: Fact) -> tuple[float | None, float | None]:
     return None, None
 
 
-def judge(claim: Claim) -> None:
-    """Set `claim.status`: consistent, changed (over the covered years) or conflict (same year)."""
-    status = "consistent"
-    values = claim.values
+def judge(values: tuple[tuple[Report, Fact], ...]) -> tuple[ClaimStatus, tuple[str, ...]]:
+    """Say whether `values` agree: consistent, changed (over covered years) or conflict (same year)."""
+    status: ClaimStatus = "consistent"
+    notes: list[str] = []
     for i in range(len(values)):
         for j in range(i + 1, len(values)):
             (ra, fa), (rb, fb) = values[i], values[j]
             if relation(fa, fb) != "differ":
                 continue
-            same_year = ra.metadata.covers is not None and ra.metadata.covers == rb.metadata.covers
-            if same_year:
+            if ra.metadata.covers is not None and ra.metadata.covers == rb.metadata.covers:
                 status = "conflict"
-                claim.notes.append(f"{ra.id} and {rb.id} cover {ra.metadata.covers} and disagree")
+                notes.append(f"{ra.id} and {rb.id} both cover {ra.metadata.covers} and disagree: {fa.text} / {fb.text}")
             elif status != "conflict":
                 status = "changed"
-    claim.status = status
+    return status, tuple(notes)

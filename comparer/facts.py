@@ -379,7 +379,10 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
         subject = _subject_after(sentence, m.end())
         prep = re.match(r"\s*(?:in|at|of|among)\s+", sentence[m.end() :])
         if not subject and prep:
-            subject = _subject_after(sentence, m.end() + prep.end())
+            # "detained between 80,000 and 120,000 in the kwanliso": who (the verb before) and where
+            verb = re.search(r"([a-z]+(?:ed|ing))\s+$", sentence[: m.start()])
+            where = _subject_after(sentence, m.end() + prep.end())
+            subject = f"{verb.group(1)} {where}".strip() if verb else where
         _claim(spans, _Span("range", m.start(), m.end(), (lo, hi), None, qual and qual.lower(), subject))
     for m in _ORDINAL.finditer(sentence):
         noun = m.group("noun")
@@ -442,6 +445,8 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
         else:
             _claim(spans, _Span("count", m.start(), end, n, None, qual and qual.lower(), subject))
     for m in _NAME_LIST.finditer(sentence):
+        if sentence[m.end() : m.end() + 1] == ":" or re.search(r"\s(?:The|A|An|In|On)$", m.group("items")):
+            continue  # a run-in heading ("Threats, Harassment, Surveillance, and Coercion:")
         items = tuple(
             x.strip()
             for x in re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("items"))

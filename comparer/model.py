@@ -190,6 +190,27 @@ class FactChange:
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """One claim as several reports state it, and whether they agree.
+
+    `status` is "consistent" (values equal or compatible), "changed" (they differ between
+    reports that cover different years) or "conflict" (they differ for the same year).
+    """
+
+    id: str
+    subject: str
+    kind: FactKind
+    status: Literal["consistent", "changed", "conflict"]
+    values: tuple[tuple[Report, Fact], ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def consistent(self) -> bool:
+        """Whether every pair of values agrees."""
+        return self.status == "consistent"
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Everything `compare` found between an old and a new report."""
 
