@@ -14,15 +14,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from comparer import __version__, align, clean, facts, ingest, metadata, segment, topics
+from comparer import __version__, align, claims, clean, facts, ingest, metadata, segment, topics
 from comparer.diff import diff_words
-from comparer.errors import SegmentationError
+from comparer.errors import InputError, SegmentationError
 from comparer.ingest import RawDocument
 from comparer.model import (
+    Claim,
     Comparison,
     DiffOp,
     FactChange,
@@ -209,3 +211,47 @@ def has_changes(comparison: Comparison) -> bool:
 def has_fact_changes(comparison: Comparison) -> bool:
     """Return whether any fact changed, appeared or disappeared."""
     return any(f.status != "unchanged" for f in comparison.facts)
+
+
+REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files named, plus report files found below folders named, in a stable order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
+        else:
+            out.append(path)
+    if not out:
+        raise InputError(f"{', '.join(str(p) for p in paths)}: no report files found")
+    return out
+
+
+def read_reports(paths: list[Path], *, options: ReadOptions = ReadOptions()) -> list[Report]:
+    """Read several reports; ids are file stems, made unique with their folder when needed."""
+    files = expand_inputs(paths)
+    stems = Counter(p.stem for p in files)
+    reports = []
+    for path in files:
+        report_id = path.stem if stems[path.stem] == 1 else f"{path.parent.name}/{path.stem}"
+        reports.append(read_report(path, report_id=report_id, options=options))
+    return reports
+
+
+def link_facts(paths: list[Path], *, options: ReadOptions = ReadOptions()) -> tuple[list[Report], list[Claim]]:
+    """Read reports and link their facts into claims.
+
+    Args:
+        paths: report files and folders of reports.
+        options: reading options.
+
+    Returns:
+        The reports, and the claims stated by at least two of them.
+
+    Raises:
+        InputError: a file cannot be read as a report, or no report was found.
+    """
+    reports = read_reports(paths, options=options)
+    return reports, claims.link_claims(reports)

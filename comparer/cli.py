@@ -146,3 +146,77 @@ def compare(
         raise typer.Exit(code=ExitCode.DIFFERENCES)
     if fail_on is FailOn.facts and api.has_fact_changes(comparison):
         raise typer.Exit(code=ExitCode.DIFFERENCES)
+
+
+class FactsFormat(StrEnum):
+    """Output formats of `comparer facts`."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+class CheckFailOn(StrEnum):
+    """What makes `comparer check` exit with 1."""
+
+    conflicts = "conflicts"
+    changes = "changes"
+
+
+ReportsArg = Annotated[list[Path], typer.Argument(help="Report files, or folders of reports.")]
+
+
+@app.command()
+def facts(
+    paths: ReportsArg,
+    fmt: Annotated[FactsFormat, typer.Option("--format", "-f", help="Output format.")] = FactsFormat.text,
+    output: OutOpt = None,
+    encoding: EncodingOpt = None,
+    max_bytes: MaxBytesOpt = MAX_INPUT_BYTES,
+) -> None:
+    """Link the facts of several reports into claims and say which agree, changed or conflict.
+
+    Example: comparer facts reports/north-korea --format html -o facts.html
+    """
+    from comparer.render import claims_report, html_report
+
+    try:
+        reports, claims = api.link_facts(paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes))
+        if fmt is FactsFormat.json:
+            text = claims_report.render_json(reports, claims)
+        elif fmt is FactsFormat.csv:
+            text = claims_report.render_csv(reports, claims)
+        elif fmt is FactsFormat.html:
+            text = html_report.render_facts_html(reports, claims, version=__version__)
+        else:
+            text = claims_report.render_text(reports, claims)
+        write_output(text, output)
+    except ComparerError as err:
+        raise _fail(err) from err
+
+
+@app.command()
+def check(
+    paths: ReportsArg,
+    fail_on: Annotated[
+        CheckFailOn, typer.Option("--fail-on", help="Exit 1 on conflicts (same year), or on any change.")
+    ] = CheckFailOn.conflicts,
+    output: OutOpt = None,
+    encoding: EncodingOpt = None,
+    max_bytes: MaxBytesOpt = MAX_INPUT_BYTES,
+) -> None:
+    """For CI: exit 1 with a Markdown list when reports disagree, 0 when they agree.
+
+    Example: comparer check reports/ --fail-on conflicts >> "$GITHUB_STEP_SUMMARY"
+    """
+    from comparer.render import claims_report
+
+    try:
+        _, claims = api.link_facts(paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes))
+        write_output(claims_report.render_check(claims, fail_on=fail_on.value), output)
+    except ComparerError as err:
+        raise _fail(err) from err
+    wanted = {"conflict"} if fail_on is CheckFailOn.conflicts else {"conflict", "changed"}
+    if any(c.status in wanted for c in claims):
+        raise typer.Exit(code=ExitCode.DIFFERENCES)

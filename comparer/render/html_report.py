@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from comparer.errors import RenderError
-from comparer.model import Comparison, DiffOp, FactChange, PassageMatch, Report, SectionPair
+from comparer.model import Claim, Comparison, DiffOp, FactChange, PassageMatch, Report, SectionPair
 from comparer.render.json_report import fact_value, summary_counts
 from comparer.topics import topic_label
 
@@ -258,3 +258,61 @@ def render_html(comparison: Comparison, *, generated_at: str | None = None) -> s
         )
         + sum(1 for v in views if v.pair.status != "matched"),
     )
+
+
+# --- facts page ----------------------------------------------------------------------------
+
+_CHART_W, _CHART_H, _PAD = 360, 120, 28
+
+
+def _chart(claim: Claim) -> dict[str, Any] | None:
+    """SVG geometry of a numeric claim over the covered years, or None if it cannot be drawn."""
+    points = []
+    for report, fact in claim.values:
+        year = report.metadata.covers
+        value = fact.value
+        if year is None or fact.kind in ("list", "date"):
+            return None
+        if isinstance(value, float):
+            lo = hi = value
+        elif isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, float) for v in value):
+            lo, hi = float(value[0]), float(value[1])  # type: ignore[arg-type]
+        else:
+            return None
+        points.append((year, lo, hi, report.id, fact.text))
+    years = [p[0] for p in points]
+    top = max(p[2] for p in points) or 1.0
+    y0, y1 = min(years), max(years)
+    span = (y1 - y0) or 1
+
+    def x(year: int) -> float:
+        return round(_PAD + (year - y0) / span * (_CHART_W - 2 * _PAD), 1) if y1 != y0 else _CHART_W / 2
+
+    def y(v: float) -> float:
+        return round(_CHART_H - _PAD / 2 - v / top * (_CHART_H - _PAD), 1)
+
+    marks = [
+        {"x": x(yr), "y_lo": y(lo), "y_hi": y(hi), "bar": hi != lo, "label": f"{rid} ({yr}): {text}"}
+        for yr, lo, hi, rid, text in points
+    ]
+    ticks = sorted({(x(yr), yr) for yr in years})
+    return {"w": _CHART_W, "h": _CHART_H, "marks": marks, "ticks": ticks, "top": f"{top:,.0f}", "base": _CHART_H - _PAD / 2}
+
+
+def render_facts_html(reports: list[Report], claims: list[Claim], *, version: str) -> str:
+    """Render linked claims as one self-contained HTML page with inline SVG timelines."""
+    rank = {"conflict": 0, "changed": 1, "consistent": 2}
+    rows = [
+        {
+            "claim": c,
+            "chart": _chart(c),
+            "values": [
+                {"report": r.id, "covers": r.metadata.covers, "publisher": r.metadata.publisher, "text": f.text, "sentence": f.sentence}
+                for r, f in c.values
+            ],
+        }
+        for c in sorted(claims, key=lambda c: (rank[c.status], c.id))
+    ]
+    counts = {s: sum(1 for c in claims if c.status == s) for s in ("conflict", "changed", "consistent")}
+    template = environment().get_template("facts.html.j2")
+    return template.render(reports=[_report_view(r) for r in reports], rows=rows, counts=counts, version=version, generated_at=None)
