@@ -240,7 +240,9 @@ def read_reports(paths: list[Path], *, options: ReadOptions = ReadOptions()) -> 
     return reports
 
 
-def link_facts(paths: list[Path], *, options: ReadOptions = ReadOptions()) -> tuple[list[Report], list[Claim]]:
+def link_facts(
+    paths: list[Path], *, options: ReadOptions = ReadOptions()
+) -> tuple[list[Report], list[Claim]]:
     """Read reports and link their facts into claims.
 
     Args:

@@ -93,7 +93,9 @@ def report_facts(report: Report) -> list[tuple[Fact, str]]:
         for para in section.paragraphs:
             sentences = para.sentences
             for k, sentence in enumerate(sentences):
-                found = facts_mod.extract_facts([(sentence.text, section.id)], prefix=f"{report.id}:{para.id}.{k}.")
+                found = facts_mod.extract_facts(
+                    [(sentence.text, section.id)], prefix=f"{report.id}:{para.id}.{k}."
+                )
                 # The sentence before carries context: "Four kwanliso ... Up to 120,000 detainees".
                 previous = sentences[k - 1].text if k else ""
                 out += [(fact, previous) for fact in found if fact.kind != "date"]
@@ -186,7 +188,9 @@ def link_claims(reports: list[Report], *, cutoff: float = LINK_CUTOFF) -> list[C
         head = members[-1].fact
         values = tuple((m.report, m.fact) for m in members)
         status, notes = judge(values)
-        claims.append(Claim(f"c{len(claims) + 1}", head.subject or head.kind, head.kind, status, values, notes))
+        claims.append(
+            Claim(f"c{len(claims) + 1}", head.subject or head.kind, head.kind, status, values, notes)
+        )
     return claims
 
 
@@ -205,7 +209,9 @@ def _cluster(group: list[_Item], idf: dict[str, float], cutoff: float) -> list[l
             members = clusters[c]
             if any(m.report is item.report for m in members):
                 continue
-            if not all(_same_year(m.fact, item.fact) and _magnitudes_agree(m.fact, item.fact) for m in members):
+            if not all(
+                _same_year(m.fact, item.fact) and _magnitudes_agree(m.fact, item.fact) for m in members
+            ):
                 continue
             raw = max(_similarity(m, item, idf) for m in members)
             if raw < cutoff:
@@ -254,14 +260,23 @@ def _bounds(fact: Fact) -> tuple[float | None, float | None]:
         return float(len(value)), float(len(value))
     if isinstance(value, float):
         qual = (fact.qualifier or "").lower()
-        if qual in ("at least", "more than", "over", "no fewer than", "no less than", "exceeding", "above", "or more"):
+        if qual in (
+            "at least",
+            "more than",
+            "over",
+            "no fewer than",
+            "no less than",
+            "exceeding",
+            "above",
+            "or more",
+        ):
             return value, math.inf
         if qual in ("almost", "nearly", "fewer than", "less than", "under", "below", "at most"):
             return 0.0, value
         return value, value
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, float) for v in value):
         lo, hi = value
-        return float(lo), float(hi)  # type: ignore[arg-type]
+        return float(lo), float(hi)
     return None, None
 
 
@@ -276,7 +291,9 @@ def judge(values: tuple[tuple[Report, Fact], ...]) -> tuple[ClaimStatus, tuple[s
                 continue
             if ra.metadata.covers is not None and ra.metadata.covers == rb.metadata.covers:
                 status = "conflict"
-                notes.append(f"{ra.id} and {rb.id} both cover {ra.metadata.covers} and disagree: {fa.text} / {fb.text}")
+                notes.append(
+                    f"{ra.id} and {rb.id} both cover {ra.metadata.covers} and disagree: {fa.text} / {fb.text}"
+                )
             elif status != "conflict":
                 status = "changed"
     return status, tuple(notes)

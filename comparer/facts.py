@@ -58,17 +58,21 @@ _WORDNUM = (
     + r")"
 )
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUM = rf"(?:{_DIGITS})(?:\s(?:thousand|million|billion)\b)?|(?<![\w-])(?:{_WORDNUM})(?:\s(?:thousand|million|billion))?(?![\w-])"
+_HALF = r"(?:\s+and\s+(?:a|one)[- ]half)?"
+_NUM = (
+    rf"(?:{_DIGITS}){_HALF}(?:\s(?:thousand|million|billion)\b)?"
+    rf"|(?<![\w-])(?:{_WORDNUM})(?:\s+hundred)?{_HALF}(?:\s(?:thousand|million|billion))?(?![\w-])"
+)
 _QUAL = (
     r"at least|more than|over|up to|almost|nearly|approximately|about|around|some|as many as|"
     r"as high as|as few as|fewer than|less than|an estimated|estimated|roughly|close to|at most|"
     r"no fewer than|no less than|under|just over|just under|well over|below|above|exceeding"
 )
 _CURRENCY = r"US\$|\$|USD\s?|EUR\s?|\u20ac|\u00a3|\u00a5|RMB\s?"
-_CURRENCY_WORDS = r"dollars|euros|won|yuan|rubles|roubles|bolivars|nakfa|kyat|rials|pounds|yen"
+_CURRENCY_WORDS = r"(?:[A-Z][a-z]+\s)?(?:dollars|euros|won|yuan|renminbi|rubles|roubles|bolivars|pesos|nakfa|kyat|rials|riyals|pounds|yen|rupees|francs)"
 
 _MONEY = re.compile(
-    rf"(?:(?P<qual>{_QUAL})\s+)?(?P<cur>{_CURRENCY})\s?(?P<n>{_DIGITS})(?:\s(?P<scale>thousand|million|billion)\b)?"
+    rf"(?:(?P<qual>{_QUAL})\s+)?(?P<cur>{_CURRENCY})\s?(?P<n>{_DIGITS})(?![\d/])(?:\s(?P<scale>thousand|million|billion)\b)?"
     rf"|(?:(?P<qual2>{_QUAL})\s+)?(?P<n2>{_DIGITS})(?:\s(?P<scale2>thousand|million|billion))?\s(?P<curw>{_CURRENCY_WORDS})\b",
     re.IGNORECASE,
 )
@@ -79,7 +83,8 @@ _PERCENT = re.compile(
 _RANGE = re.compile(
     rf"(?:(?P<qual>{_QUAL})\s+)?(?:between\s+(?P<a>{_NUM})\s+and\s+(?P<b>{_NUM})"
     rf"|from\s+(?P<c>{_NUM})\s+to\s+(?P<d>{_NUM})"
-    rf"|(?P<e>{_DIGITS})\s?[-\u2013\u2014]\s?(?P<f>{_DIGITS})(?:\s(?P<scale>thousand|million|billion)\b)?)",
+    rf"|(?P<e>{_DIGITS})\s?[-\u2013\u2014]\s?(?P<f>{_DIGITS})(?:\s(?P<scale>thousand|million|billion)\b)?"
+    rf"|(?<!up )(?<!\w)(?P<g>{_NUM})\s+to\s+(?P<h>{_NUM})(?=\s+[A-Za-z]))",
     re.IGNORECASE,
 )
 _DATE = re.compile(
@@ -87,10 +92,25 @@ _DATE = re.compile(
     rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTHS})\s+(?P<year2>(?:19|20)\d{{2}})\b"
     rf"|\b(?P<month3>{_MONTHS})\s+(?P<year3>(?:19|20)\d{{2}})\b"
     rf"|\bthe\s+(?P<decade>(?:19|20)\d0)s\b"
-    rf"|\b(?:in|since|during|by|until|before|after|of)\s+(?P<year4>(?:19|20)\d{{2}})\b(?!\s+(?:[A-Z]|report|law|resolution|white paper))"
+    rf"|\b(?P<month5>{_MONTHS})\s+(?P<day5>\d{{1,2}})\b(?!,?\s+(?:19|20)\d{{2}})(?!\d)"
+    rf"|\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Tt]hroughout|[Bb]y|[Uu]ntil|[Bb]efore|[Aa]fter|[Oo]f)\s+(?:(?:early|late|mid)[- ])?(?P<year4>(?:19|20)\d{{2}})\b(?!\s+(?:[A-Z]|report|law|resolution|white paper))"
+    rf"|\b(?P<day6>\d{{1,2}})\s+(?P<month6>{_MONTHS})\b(?!,?\s+(?:19|20)\d{{2}})"
 )
 # Dates that say which year a figure is about ("in 2011", "in March 2021"), not "since 2003".
 _ABOUT_YEAR = re.compile(rf"\b(?:in|during)\s+(?:(?:{_MONTHS})\s+)?((?:19|20)\d{{2}})\b(?!s)")
+_ENUMERATED = re.compile(rf"(?:{_NUM})(?:,\s*(?:{_NUM}))+,?\s+(?:and|or)\s+(?:{_NUM})(?=\s+[a-z])")
+# "a two-year strategy", "the 72-hour detention period": a duration written as an adjective
+_DURATION = re.compile(rf"\b(?P<n>{_DIGITS}|{_WORDNUM})-(?P<unit>year|month|week|day|hour|minute)\b(?!-old)", re.IGNORECASE)
+# "The five were charged", "the four who were acquitted": a count whose noun was said before
+_ELIDED = re.compile(rf"\b[Tt]he\s+(?P<n>{_WORDNUM}|\d{{1,3}})\s+(?=(?:were|who|had|have|are|faced|received|remained)\b)")
+# "The minimum age for marriage was 22 for men and 20 for women"
+_AGE_WAS = re.compile(rf"\bage\b[^.;:]{{0,50}}?\b(?:was|is|were|of)\s+(?P<rest>(?:{_NUM})(?:\s+for\s+[a-z]+)?(?:,?\s+and\s+(?:{_NUM})(?:\s+for\s+[a-z]+)?)?)")
+_AGES_AND = re.compile(rf"\bages\s+(?P<a>{_NUM})\s+and\s+(?P<b>{_NUM})\b")
+_AGE = re.compile(
+    rf"\b(?:(?P<cmp>older than|younger than|under|over|below|above)\s+)?(?:aged?|ages|age of)\s+(?P<n>{_NUM})\b"
+    rf"|\b(?P<n2>{_DIGITS}|{_WORDNUM})-year-old\b",
+    re.IGNORECASE,
+)
 _ORDINAL = re.compile(
     r"\b(?:its|their|the|a|his|her)\s+(?P<ord>"
     + "|".join(_ORDINALS)
@@ -235,6 +255,15 @@ class _Span:
 def parse_number(text: str) -> float | None:
     """Parse "120,000", "2.5 million", "four", "twenty-one thousand" into a number."""
     t = text.strip().lower()
+    half = 0.0
+    m = re.search(r"\s+and\s+(?:a|one)[- ]half$", t)
+    if m:
+        half, t = 0.5, t[: m.start()]
+    value = _parse_whole(t)
+    return None if value is None else value + half
+
+
+def _parse_whole(t: str) -> float | None:
     scale = 1.0
     for word, factor in _UNITS.items():
         if t.endswith(" " + word):
@@ -244,6 +273,8 @@ def parse_number(text: str) -> float | None:
         return float(t) * scale
     except ValueError:
         pass
+    if t.endswith(" hundred"):
+        scale, t = scale * 100, t[: -len(" hundred")].strip()
     if t in _SMALL:
         return _SMALL[t] * scale
     parts = re.split(r"[- ]", t)
@@ -293,6 +324,8 @@ def _name_number(sentence: str, start: int, end: int) -> bool:
     if _NAME_BEFORE.search(before):
         return True
     if re.search(r"[A-Za-z]-$", before):  # "COVID-19", "MiG-29": part of a name
+        return True
+    if re.search(r"\b(?:19|20)\d\d-$", before):  # "the 1994-95 accords": a period
         return True
     after = sentence[end : end + 3]
     if re.match(r"\.[a-z]\b", after) or re.match(r"\.\d", after):  # "1.e", "2.3"
@@ -359,19 +392,25 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
             when = f"{m.group('year3')}-{_MONTH_NUM[m.group('month3')]:02d}"
         elif m.group("decade"):
             when = f"{m.group('decade')}s"
+        elif m.group("month6"):
+            when = f"--{_MONTH_NUM[m.group('month6')]:02d}-{int(m.group('day6')):02d}"
+        elif m.group("month5"):
+            when = f"--{_MONTH_NUM[m.group('month5')]:02d}-{int(m.group('day5')):02d}"  # ISO 8601 without a year
         else:
             when = m.group("year4")
         start = m.start("year4") if m.group("year4") else m.start()
         _claim(spans, _Span("date", start, m.end(), when, None, None, "date"))
     for m in _RANGE.finditer(sentence):
-        a = m.group("a") or m.group("c") or m.group("e")
-        b = m.group("b") or m.group("d") or m.group("f")
+        a = m.group("a") or m.group("c") or m.group("e") or m.group("g")
+        b = m.group("b") or m.group("d") or m.group("f") or m.group("h")
         lo, hi = parse_number(a), parse_number(b)
         if lo is None or hi is None:
             continue
         if m.group("scale"):
             lo, hi = lo * _UNITS[m.group("scale").lower()], hi * _UNITS[m.group("scale").lower()]
-        if _is_year(lo) or (m.group("e") and _name_number(sentence, m.start("e"), m.end())):
+        # "from 2014 to 2017", "1962-91": a period, not a range of counts ("2,000 to 3,000" is)
+        period = "," not in a and _is_year(lo) and (_is_year(hi) or not m.group("g"))
+        if period or (m.group("e") and _name_number(sentence, m.start("e"), m.end())):
             continue  # "1962-91", "from 2014 to 2017": a period, not a range of counts
         if hi < lo:
             continue
@@ -384,6 +423,38 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
             where = _subject_after(sentence, m.end() + prep.end())
             subject = f"{verb.group(1)} {where}".strip() if verb else where
         _claim(spans, _Span("range", m.start(), m.end(), (lo, hi), None, qual and qual.lower(), subject))
+    for m in _ENUMERATED.finditer(sentence):
+        # "10, nine, and seven years": each figure counts the noun after the last one
+        subject = _subject_after(sentence, m.end())
+        for g in re.finditer(_NUM, m.group(0)):
+            n = parse_number(g.group(0))
+            if n is not None and subject:
+                _claim(spans, _Span("count", m.start() + g.start(), m.start() + g.end(), n, None, None, subject))
+    for m in _DURATION.finditer(sentence):
+        n = parse_number(m.group("n"))
+        if n is not None:
+            unit = m.group("unit").lower()
+            _claim(spans, _Span("count", m.start(), m.end(), n, unit + "s", None, _subject_after(sentence, m.end()) or unit))
+    for m in _ELIDED.finditer(sentence):
+        n = parse_number(m.group("n"))
+        if n is not None:
+            _claim(spans, _Span("count", m.start("n"), m.end("n"), n, None, None, _subject_before(sentence, m.start()) or "persons"))
+    for m in _AGE_WAS.finditer(sentence):
+        for g in re.finditer(rf"(?P<n>{_NUM})(?:\s+for\s+(?P<who>[a-z]+))?", sentence[m.start("rest") : m.end()]):
+            n = parse_number(g.group("n"))
+            if n is not None and n < 130:
+                at = m.start("rest") + g.start("n")
+                _claim(spans, _Span("count", at, at + len(g.group("n")), n, "years old", None, f"age {g.group('who') or ''}".strip()))
+    for m in _AGES_AND.finditer(sentence):
+        for key in ("a", "b"):
+            n = parse_number(m.group(key))
+            if n is not None:
+                _claim(spans, _Span("count", m.start(key), m.end(key), n, "years old", None, "age"))
+    for m in _AGE.finditer(sentence):
+        n = parse_number(m.group("n") or m.group("n2"))
+        if n is not None:
+            qual = m.group("cmp")
+            _claim(spans, _Span("count", m.start(), m.end(), n, "years old", qual and qual.lower(), "age"))
     for m in _ORDINAL.finditer(sentence):
         noun = m.group("noun")
         if m.group("consec"):
@@ -477,7 +548,9 @@ def extract_facts(sentences: list[tuple[str, str | None]], *, prefix: str = "f")
         dates = [(m.start(), int(m.group(1))) for m in _ABOUT_YEAR.finditer(sentence)]
         for span in spans:
             # The year a figure is about: the date nearest to it in its sentence.
-            year = min(dates, key=lambda d: abs(d[0] - span.start))[1] if dates and span.kind != "date" else None
+            year = (
+                min(dates, key=lambda d: abs(d[0] - span.start))[1] if dates and span.kind != "date" else None
+            )
             value = span.value
             if isinstance(value, str):  # dates: kept as their ISO text, one item
                 value = (value,)

@@ -30,7 +30,13 @@ def facts_data(reports: list[Report], claims: list[Claim]) -> dict[str, Any]:
                 "consistent": c.consistent,
                 "status": c.status,
                 "values": [
-                    {"report": r.id, "value": _value(f), "text": f.text, "sentence": f.sentence, "covers": r.metadata.covers}
+                    {
+                        "report": r.id,
+                        "value": _value(f),
+                        "text": f.text,
+                        "sentence": f.sentence,
+                        "covers": r.metadata.covers,
+                    }
                     for r, f in c.values
                 ],
             }
@@ -51,7 +57,19 @@ def render_csv(reports: list[Report], claims: list[Claim]) -> str:
     writer.writerow(["claim", "subject", "kind", "status", "report", "covers", "value", "text", "sentence"])
     for c in claims:
         for r, f in c.values:
-            writer.writerow([c.id, c.subject, c.kind, c.status, r.id, r.metadata.covers or "", _plain(f), f.text, f.sentence])
+            writer.writerow(
+                [
+                    c.id,
+                    c.subject,
+                    c.kind,
+                    c.status,
+                    r.id,
+                    r.metadata.covers or "",
+                    _plain(f),
+                    f.text,
+                    f.sentence,
+                ]
+            )
     return out.getvalue()
 
 
@@ -59,7 +77,13 @@ def _plain(fact: Fact) -> str:
     """A value as spreadsheet text: 12, 80000-120000, 14|15|16."""
     value = _value(fact)
     if isinstance(value, list):
-        sep = "-" if fact.kind in ("range", "count", "percent") and len(value) == 2 and all(isinstance(v, int | float) for v in value) else "|"
+        sep = (
+            "-"
+            if fact.kind in ("range", "count", "percent")
+            and len(value) == 2
+            and all(isinstance(v, int | float) for v in value)
+            else "|"
+        )
         return sep.join(str(v) for v in value)
     return str(value)
 
@@ -93,7 +117,10 @@ def render_check(claims: list[Claim], *, fail_on: str) -> str:
     hits = [c for c in _order(claims) if c.status in wanted]
     if not hits:
         return f"No {'conflicts' if fail_on == 'conflicts' else 'changes or conflicts'} among {len(claims)} linked claims.\n"
-    lines = [f"## comparer check: {len(hits)} claim{'s' if len(hits) != 1 else ''} {'in conflict' if fail_on == 'conflicts' else 'changed or in conflict'}", ""]
+    lines = [
+        f"## comparer check: {len(hits)} claim{'s' if len(hits) != 1 else ''} {'in conflict' if fail_on == 'conflicts' else 'changed or in conflict'}",
+        "",
+    ]
     for c in hits:
         values = "; ".join(f"{_md(r.id)}: **{_md(f.text)}**" for r, f in c.values)
         lines.append(f"- {c.status}: {_md(c.subject)} ({c.kind}) — {values}")

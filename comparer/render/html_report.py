@@ -276,7 +276,7 @@ def _chart(claim: Claim) -> dict[str, Any] | None:
         if isinstance(value, float):
             lo = hi = value
         elif isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, float) for v in value):
-            lo, hi = float(value[0]), float(value[1])  # type: ignore[arg-type]
+            lo, hi = float(value[0]), float(value[1])
         else:
             return None
         points.append((year, lo, hi, report.id, fact.text))
@@ -296,7 +296,14 @@ def _chart(claim: Claim) -> dict[str, Any] | None:
         for yr, lo, hi, rid, text in points
     ]
     ticks = sorted({(x(yr), yr) for yr in years})
-    return {"w": _CHART_W, "h": _CHART_H, "marks": marks, "ticks": ticks, "top": f"{top:,.0f}", "base": _CHART_H - _PAD / 2}
+    return {
+        "w": _CHART_W,
+        "h": _CHART_H,
+        "marks": marks,
+        "ticks": ticks,
+        "top": f"{top:,.0f}",
+        "base": _CHART_H - _PAD / 2,
+    }
 
 
 def render_facts_html(reports: list[Report], claims: list[Claim], *, version: str) -> str:
@@ -307,7 +314,13 @@ def render_facts_html(reports: list[Report], claims: list[Claim], *, version: st
             "claim": c,
             "chart": _chart(c),
             "values": [
-                {"report": r.id, "covers": r.metadata.covers, "publisher": r.metadata.publisher, "text": f.text, "sentence": f.sentence}
+                {
+                    "report": r.id,
+                    "covers": r.metadata.covers,
+                    "publisher": r.metadata.publisher,
+                    "text": f.text,
+                    "sentence": f.sentence,
+                }
                 for r, f in c.values
             ],
         }
@@ -315,4 +328,10 @@ def render_facts_html(reports: list[Report], claims: list[Claim], *, version: st
     ]
     counts = {s: sum(1 for c in claims if c.status == s) for s in ("conflict", "changed", "consistent")}
     template = environment().get_template("facts.html.j2")
-    return template.render(reports=[_report_view(r) for r in reports], rows=rows, counts=counts, version=version, generated_at=None)
+    return template.render(
+        reports=[_report_view(r) for r in reports],
+        rows=rows,
+        counts=counts,
+        version=version,
+        generated_at=None,
+    )
