@@ -170,16 +170,18 @@ def link_claims(reports: list[Report], *, cutoff: float = LINK_CUTOFF) -> list[C
         for fact, previous in report_facts(report):
             context = salient(_window(fact) + " " + previous)
             items.append(_Item(report, fact, salient(fact.subject), context, _numbers(fact)))
-    docs = Counter(w for item in items for w in item.context)
+    docs = Counter(w for item in items for w in item.context | item.subject)
     n = max(1, len(items))
     idf = {w: math.log(1 + n / c) for w, c in docs.items()}
+    # Words rare enough to propose candidates: in at most 15% of facts (always if in 3 or fewer).
+    rare = {w for w, c in docs.items() if c <= max(3, 0.15 * n)}
     by_group: dict[tuple[str, str], list[_Item]] = defaultdict(list)
     for item in items:
         country = (item.report.metadata.country or "").lower()
         by_group[(country, _family(item.fact.kind))].append(item)
     groups: list[list[_Item]] = []
     for key in sorted(by_group):
-        groups += _cluster(by_group[key], idf, cutoff)
+        groups += _cluster(by_group[key], idf, rare, cutoff)
     claims: list[Claim] = []
     for members in groups:
         if len({m.report.id for m in members}) < 2:
@@ -194,14 +196,14 @@ def link_claims(reports: list[Report], *, cutoff: float = LINK_CUTOFF) -> list[C
     return claims
 
 
-def _cluster(group: list[_Item], idf: dict[str, float], cutoff: float) -> list[list[_Item]]:
+def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: float) -> list[list[_Item]]:
     """Greedy clustering: each fact joins the most similar cluster that lacks its report."""
     index: dict[str, list[int]] = defaultdict(list)  # rare salient word -> clusters
     clusters: list[list[_Item]] = []
     for item in group:
         candidates: Counter[int] = Counter()
         for w in item.subject | item.context:
-            if idf.get(w, 0) >= 2.0:
+            if w in rare:
                 for c in index.get(w, ()):
                     candidates[c] += 1
         best, best_score = None, cutoff
@@ -226,7 +228,7 @@ def _cluster(group: list[_Item], idf: dict[str, float], cutoff: float) -> list[l
         else:
             clusters[best].append(item)
         for w in item.subject | item.context:
-            if idf.get(w, 0) >= 2.0 and best not in index[w][-1:]:
+            if w in rare and best not in index[w][-1:]:
                 index[w].append(best)
     return clusters
 

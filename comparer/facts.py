@@ -100,11 +100,17 @@ _DATE = re.compile(
 _ABOUT_YEAR = re.compile(rf"\b(?:in|during)\s+(?:(?:{_MONTHS})\s+)?((?:19|20)\d{{2}})\b(?!s)")
 _ENUMERATED = re.compile(rf"(?:{_NUM})(?:,\s*(?:{_NUM}))+,?\s+(?:and|or)\s+(?:{_NUM})(?=\s+[a-z])")
 # "a two-year strategy", "the 72-hour detention period": a duration written as an adjective
-_DURATION = re.compile(rf"\b(?P<n>{_DIGITS}|{_WORDNUM})-(?P<unit>year|month|week|day|hour|minute)\b(?!-old)", re.IGNORECASE)
+_DURATION = re.compile(
+    rf"\b(?P<n>{_DIGITS}|{_WORDNUM})-(?P<unit>year|month|week|day|hour|minute)\b(?!-old)", re.IGNORECASE
+)
 # "The five were charged", "the four who were acquitted": a count whose noun was said before
-_ELIDED = re.compile(rf"\b[Tt]he\s+(?P<n>{_WORDNUM}|\d{{1,3}})\s+(?=(?:were|who|had|have|are|faced|received|remained)\b)")
+_ELIDED = re.compile(
+    rf"\b[Tt]he\s+(?P<n>{_WORDNUM}|\d{{1,3}})\s+(?=(?:were|who|had|have|are|faced|received|remained)\b)"
+)
 # "The minimum age for marriage was 22 for men and 20 for women"
-_AGE_WAS = re.compile(rf"\bage\b[^.;:]{{0,50}}?\b(?:was|is|were|of)\s+(?P<rest>(?:{_NUM})(?:\s+for\s+[a-z]+)?(?:,?\s+and\s+(?:{_NUM})(?:\s+for\s+[a-z]+)?)?)")
+_AGE_WAS = re.compile(
+    rf"\bage\b[^.;:]{{0,50}}?\b(?:was|is|were|of)\s+(?P<rest>(?:{_NUM})(?:\s+for\s+[a-z]+)?(?:,?\s+and\s+(?:{_NUM})(?:\s+for\s+[a-z]+)?)?)"
+)
 _AGES_AND = re.compile(rf"\bages\s+(?P<a>{_NUM})\s+and\s+(?P<b>{_NUM})\b")
 _AGE = re.compile(
     rf"\b(?:(?P<cmp>older than|younger than|under|over|below|above)\s+)?(?:aged?|ages|age of)\s+(?P<n>{_NUM})\b"
@@ -395,7 +401,9 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
         elif m.group("month6"):
             when = f"--{_MONTH_NUM[m.group('month6')]:02d}-{int(m.group('day6')):02d}"
         elif m.group("month5"):
-            when = f"--{_MONTH_NUM[m.group('month5')]:02d}-{int(m.group('day5')):02d}"  # ISO 8601 without a year
+            when = (
+                f"--{_MONTH_NUM[m.group('month5')]:02d}-{int(m.group('day5')):02d}"  # ISO 8601 without a year
+            )
         else:
             when = m.group("year4")
         start = m.start("year4") if m.group("year4") else m.start()
@@ -429,22 +437,59 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
         for g in re.finditer(_NUM, m.group(0)):
             n = parse_number(g.group(0))
             if n is not None and subject:
-                _claim(spans, _Span("count", m.start() + g.start(), m.start() + g.end(), n, None, None, subject))
+                _claim(
+                    spans, _Span("count", m.start() + g.start(), m.start() + g.end(), n, None, None, subject)
+                )
     for m in _DURATION.finditer(sentence):
         n = parse_number(m.group("n"))
         if n is not None:
             unit = m.group("unit").lower()
-            _claim(spans, _Span("count", m.start(), m.end(), n, unit + "s", None, _subject_after(sentence, m.end()) or unit))
+            _claim(
+                spans,
+                _Span(
+                    "count",
+                    m.start(),
+                    m.end(),
+                    n,
+                    unit + "s",
+                    None,
+                    _subject_after(sentence, m.end()) or unit,
+                ),
+            )
     for m in _ELIDED.finditer(sentence):
         n = parse_number(m.group("n"))
         if n is not None:
-            _claim(spans, _Span("count", m.start("n"), m.end("n"), n, None, None, _subject_before(sentence, m.start()) or "persons"))
+            _claim(
+                spans,
+                _Span(
+                    "count",
+                    m.start("n"),
+                    m.end("n"),
+                    n,
+                    None,
+                    None,
+                    _subject_before(sentence, m.start()) or "persons",
+                ),
+            )
     for m in _AGE_WAS.finditer(sentence):
-        for g in re.finditer(rf"(?P<n>{_NUM})(?:\s+for\s+(?P<who>[a-z]+))?", sentence[m.start("rest") : m.end()]):
+        for g in re.finditer(
+            rf"(?P<n>{_NUM})(?:\s+for\s+(?P<who>[a-z]+))?", sentence[m.start("rest") : m.end()]
+        ):
             n = parse_number(g.group("n"))
             if n is not None and n < 130:
                 at = m.start("rest") + g.start("n")
-                _claim(spans, _Span("count", at, at + len(g.group("n")), n, "years old", None, f"age {g.group('who') or ''}".strip()))
+                _claim(
+                    spans,
+                    _Span(
+                        "count",
+                        at,
+                        at + len(g.group("n")),
+                        n,
+                        "years old",
+                        None,
+                        f"age {g.group('who') or ''}".strip(),
+                    ),
+                )
     for m in _AGES_AND.finditer(sentence):
         for key in ("a", "b"):
             n = parse_number(m.group(key))

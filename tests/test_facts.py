@@ -1,0 +1,234 @@
+"""Facts: extraction on a labelled set of real sentences, linking across reports, the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from comparer.api import link_facts
+from comparer.cli import app
+from comparer.facts import extract_from_sentence
+from tests.conftest import NK, ROOT, corpus
+
+runner = CliRunner()
+DATA = Path(__file__).parent / "data"
+# Floors for the labelled set; lowering one must be an explicit change. The set was also used
+# while developing the extractor, so these figures are optimistic (see the closing notes).
+EXTRACTION_PRECISION = 0.9
+EXTRACTION_RECALL = 0.85
+
+
+def _norm(kind: str, value: object) -> tuple[str, object]:
+    if isinstance(value, list):
+        if kind == "list":
+            return kind, frozenset(str(v) for v in value)
+        return kind, tuple(float(v) for v in value)
+    if isinstance(value, int | float):
+        return kind, float(value)
+    return kind, value
+
+
+def _extracted(sentence: str) -> list[tuple[str, object]]:
+    out = []
+    for span in extract_from_sentence(sentence):
+        value = span.value
+        out.append(_norm(span.kind, list(value) if isinstance(value, tuple) else value))
+    return out
+
+
+def extraction_scores() -> tuple[float, float, int]:
+    """Precision, recall and number of labelled sentences of the extractor."""
+    tp = fp = fn = 0
+    rows = [
+        json.loads(line) for line in (DATA / "facts_labelled.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    for row in rows:
+        expected = [_norm(k, v) for k, v in row["facts"]]
+        found = _extracted(row["sentence"])
+        remaining = list(expected)
+        for fact in found:
+            if fact in remaining:
+                remaining.remove(fact)
+                tp += 1
+            else:
+                fp += 1
+        fn += len(remaining)
+    return tp / (tp + fp), tp / (tp + fn), len(rows)
+
+
+def test_extraction_on_labelled_sentences() -> None:
+    precision, recall, n = extraction_scores()
+    assert n >= 200
+    assert precision >= EXTRACTION_PRECISION, precision
+    assert recall >= EXTRACTION_RECALL, recall
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Japan demands the return of 17 Japanese citizens.", [("count", 17.0)]),
+        (
+            "At least 63 North Koreans (23 women, 40 men) defected.",
+            [("count", 63.0), ("count", 23.0), ("count", 40.0)],
+        ),
+        ("Four kwanliso remained in operation.", [("count", 4.0)]),
+        (
+            "Officials estimate that between 80,000 and 120,000 people may be imprisoned.",
+            [("range", (80000.0, 120000.0))],
+        ),
+        ("Up to 120,000 detainees were held.", [("range", (0.0, 120000.0))]),
+        ("Estimates were 80,000-120,000 prisoners.", [("range", (80000.0, 120000.0))]),
+        ("The number may be as high as 200,000 prisoners.", [("range", (0.0, 200000.0))]),
+        ("South Korea approved a US$8 million aid package.", [("money", 8000000.0)]),
+        ("Agents offered bounties of up to $10,000.", [("money", 10000.0)]),
+        ("On December 11, 2017, the Council met.", [("date", "2017-12-11")]),
+        ("They were abducted in the 1970s and 1980s.", [("date", "1970s")]),
+        ("It carried out its sixth nuclear test.", [("count", 6.0)]),
+        (
+            "Camps 14, 15, 16, 18, and 25 remained open.",
+            [("list", frozenset({"14", "15", "16", "18", "25"}))],
+        ),
+        ("Nine young defectors and ten journalists were held.", [("count", 9.0), ("count", 10.0)]),
+        ("About 70 percent of women reported harassment.", [("percent", 70.0)]),
+    ],
+)
+def test_extraction_examples(sentence: str, expected: list[tuple[str, object]]) -> None:
+    assert _extracted(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "See Section 1.e and section 6 for details.",
+        "The camp No. 14 was described in Article 19 of the law.",
+        "According to the 2014 UNCOI report, abuses continued.",
+        "Restrictions due to COVID-19 continued.",
+        "Under the 1994-95 migration accords, returnees were not prosecuted.",
+        "He was one of the few; no one answered.",
+    ],
+)
+def test_no_false_facts_from_names(sentence: str) -> None:
+    assert _extracted(sentence) == []
+
+
+def test_footnote_markers_are_not_facts() -> None:
+    from comparer.api import read_report
+
+    report = read_report(NK / "amnesty-2022.txt")
+    para = next(p for p in report.paragraphs() if "medical needs." in p.text)
+    assert all(s.text[-1:] != "2" for s in para.sentences)
+
+
+def _claims_by_text(paths: list[Path]):  # type: ignore[no-untyped-def]
+    reports, claims = link_facts(paths)
+    index = {}
+    for claim in claims:
+        for report, fact in claim.values:
+            index[(report.id, fact.text)] = claim.id
+    return reports, claims, index
+
+
+def test_seed_claims_linking_precision_recall() -> None:
+    gold = json.loads((DATA / "claim_links.json").read_text(encoding="utf-8"))
+    _, claims, index = _claims_by_text([ROOT / p for p in gold["reports"]])
+    found = 0
+    for link in gold["links"]:
+        ids = {index.get((r, t)) for r, t in link}
+        found += len(ids) == 1 and None not in ids
+    recall = found / len(gold["links"])
+    assert recall == 1.0
+    correct = len(gold["links"])
+    precision = correct / len(claims)
+    assert precision >= 0.75, (
+        precision,
+        [(c.subject, [(r.id, f.text) for r, f in c.values]) for c in claims],
+    )
+
+
+def test_seed_claim_status() -> None:
+    _, claims, index = _claims_by_text([NK])
+    by_id = {c.id: c for c in claims}
+    abductees = by_id[index[("hrw-2014", "17")]]
+    assert abductees.status == "changed" and not abductees.consistent
+    assert [f.value for _, f in abductees.values] == [17.0, 12.0, 12.0]
+    prisoners = by_id[index[("amnesty-2022", "Up to 120,000")]]
+    assert prisoners.consistent
+    assert {r.id for r, _ in prisoners.values} == {"hrw-2014", "state-dept-2021", "amnesty-2022"}
+
+
+def test_corpus_state_dept_camp_list_change() -> None:
+    _, claims, index = _claims_by_text(
+        [corpus("north-korea/state-dept-2023.txt"), corpus("north-korea/state-dept-2024.txt")]
+    )
+    by_id = {c.id: c for c in claims}
+    camps = by_id[index[("state-dept-2023", "Camps 14, 15, 16, 18, and 25")]]
+    assert [f.value for _, f in camps.values] == [("14", "15", "16", "18", "25"), ("14", "16", "18", "25")]
+    assert camps.status == "changed"
+    kwanliso = by_id[index[("state-dept-2023", "six")]]
+    assert [f.value for _, f in kwanliso.values] == [6.0, 5.0]
+    citizens = by_id[index[("state-dept-2023", "12")]]
+    assert citizens.consistent
+
+
+def test_conflict_needs_same_covered_year(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    text = "Testland\n\nPrisons\n\nThe authorities held {n} political prisoners in the northern camps, monitors said in their annual review of the country.\n"
+    a.write_text(text.format(n="1,200"), encoding="utf-8")
+    b.write_text(text.format(n="1,900"), encoding="utf-8")
+    (tmp_path / "catalog.toml").write_text(
+        '[[report]]\nfile = "a.txt"\ncountry = "Testland"\npublisher = "X"\ncovers = 2020\n\n'
+        '[[report]]\nfile = "b.txt"\ncountry = "Testland"\npublisher = "Y"\ncovers = 2020\n',
+        encoding="utf-8",
+    )
+    _, claims = link_facts([a, b])
+    [claim] = claims
+    assert claim.status == "conflict"
+    result = runner.invoke(app, ["check", str(tmp_path), "--fail-on", "conflicts"])
+    assert result.exit_code == 1 and "conflict" in result.stdout
+    (tmp_path / "catalog.toml").write_text(
+        (tmp_path / "catalog.toml")
+        .read_text(encoding="utf-8")
+        .replace("covers = 2020\n\n", "covers = 2019\n\n", 1),
+        encoding="utf-8",
+    )
+    from comparer.metadata import load_catalog
+
+    load_catalog.cache_clear()
+    _, claims = link_facts([a, b])
+    assert claims[0].status == "changed"
+    assert runner.invoke(app, ["check", str(tmp_path), "--fail-on", "conflicts"]).exit_code == 0
+    assert runner.invoke(app, ["check", str(tmp_path), "--fail-on", "changes"]).exit_code == 1
+
+
+def test_facts_cli_formats(tmp_path: Path) -> None:
+    out = tmp_path / "facts.json"
+    result = runner.invoke(app, ["facts", str(NK), "-f", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["schema"] == "comparer/facts@1"
+    assert len(data["reports"]) == 5
+    claim = next(c for c in data["claims"] if c["subject"] == "Japanese citizens")
+    assert claim["consistent"] is False
+    assert [v["value"] for v in claim["values"]] == [17, 12, 12]
+    assert {"report", "value", "text"} <= set(claim["values"][0])
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["facts", str(NK), "-f", "csv"]).stdout)))
+    assert any(r["subject"] == "Japanese citizens" and r["value"] == "17" for r in rows)
+    html = runner.invoke(app, ["facts", str(NK), "-f", "html"]).stdout
+    assert "<svg" in html and "Japanese citizens" in html and "http" not in html.split("<body>")[1]
+    text = runner.invoke(app, ["facts", str(NK)]).stdout
+    assert "[changed]" in text
+
+
+def test_check_cli_on_seeds() -> None:
+    result = runner.invoke(app, ["check", str(NK), "--fail-on", "changes"])
+    assert result.exit_code == 1
+    assert "Japanese citizens" in result.stdout and "**17**" in result.stdout
+    assert runner.invoke(app, ["check", str(NK / "hrw-2019.txt"), str(NK / "hrw-2019.txt")]).exit_code == 0
+    bad = runner.invoke(app, ["facts", str(ROOT / "nothing-here")])
+    assert bad.exit_code == 2
