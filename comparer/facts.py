@@ -72,16 +72,16 @@ _CURRENCY = r"US\$|\$|USD\s?|EUR\s?|\u20ac|\u00a3|\u00a5|RMB\s?"
 _CURRENCY_WORDS = r"(?:[A-Z][a-z]+\s)?(?:dollars|euros|won|yuan|renminbi|rubles|roubles|bolivars|pesos|nakfa|kyat|rials|riyals|pounds|yen|rupees|francs)"
 
 _MONEY = re.compile(
-    rf"(?:(?P<qual>{_QUAL})\s+)?(?P<cur>{_CURRENCY})\s?(?P<n>{_DIGITS})(?![\d/])(?:\s(?P<scale>thousand|million|billion)\b)?"
-    rf"|(?:(?P<qual2>{_QUAL})\s+)?(?P<n2>{_DIGITS})(?:\s(?P<scale2>thousand|million|billion))?\s(?P<curw>{_CURRENCY_WORDS})\b",
+    rf"(?P<cur>{_CURRENCY})\s?(?P<n>{_DIGITS})(?![\d/])(?:\s(?P<scale>thousand|million|billion)\b)?"
+    rf"|(?P<n2>{_DIGITS})(?:\s(?P<scale2>thousand|million|billion))?\s(?P<curw>{_CURRENCY_WORDS})\b",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(
-    rf"(?:(?P<qual>{_QUAL})\s+)?(?:between\s+(?P<lo>{_DIGITS})(?:\s?%|\s(?:percent|per cent))?\s+and\s+)?(?P<n>{_NUM})\s?(?:%|percent\b|per cent\b)",
+    rf"(?:between\s+(?P<lo>{_DIGITS})(?:\s?%|\s(?:percent|per cent))?\s+and\s+)?(?P<n>{_NUM})\s?(?:%|percent\b|per cent\b)",
     re.IGNORECASE,
 )
 _RANGE = re.compile(
-    rf"(?:(?P<qual>{_QUAL})\s+)?(?:between\s+(?P<a>{_NUM})\s+and\s+(?P<b>{_NUM})"
+    rf"(?:between\s+(?P<a>{_NUM})\s+and\s+(?P<b>{_NUM})"
     rf"|from\s+(?P<c>{_NUM})\s+to\s+(?P<d>{_NUM})"
     rf"|(?P<e>{_DIGITS})\s?[-\u2013\u2014]\s?(?P<f>{_DIGITS})(?:\s(?P<scale>thousand|million|billion)\b)?"
     rf"|(?<!up )(?<!\w)(?P<g>{_NUM})\s+to\s+(?P<h>{_NUM})(?=\s+[A-Za-z]))",
@@ -124,8 +124,8 @@ _ORDINAL = re.compile(
     re.IGNORECASE,
 )
 _COUNT = re.compile(
-    rf"(?:(?P<qual>{_QUAL})\s+)?(?P<vague>tens of thousands|hundreds of thousands|dozens|hundreds|thousands|millions)\s+of\s+"
-    rf"|(?:(?P<qual2>{_QUAL})\s+)?(?P<n>{_NUM})(?=\s+[A-Za-z(]|(?<=\d)[.,;:)]?(?:\s|$))",
+    rf"(?P<vague>tens of thousands|hundreds of thousands|dozens|hundreds|thousands|millions)\s+of\s+"
+    rf"|(?P<n>{_NUM})(?=\s+[A-Za-z(]|(?<=\d)[.,;:)]?(?:\s|$))",
     re.IGNORECASE,
 )
 _CAMP_LIST = re.compile(
@@ -339,6 +339,17 @@ def _name_number(sentence: str, start: int, end: int) -> bool:
     return bool(re.match(r"-year-old|-year|th\b|st\b|nd\b|rd\b", sentence[end : end + 10]))
 
 
+_QUAL_BEFORE = re.compile(rf"(?:^|(?<=\W))({_QUAL})\s+$", re.IGNORECASE)
+
+
+def _qualifier(sentence: str, start: int) -> tuple[str | None, int]:
+    """The qualifier written just before position `start` ("at least", "up to"), and where it starts."""
+    m = _QUAL_BEFORE.search(sentence[max(0, start - 30) : start])
+    if not m:
+        return None, start
+    return m.group(1), start - (len(sentence[max(0, start - 30) : start]) - m.start(1))
+
+
 def _claim(spans: list[_Span], span: _Span) -> None:
     """Add `span` unless it overlaps a span found by a more specific pattern."""
     for other in spans:
@@ -366,12 +377,12 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
         n *= _UNITS.get(scale, 1.0)
         unit = (m.group("cur") or m.group("curw") or "").strip()
         unit = {"$": "USD", "US$": "USD", "USD": "USD"}.get(unit, unit)
-        qual = m.group("qual") or m.group("qual2")
+        qual, begin = _qualifier(sentence, m.start())
         _claim(
             spans,
             _Span(
                 "money",
-                m.start(),
+                begin,
                 m.end(),
                 n,
                 unit,
@@ -386,8 +397,8 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
         lo = parse_number(m.group("lo")) if m.group("lo") else None
         value: float | tuple[float, float] = (lo, hi) if lo is not None else hi
         subject = _subject_after(sentence, m.end()) or _subject_before(sentence, m.start())
-        qual = m.group("qual")
-        _claim(spans, _Span("percent", m.start(), m.end(), value, "%", qual and qual.lower(), subject))
+        qual, begin = _qualifier(sentence, m.start())
+        _claim(spans, _Span("percent", begin, m.end(), value, "%", qual and qual.lower(), subject))
     for m in _DATE.finditer(sentence):
         when: str
         if m.group("year"):
@@ -422,7 +433,7 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
             continue  # "1962-91", "from 2014 to 2017": a period, not a range of counts
         if hi < lo:
             continue
-        qual = m.group("qual")
+        qual, begin = _qualifier(sentence, m.start())
         subject = _subject_after(sentence, m.end())
         prep = re.match(r"\s*(?:in|at|of|among)\s+", sentence[m.end() :])
         if not subject and prep:
@@ -430,7 +441,7 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
             verb = re.search(r"([a-z]+(?:ed|ing))\s+$", sentence[: m.start()])
             where = _subject_after(sentence, m.end() + prep.end())
             subject = f"{verb.group(1)} {where}".strip() if verb else where
-        _claim(spans, _Span("range", m.start(), m.end(), (lo, hi), None, qual and qual.lower(), subject))
+        _claim(spans, _Span("range", begin, m.end(), (lo, hi), None, qual and qual.lower(), subject))
     for m in _ENUMERATED.finditer(sentence):
         # "10, nine, and seven years": each figure counts the noun after the last one
         subject = _subject_after(sentence, m.end())
@@ -520,10 +531,10 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
         if m.group("vague"):
             vague = m.group("vague").lower()
             subject = _subject_after(sentence, m.end())
-            qual = m.group("qual")
+            qual, begin = _qualifier(sentence, m.start())
             _claim(
                 spans,
-                _Span("count", m.start(), m.end(), _VAGUE[vague], None, (qual or vague).lower(), subject),
+                _Span("count", begin, m.end(), _VAGUE[vague], None, (qual or vague).lower(), subject),
             )
             continue
         text = m.group("n")
@@ -538,7 +549,7 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
             or re.search(r"\b(?:no|any|every|some|each|the)\s+$", sentence[:start].lower())
         ):
             continue  # "one of the", "no one": a pronoun, not a count
-        qual = m.group("qual2")
+        qual, begin = _qualifier(sentence, m.start())
         tail = re.match(r"\s+or\s+(more|fewer|less|older|younger|above|below)\b", sentence[end:])
         if tail:  # "10 or more years"
             qual = f"or {tail.group(1).lower()}"
@@ -557,9 +568,9 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
             continue
         # Bounds: "up to 120,000" is a range from nothing to 120,000, "at least 63" from 63 up.
         if qual and qual.lower() in ("up to", "as many as", "as high as", "at most", "no more than"):
-            _claim(spans, _Span("range", m.start(), end, (0.0, n), None, qual.lower(), subject))
+            _claim(spans, _Span("range", begin, end, (0.0, n), None, qual.lower(), subject))
         else:
-            _claim(spans, _Span("count", m.start(), end, n, None, qual and qual.lower(), subject))
+            _claim(spans, _Span("count", begin, end, n, None, qual and qual.lower(), subject))
     for m in _NAME_LIST.finditer(sentence):
         if sentence[m.end() : m.end() + 1] == ":" or re.search(r"\s(?:The|A|An|In|On)$", m.group("items")):
             continue  # a run-in heading ("Threats, Harassment, Surveillance, and Coercion:")
