@@ -1,0 +1,272 @@
+"""The HTML reports as a reader uses them, in headless Chromium driven by Playwright.
+
+Chromium is Debian's (/usr/bin/chromium, installed by .ci/run); Playwright's own browser
+download is not used. axe-core (tests/browser/node_modules, installed by .ci/run from npm)
+checks accessibility inside the page. Every page is watched for console errors, uncaught
+exceptions and any request that leaves the file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from comparer.api import compare_files, compare_reports, link_facts, read_text
+from comparer.render import FORMATS
+from comparer.render.html_report import render_facts_html
+from tests.conftest import NK
+
+CHROMIUM = os.environ.get("COMPARER_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not Path(CHROMIUM).exists() or not AXE.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"browser tests need {CHROMIUM} and {AXE}: .ci/run installs them")
+    pytest.skip("Chromium or axe-core not installed (run .ci/run)", allow_module_level=True)
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@dataclass
+class Watched:
+    """A page and what it did that it should not have."""
+
+    page: Any
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def open_page(browser: Any, path: Path, *, width: int = 1280, height: int = 900) -> Watched:
+    """Open `path` and record console errors, page errors and requests that leave the file."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    watched = Watched(page)
+    page.on("console", lambda msg: watched.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: watched.errors.append(str(exc)))
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith(("file://", "data:", "about:")):
+            r.continue_()
+        else:
+            watched.requests.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return watched
+
+
+def assert_clean(watched: Watched) -> None:
+    assert watched.errors == [], watched.errors
+    assert watched.requests == [], watched.requests
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+BASE = """Testland
+
+Opening paragraph that summarises the year in Testland and stays the same throughout the report.
+
+Prisons
+
+Conditions in prisons remained harsh and life-threatening, with 17 deaths reported in custody.
+
+The government denied access to independent monitors in all four camps during the year.
+
+A third paragraph about prisons that does not change from one year to the next at all.
+
+Media
+
+Journalists faced arrest; at least 12 journalists were detained in March by the police.
+
+Online critics were sentenced to long prison terms for posts on social media platforms.
+"""
+NEW = (
+    BASE.replace("17 deaths", "21 deaths")
+    .replace("The government denied access to independent monitors in all four camps during the year.\n\n", "")
+    .replace(
+        "Online critics",
+        "The government denied access to independent monitors in all five camps during the year.\n\nOnline critics",
+    )
+    + "\nA new paragraph about bloggers who were sentenced to prison for their posts online.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("pages")
+    small = compare_reports(read_text(BASE, name="old.txt"), read_text(NEW, name="new.txt"))
+    seeds = compare_files(NK / "hrw-2014.txt", NK / "hrw-2019.txt")
+    reports, claims = link_facts([NK])
+    paths = {
+        "small": out / "small.html",
+        "seeds": out / "seeds.html",
+        "facts": out / "facts.html",
+    }
+    paths["small"].write_text(FORMATS["html"](small), encoding="utf-8")
+    paths["seeds"].write_text(FORMATS["html"](seeds), encoding="utf-8")
+    paths["facts"].write_text(render_facts_html(reports, claims, version="test"), encoding="utf-8")
+    return paths
+
+
+def test_next_previous_change_with_keys_and_buttons(browser: Any, pages: dict[str, Path]) -> None:
+    w = open_page(browser, pages["small"])
+    page = w.page
+    changes = page.locator(".row.change, .section-change")
+    assert changes.count() >= 3
+    page.keyboard.press("n")
+    first = page.locator(".current")
+    assert first.count() == 1
+    first_id = first.get_attribute("id")
+    page.keyboard.press("n")
+    second_id = page.locator(".current").get_attribute("id")
+    assert second_id != first_id
+    page.keyboard.press("p")
+    assert page.locator(".current").get_attribute("id") == first_id
+    page.click("#next-change")
+    assert page.locator(".current").get_attribute("id") == second_id
+    page.click("#prev-change")
+    assert page.locator(".current").get_attribute("id") == first_id
+    assert "Change 1 of" in page.inner_text("#change-pos")
+    assert_clean(w)
+
+
+def test_navigate_by_topic(browser: Any, pages: dict[str, Path]) -> None:
+    w = open_page(browser, pages["seeds"])
+    page = w.page
+    link = page.locator("nav.toc a", has_text="Key International Actors")
+    link.click()
+    assert page.evaluate("location.hash").startswith("#sec-")
+    target = page.locator(page.evaluate("location.hash"))
+    assert target.is_visible()
+    assert_clean(w)
+
+
+def test_toggle_unchanged_and_inline_view(browser: Any, pages: dict[str, Path]) -> None:
+    w = open_page(browser, pages["small"])
+    page = w.page
+    unchanged = page.locator("details.unchanged-run").first
+    assert not unchanged.evaluate("d => d.open")
+    page.click("#toggle-unchanged")
+    assert unchanged.evaluate("d => d.open")
+    assert page.get_attribute("#toggle-unchanged", "aria-pressed") == "true"
+    modified = page.locator(".row.change.modified").first
+    assert not modified.locator(".inline").is_visible()
+    page.click("#toggle-mode")
+    assert modified.locator(".inline").is_visible()
+    assert not modified.locator(".col.old p").is_visible()
+    page.click("#toggle-mode")
+    assert modified.locator(".col.old p").is_visible()
+    assert_clean(w)
+
+
+def test_moved_passage_links_both_ways(browser: Any, pages: dict[str, Path]) -> None:
+    w = open_page(browser, pages["small"])
+    page = w.page
+    here = page.locator(".row.moved-here").first
+    here.locator("a.jump").click()
+    away_id = page.evaluate("location.hash")[1:]
+    assert away_id.endswith("-from")
+    away = page.locator(f"#{away_id}")
+    assert "moved" in away.get_attribute("class")
+    away.locator("a.jump").click()
+    assert page.evaluate("location.hash")[1:] == here.get_attribute("id")
+    assert_clean(w)
+
+
+def test_filter_facts_table(browser: Any, pages: dict[str, Path]) -> None:
+    w = open_page(browser, pages["facts"])
+    page = w.page
+    rows = page.locator(".fact-table tbody tr")
+    total = rows.count()
+    assert total >= 3
+    page.fill("#fact-filter", "Japanese")
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert len(visible) == 1 and "17" in visible[0].inner_text()
+    page.fill("#fact-filter", "")
+    assert len([r for r in rows.all() if r.is_visible()]) == total
+    assert page.locator("svg.timeline").count() >= 1
+    assert_clean(w)
+
+
+@pytest.mark.parametrize("name", ["small", "seeds", "facts"])
+def test_accessibility_no_serious_violations(browser: Any, pages: dict[str, Path], name: str) -> None:
+    w = open_page(browser, pages[name])
+    assert w.page.locator("main").count() == 1 and w.page.locator("h1").count() == 1
+    violations = axe_violations(w.page)
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+    assert_clean(w)
+
+
+@pytest.mark.parametrize("name", ["small", "seeds", "facts"])
+def test_phone_width_has_no_horizontal_scroll(browser: Any, pages: dict[str, Path], name: str) -> None:
+    w = open_page(browser, pages[name], width=390, height=844)
+    overflow = w.page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, overflow
+    assert_clean(w)
+
+
+def test_print_stylesheet_hides_controls(browser: Any, pages: dict[str, Path]) -> None:
+    w = open_page(browser, pages["small"])
+    w.page.emulate_media(media="print")
+    assert not w.page.locator(".toolbar").is_visible()
+    assert not w.page.locator("nav.toc").is_visible()
+    assert_clean(w)
+
+
+def test_changes_do_not_rely_on_colour(browser: Any, pages: dict[str, Path]) -> None:
+    w = open_page(browser, pages["small"])
+    ins = w.page.locator("ins.chg").first
+    deleted = w.page.locator("del.chg").first
+    assert "underline" in ins.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert "line-through" in deleted.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert ins.evaluate("e => getComputedStyle(e, '::before').content") == '"+"'
+    assert_clean(w)
+
+
+def test_a_broken_page_is_caught(browser: Any, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.html"
+    broken.write_text(
+        "<!DOCTYPE html><html lang='en'><head><title>x</title></head><body><main><h1>x</h1>"
+        "<img alt='' src='https://example.invalid/tracker.png'>"
+        "<script>undefinedFunction();</script></main></body></html>",
+        encoding="utf-8",
+    )
+    w = open_page(browser, broken)
+    with pytest.raises(AssertionError):
+        assert_clean(w)
+    assert any("undefinedFunction" in e for e in w.errors)
+    assert w.requests == ["https://example.invalid/tracker.png"]
+
+
+def test_bundled_chromium_flags_are_needed_only_here() -> None:
+    # The tests use the system browser; make sure nothing tries Playwright's download.
+    assert shutil.which("chromium") or Path(CHROMIUM).exists()
