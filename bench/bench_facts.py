@@ -33,7 +33,9 @@ def main() -> None:
     (folder / "catalog.toml").write_text("\n".join(catalog), encoding="utf-8")
     exe = str(Path(sys.executable).with_name("comparer"))
     wall, peak = timed([exe, "facts", str(folder), "-f", "json", "-o", str(DATA / "facts.json")])
-    print(f"comparer facts on {args.reports} reports x ~{args.words:,} words: {wall:.1f} s, peak RSS {peak:.0f} MB")
+    print(
+        f"comparer facts on {args.reports} reports x ~{args.words:,} words: {wall:.1f} s, peak RSS {peak:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

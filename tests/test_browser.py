@@ -111,7 +111,9 @@ Online critics were sentenced to long prison terms for posts on social media pla
 """
 NEW = (
     BASE.replace("17 deaths", "21 deaths")
-    .replace("The government denied access to independent monitors in all four camps during the year.\n\n", "")
+    .replace(
+        "The government denied access to independent monitors in all four camps during the year.\n\n", ""
+    )
     .replace(
         "Online critics",
         "The government denied access to independent monitors in all five camps during the year.\n\nOnline critics",
