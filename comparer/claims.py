@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -163,11 +164,19 @@ def _family(kind: str) -> str:
     return "number" if kind in ("count", "range", "list") else kind
 
 
-def link_claims(reports: list[Report], *, cutoff: float = LINK_CUTOFF) -> list[Claim]:
-    """Link facts across `reports` into claims stated by at least two reports."""
+def link_claims(
+    reports: list[Report],
+    *,
+    cutoff: float = LINK_CUTOFF,
+    facts_of: Callable[[Report], list[tuple[Fact, str]]] = report_facts,
+) -> list[Claim]:
+    """Link facts across `reports` into claims stated by at least two reports.
+
+    `facts_of` gives a report's facts with the sentence before each (a cache can supply them).
+    """
     items: list[_Item] = []
     for report in reports:
-        for fact, previous in report_facts(report):
+        for fact, previous in facts_of(report):
             context = salient(_window(fact) + " " + previous)
             items.append(_Item(report, fact, salient(fact.subject), context, _numbers(fact)))
     docs = Counter(w for item in items for w in item.context | item.subject)

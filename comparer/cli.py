@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -220,3 +221,79 @@ def check(
     wanted = {"conflict"} if fail_on is CheckFailOn.conflicts else {"conflict", "changed"}
     if any(c.status in wanted for c in claims):
         raise typer.Exit(code=ExitCode.DIFFERENCES)
+
+
+@app.command()
+def track(
+    root: Annotated[Path, typer.Argument(help="A folder of reports (with catalog.toml files).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The site folder to write.")] = Path("site"),
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")] = None,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="The cache file (default: SITE.cache.sqlite beside the site).")
+    ] = None,
+    summary: Annotated[
+        Path | None, typer.Option("--summary", help="Also write a Markdown job summary here (for CI).")
+    ] = None,
+) -> None:
+    """Turn a collection of reports into a static site: heat map, comparisons, facts over time.
+
+    Re-runs only do new work (a cache keyed by content, options and version).
+
+    Example: comparer track reports -o site && open site/index.html
+    """
+    import sys
+
+    from comparer import track as tracking
+
+    if not root.is_dir():
+        typer.echo(f"Error: {root}: not a folder of reports", err=True)
+        raise typer.Exit(code=ExitCode.ERROR)
+    try:
+        with _progress(sys.stderr.isatty()) as progress:
+            result = tracking.build_site(root, output, jobs=jobs, cache_path=cache, progress=progress)
+        if summary is not None:
+            write_output(tracking.summary_markdown(result), summary)
+    except ComparerError as err:
+        raise _fail(err) from err
+    if result.cache_note:
+        typer.echo(f"Warning: {result.cache_note}", err=True)
+    typer.echo(
+        f"Wrote {result.pages} pages to {output}/ ({len(result.entries)} reports, {len(result.pairs)} comparisons; "
+        f"cache {result.cache_hits} hits, {result.cache_misses} misses)",
+        err=True,
+    )
+
+
+class _progress:
+    """A rich progress bar on a terminal, plain progress lines otherwise (CI logs)."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+        self.last: dict[str, int] = {}
+
+    def __enter__(self) -> Callable[[str, int, int], None]:
+        if self.tty:
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.bar.start()
+        return self.update
+
+    def update(self, what: str, done: int, total: int) -> None:
+        if self.bar is not None:
+            if what not in self.tasks:
+                self.tasks[what] = self.bar.add_task(what, total=total)
+            self.bar.update(self.tasks[what], completed=done, total=total)
+            return
+        # Plain lines: the start, every tenth, and the end of each stage.
+        step = max(1, total // 10)
+        if done in (0, total) or done % step == 0:
+            if self.last.get(what) != done:
+                self.last[what] = done
+                typer.echo(f"comparer: {what} {done}/{total}", err=True)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -694,3 +695,35 @@ def _comparable(a: Fact, b: Fact) -> bool:
     if a.kind == b.kind:
         return True
     return a.kind in numeric and b.kind in numeric
+
+
+def fact_to_json(fact: Fact) -> dict[str, object]:
+    """A fact as plain JSON data (for the cache)."""
+    value = list(fact.value) if isinstance(fact.value, tuple) else fact.value
+    return {
+        "id": fact.id, "kind": fact.kind, "subject": fact.subject, "value": value, "unit": fact.unit,
+        "text": fact.text, "sentence": fact.sentence, "qualifier": fact.qualifier, "year": fact.year,
+        "section": fact.section,
+    }  # fmt: skip
+
+
+def fact_from_json(data: dict[str, Any]) -> Fact:
+    """The fact that `fact_to_json` wrote; raises KeyError/TypeError/ValueError on bad data."""
+    raw = data["value"]
+    value: float | tuple[float, float] | tuple[str, ...]
+    if isinstance(raw, list):
+        if data["kind"] in ("list", "date"):
+            value = tuple(str(v) for v in raw)
+        else:
+            lo, hi = raw
+            value = (float(lo), float(hi))
+    else:
+        value = float(raw)
+    kind = data["kind"]
+    if kind not in ("count", "range", "percent", "money", "date", "list"):
+        raise ValueError(kind)
+    return Fact(
+        id=str(data["id"]), kind=kind, subject=str(data["subject"]), value=value, unit=data["unit"],
+        text=str(data["text"]), sentence=str(data["sentence"]), qualifier=data["qualifier"],
+        year=data["year"], section=data["section"],
+    )  # fmt: skip

@@ -60,7 +60,7 @@ def find_catalog_entry(path: Path) -> CatalogEntry | None:
     for _ in range(_CATALOG_DEPTH):
         catalog = folder / CATALOG_NAME
         if catalog.is_file():
-            for entry in load_catalog(catalog):
+            for entry in load_catalog(catalog, _stamp(catalog)):
                 if entry.path == target:
                     return entry
         if folder.parent == folder:
@@ -69,9 +69,18 @@ def find_catalog_entry(path: Path) -> CatalogEntry | None:
     return None
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    """What tells an edited file from the one parsed before: modification time and size."""
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
 @lru_cache(maxsize=32)
-def load_catalog(catalog: Path) -> tuple[CatalogEntry, ...]:
-    """Parse `catalog`: a TOML file of `[[report]]` tables, each with a `file` relative to it."""
+def load_catalog(catalog: Path, stamp: tuple[int, int] = (0, 0)) -> tuple[CatalogEntry, ...]:
+    """Parse `catalog`: a TOML file of `[[report]]` tables, each with a `file` relative to it.
+
+    `stamp` (modification time, size) is part of the memo key, so an edited catalog is read again.
+    """
     try:
         data = tomllib.loads(catalog.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:

@@ -128,10 +128,14 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     small = compare_reports(read_text(BASE, name="old.txt"), read_text(NEW, name="new.txt"))
     seeds = compare_files(NK / "hrw-2014.txt", NK / "hrw-2019.txt")
     reports, claims = link_facts([NK])
+    from comparer.track import build_site
+
+    build_site(NK.parent, out / "site", jobs=1, cache_path=out / "site.cache.sqlite")
     paths = {
         "small": out / "small.html",
         "seeds": out / "seeds.html",
         "facts": out / "facts.html",
+        "site": out / "site" / "index.html",
     }
     paths["small"].write_text(FORMATS["html"](small), encoding="utf-8")
     paths["seeds"].write_text(FORMATS["html"](seeds), encoding="utf-8")
@@ -219,7 +223,7 @@ def test_filter_facts_table(browser: Any, pages: dict[str, Path]) -> None:
     assert_clean(w)
 
 
-@pytest.mark.parametrize("name", ["small", "seeds", "facts"])
+@pytest.mark.parametrize("name", ["small", "seeds", "facts", "site"])
 def test_accessibility_no_serious_violations(browser: Any, pages: dict[str, Path], name: str) -> None:
     w = open_page(browser, pages[name])
     assert w.page.locator("main").count() == 1 and w.page.locator("h1").count() == 1
@@ -228,11 +232,28 @@ def test_accessibility_no_serious_violations(browser: Any, pages: dict[str, Path
     assert_clean(w)
 
 
-@pytest.mark.parametrize("name", ["small", "seeds", "facts"])
+@pytest.mark.parametrize("name", ["small", "seeds", "facts", "site"])
 def test_phone_width_has_no_horizontal_scroll(browser: Any, pages: dict[str, Path], name: str) -> None:
     w = open_page(browser, pages[name], width=390, height=844)
     overflow = w.page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, overflow
+    assert_clean(w)
+
+
+def test_tracked_site_links_both_ways(browser: Any, pages: dict[str, Path]) -> None:
+    w = open_page(browser, pages["site"])
+    page = w.page
+    page.locator("table.heat a").first.click()
+    page.wait_for_load_state("load")
+    assert "__" in page.url and page.locator(".row.change, .section-change").count() > 0
+    page.keyboard.press("n")
+    assert page.locator(".current").count() == 1
+    page.locator("nav.site-links a", has_text="facts").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("facts.html") and page.locator("table.claims").count() == 1
+    page.locator("nav.site-links a", has_text="All countries").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("index.html")
     assert_clean(w)
 
 

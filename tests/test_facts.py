@@ -197,9 +197,6 @@ def test_conflict_needs_same_covered_year(tmp_path: Path) -> None:
         .replace("covers = 2020\n\n", "covers = 2019\n\n", 1),
         encoding="utf-8",
     )
-    from comparer.metadata import load_catalog
-
-    load_catalog.cache_clear()
     _, claims = link_facts([a, b])
     assert claims[0].status == "changed"
     assert runner.invoke(app, ["check", str(tmp_path), "--fail-on", "conflicts"]).exit_code == 0

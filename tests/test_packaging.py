@@ -35,7 +35,7 @@ def test_wheel_contains_templates_and_data(tmp_path: Path) -> None:
 def test_ruff_clean() -> None:
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     result = subprocess.run(
-        [ruff, "check", "comparer", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+        [ruff, "check", "comparer", "tests", "bench", "docs"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout
 

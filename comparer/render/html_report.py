@@ -232,8 +232,10 @@ def _fact_text(change: FactChange, side: str) -> str:
     return value["text"] if value else "—"
 
 
-def render_html(comparison: Comparison, *, generated_at: str | None = None) -> str:
-    """Render `comparison` as one self-contained HTML page."""
+def render_html(
+    comparison: Comparison, *, generated_at: str | None = None, links: tuple[tuple[str, str], ...] = ()
+) -> str:
+    """Render `comparison` as one self-contained HTML page; `links` are (label, href) to other pages."""
     views = _section_views(comparison)
     counts = summary_counts(comparison)
     topics: dict[str, Counter[str]] = {}
@@ -253,6 +255,7 @@ def render_html(comparison: Comparison, *, generated_at: str | None = None) -> s
         facts=facts,
         version=comparison.tool_version,
         generated_at=generated_at,
+        links=links,
         n_changes=sum(
             1 for v in views for g in v.groups for r in g.rows if r.kind not in ("unchanged", "moved-away")
         )
@@ -306,7 +309,9 @@ def _chart(claim: Claim) -> dict[str, Any] | None:
     }
 
 
-def render_facts_html(reports: list[Report], claims: list[Claim], *, version: str) -> str:
+def render_facts_html(
+    reports: list[Report], claims: list[Claim], *, version: str, links: tuple[tuple[str, str], ...] = ()
+) -> str:
     """Render linked claims as one self-contained HTML page with inline SVG timelines."""
     rank = {"conflict": 0, "changed": 1, "consistent": 2}
     rows = [
@@ -334,4 +339,5 @@ def render_facts_html(reports: list[Report], claims: list[Claim], *, version: st
         counts=counts,
         version=version,
         generated_at=None,
+        links=links,
     )

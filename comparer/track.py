@@ -1,0 +1,450 @@
+"""`comparer track`: a collection of reports becomes a static site, incrementally and in parallel.
+
+The stages, in order:
+1. discover the report files below a folder, hash them, and read each one not in the cache
+   (metadata, topics covered, facts) in worker processes;
+2. group reports by country and order them by covered year; plan the comparisons:
+   consecutive editions of each publisher, and publishers side by side for one covered year;
+3. compare each pair not in the cache (worker processes), keeping the HTML page and its
+   per-topic change counts;
+4. link each country's facts into claims (from cached facts) and render its facts page;
+5. write index.html (a topics x reports heat map per country), every page offline and
+   linked both ways, into a fresh folder that then replaces the site.
+
+Cache keys hold content hashes, the tool version and the options, so a re-run after one new
+report does only the new work. Output is byte-identical for the same inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from comparer import __version__, api, claims, facts
+from comparer.cache import Cache
+from comparer.errors import ComparerError, InputError
+from comparer.model import Fact, Metadata, Report
+from comparer.options import CompareOptions
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A report of the collection, as the site needs it (cached as JSON)."""
+
+    id: str
+    path: str
+    sha256: str
+    country: str
+    publisher: str
+    edition: int | None
+    covers: int | None
+    title: str
+    words: int
+    topics: dict[str, int]  # topic -> words
+
+    @property
+    def slug(self) -> str:
+        """The report id as a file name."""
+        return _slug(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A planned comparison."""
+
+    old: Entry
+    new: Entry
+    kind: str  # "year over year" or "side by side"
+
+    @property
+    def page(self) -> str:
+        """The comparison page's file name, relative to the country folder."""
+        return f"{self.old.slug}__{self.new.slug}.html"
+
+
+@dataclass
+class SiteResult:
+    """What a run did: for the CLI's summary and for tests."""
+
+    entries: list[Entry] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)
+    pair_stats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    conflicts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    changed_claims: dict[str, int] = field(default_factory=dict)
+    cache_hits: int = 0
+    cache_misses: int = 0
+    cache_note: str | None = None
+    pages: int = 0
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "report"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- worker jobs (top-level, so processes can run them) ---------------------------------------
+
+
+def _read_job(args: tuple[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]] | str:
+    """Read one report: its summary and its facts as JSON data, or the error message."""
+    path, report_id = args
+    try:
+        report = api.read_report(Path(path), report_id=report_id)
+    except ComparerError as err:
+        return str(err)
+    meta = report.metadata
+    topics: Counter[str] = Counter()
+    for s in report.sections:
+        if s.topic and s.paragraphs:
+            topics[s.topic] += s.n_words
+    summary = {
+        "id": report_id, "path": path, "sha256": report.sha256, "country": meta.country or "Unknown",
+        "publisher": meta.publisher or "Unknown publisher", "edition": meta.edition, "covers": meta.covers,
+        "title": meta.title or report_id, "words": report.n_words, "topics": dict(sorted(topics.items())),
+    }  # fmt: skip
+    found = [dict(facts.fact_to_json(f), previous=prev) for f, prev in claims.report_facts(report)]
+    return summary, found
+
+
+def _compare_job(args: tuple[str, str, str, str, tuple[tuple[str, str], ...]]) -> dict[str, Any] | str:
+    """Compare two reports: the HTML page and per-topic change counts, or the error message."""
+    from comparer.render.html_report import render_html
+
+    old_path, old_id, new_path, new_id, links = args
+    try:
+        old = api.read_report(Path(old_path), report_id=old_id)
+        new = api.read_report(Path(new_path), report_id=new_id)
+    except ComparerError as err:
+        return str(err)
+    # Pages show paths below the collection's folder, however the folder was named.
+    old = replace(old, path=old_id + Path(old_path).suffix)
+    new = replace(new, path=new_id + Path(new_path).suffix)
+    comparison = api.compare_reports(old, new, options=CompareOptions())
+    by_topic: dict[str, Counter[str]] = defaultdict(Counter)
+    for p in comparison.passages:
+        section = p.new_section or p.old_section
+        topic = (section.topic if section else None) or "other"
+        by_topic[topic][p.status] += 1
+    fact_changes = sum(1 for f in comparison.facts if f.status == "changed")
+    return {
+        "html": render_html(comparison, links=links),
+        "topics": {t: dict(sorted(c.items())) for t, c in sorted(by_topic.items())},
+        "facts_changed": fact_changes,
+    }
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def build_site(
+    root: Path,
+    site: Path,
+    *,
+    jobs: int | None = None,
+    cache_path: Path | None = None,
+    progress: Progress | None = None,
+) -> SiteResult:
+    """Build the static site for the reports below `root` into `site`.
+
+    Args:
+        root: a folder of reports (with catalog.toml files where metadata is stated).
+        site: the output folder; it is replaced as a whole when the run succeeds.
+        jobs: worker processes (default: all cores; 1 runs in this process).
+        cache_path: the SQLite cache (default: `<site>.cache.sqlite` beside the site).
+        progress: called as (stage, done, total) while working.
+
+    Returns:
+        What the run found and did.
+
+    Raises:
+        InputError: no reports, or a report that cannot be read.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    say = progress or (lambda what, done, total: None)
+    files = api.expand_inputs([root])
+    ids = _ids(root, files)
+    cache = Cache(cache_path or site.with_name(site.name + ".cache.sqlite"), salt=f"{__version__}|{CompareOptions()}")
+    result = SiteResult(cache_note=cache.rebuilt_reason)
+    try:
+        entries, fact_data = _read_all(files, ids, cache, jobs, say)
+        result.entries = entries
+        by_country = _group(entries)
+        result.pairs = _plan(by_country)
+        pages = _compare_all(result.pairs, {e.id: Path(e.path) for e in entries}, cache, jobs, say)
+        result.pair_stats = {p.page: pages[p.page] for p in result.pairs}
+        facts_pages = {}
+        for k, (country, members) in enumerate(sorted(by_country.items())):
+            say("linking facts", k, len(by_country))
+            facts_pages[country] = _facts_page(country, members, fact_data, cache, result)
+        say("linking facts", len(by_country), len(by_country))
+        cache.commit()
+        result.cache_hits, result.cache_misses = cache.hits, cache.misses
+        result.pages = _write_site(site, by_country, result, pages, facts_pages)
+    finally:
+        cache.close()
+    return result
+
+
+def _ids(root: Path, files: list[Path]) -> dict[Path, str]:
+    """Report ids: the path below `root` without its extension ("north-korea/hrw-2014")."""
+    out = {}
+    for path in files:
+        try:
+            rel = path.resolve().relative_to(root.resolve())
+        except ValueError:
+            rel = Path(path.name)
+        out[path] = rel.with_suffix("").as_posix()
+    if len(set(out.values())) != len(out):
+        out = {p: p.relative_to(root).as_posix() for p in files}  # same stem, other extension
+    return out
+
+
+def _pool_map(fn: Callable[[Any], Any], items: list[Any], jobs: int, say: Progress, what: str) -> list[Any]:
+    """Map `fn` over `items` in `jobs` processes (or here), in order, reporting progress."""
+    out: list[Any] = []
+    say(what, 0, len(items))
+    if jobs <= 1 or len(items) <= 1:
+        for k, item in enumerate(items, start=1):
+            out.append(fn(item))
+            say(what, k, len(items))
+        return out
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for k, value in enumerate(pool.map(fn, items, chunksize=1), start=1):
+            out.append(value)
+            say(what, k, len(items))
+    return out
+
+
+def _read_all(
+    files: list[Path], ids: dict[Path, str], cache: Cache, jobs: int, say: Progress
+) -> tuple[list[Entry], dict[str, list[tuple[Fact, str]]]]:
+    shas = {p: _sha256(p) for p in files}
+    keys = {p: cache.key("report", shas[p], ids[p], _catalog_stamp(p)) for p in files}
+    found: dict[Path, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+    todo = []
+    for path in files:
+        data = cache.get_json("report", keys[path])
+        parsed = _parse_report_data(data)
+        if parsed is None:
+            todo.append(path)
+        else:
+            found[path] = parsed
+    for path, value in zip(todo, _pool_map(_read_job, [(str(p), ids[p]) for p in todo], jobs, say, "reading"), strict=True):
+        if isinstance(value, str):
+            raise InputError(value)
+        summary, fact_list = value
+        cache.put_json("report", keys[path], {"summary": summary, "facts": fact_list})
+        found[path] = (summary, fact_list)
+    entries: list[Entry] = []
+    fact_data: dict[str, list[tuple[Fact, str]]] = {}
+    for path in files:
+        summary, fact_list = found[path]
+        entry = Entry(**{**summary, "path": str(path)})
+        entries.append(entry)
+        fact_data[entry.id] = [(facts.fact_from_json(f), str(f.get("previous", ""))) for f in fact_list]
+    return entries, fact_data
+
+
+def _catalog_stamp(path: Path) -> str:
+    """The catalog entry describing `path`, so editing a catalog invalidates its reports."""
+    from comparer.metadata import find_catalog_entry
+
+    entry = find_catalog_entry(path)
+    return repr(sorted(entry.fields.items())) if entry else ""
+
+
+def _parse_report_data(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """Cached report data if it has the expected shape, else None (never trusted blindly)."""
+    try:
+        summary, fact_list = data["summary"], data["facts"]
+        Entry(**summary)
+        for f in fact_list:
+            facts.fact_from_json(f)
+        return summary, fact_list
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _group(entries: list[Entry]) -> dict[str, list[Entry]]:
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        groups[e.country].append(e)
+    for members in groups.values():
+        members.sort(key=lambda e: (e.covers or 0, e.publisher, e.id))
+    return dict(groups)
+
+
+def _plan(by_country: dict[str, list[Entry]]) -> list[Pair]:
+    """Consecutive editions of each publisher, and publishers side by side per covered year."""
+    pairs: list[Pair] = []
+    for _, members in sorted(by_country.items()):
+        by_publisher: dict[str, list[Entry]] = defaultdict(list)
+        for e in members:
+            by_publisher[e.publisher].append(e)
+        for _, editions in sorted(by_publisher.items()):
+            for a, b in zip(editions, editions[1:], strict=False):
+                pairs.append(Pair(a, b, "year over year"))
+        by_year: dict[int, list[Entry]] = defaultdict(list)
+        for e in members:
+            if e.covers is not None:
+                by_year[e.covers].append(e)
+        for _, same in sorted(by_year.items()):
+            for i, a in enumerate(same):
+                for b in same[i + 1 :]:
+                    if a.publisher != b.publisher:
+                        pairs.append(Pair(a, b, "side by side"))
+    return pairs
+
+
+def _compare_all(
+    pairs: list[Pair], paths: dict[str, Path], cache: Cache, jobs: int, say: Progress
+) -> dict[str, dict[str, Any]]:
+    pages: dict[str, dict[str, Any]] = {}
+    todo: list[tuple[Pair, str]] = []
+    for pair in pairs:
+        key = cache.key("compare", pair.old.sha256, pair.new.sha256, pair.old.id, pair.new.id)
+        data = cache.get_json("compare", key)
+        if isinstance(data, dict) and isinstance(data.get("html"), str) and isinstance(data.get("topics"), dict):
+            pages[pair.page] = data
+        else:
+            todo.append((pair, key))
+    args = [
+        (str(paths[p.old.id]), p.old.id, str(paths[p.new.id]), p.new.id, _links(p.old.country))
+        for p, _ in todo
+    ]
+    for (pair, key), value in zip(todo, _pool_map(_compare_job, args, jobs, say, "comparing"), strict=True):
+        if isinstance(value, str):
+            raise InputError(value)
+        cache.put_json("compare", key, value)
+        pages[pair.page] = value
+    return pages
+
+
+def _links(country: str) -> tuple[tuple[str, str], ...]:
+    """Navigation from a country page: the site index and the country's facts."""
+    return (("All countries", "../index.html"), (f"{country}: facts", "facts.html"))
+
+
+def _stub_report(entry: Entry) -> Report:
+    """A report with metadata only: what linking needs when facts come from the cache."""
+    meta = Metadata(country=entry.country, publisher=entry.publisher, edition=entry.edition, covers=entry.covers, title=entry.title)
+    return Report(entry.id, entry.path, entry.sha256, "cached", "", "", meta, (), ())
+
+
+def _facts_page(
+    country: str, members: list[Entry], fact_data: dict[str, list[tuple[Fact, str]]], cache: Cache, result: SiteResult
+) -> str:
+    from comparer.render.html_report import render_facts_html
+
+    key = cache.key("facts", country, *sorted(f"{e.id}:{e.sha256}" for e in members))
+    data = cache.get_json("facts", key)
+    if not (isinstance(data, dict) and isinstance(data.get("html"), str) and isinstance(data.get("conflicts"), list)):
+        reports = [_stub_report(e) for e in members]
+        linked = claims.link_claims(reports, facts_of=lambda r: fact_data[r.id])
+        conflicts = [
+            {"subject": c.subject, "values": [[r.id, f.text] for r, f in c.values]} for c in linked if c.status == "conflict"
+        ]
+        html = render_facts_html(reports, linked, version=__version__, links=(("All countries", "../index.html"),))
+        data = {"html": html, "conflicts": conflicts, "changed": sum(1 for c in linked if c.status == "changed")}
+        cache.put_json("facts", key, data)
+    result.conflicts[country] = data["conflicts"]
+    result.changed_claims[country] = int(data.get("changed", 0))
+    return str(data["html"])
+
+
+def _write_site(
+    site: Path,
+    by_country: dict[str, list[Entry]],
+    result: SiteResult,
+    pages: dict[str, dict[str, Any]],
+    facts_pages: dict[str, str],
+) -> int:
+    """Write every page into a fresh folder, then put it in place of `site`."""
+    from comparer.render.site_report import render_index
+
+    site.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
+    count = 0
+    try:
+        for country, members in sorted(by_country.items()):
+            folder = build / _slug(country)
+            folder.mkdir()
+            (folder / "facts.html").write_text(facts_pages[country], encoding="utf-8")
+            count += 1
+            for pair in result.pairs:
+                if pair.old.country == country:
+                    (folder / pair.page).write_text(pages[pair.page]["html"], encoding="utf-8")
+                    count += 1
+        (build / "index.html").write_text(render_index(by_country, result, version=__version__), encoding="utf-8")
+        count += 1
+        if site.exists():
+            old = site.with_name(f".{site.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            site.replace(old)
+            build.replace(site)
+            shutil.rmtree(old)
+        else:
+            build.replace(site)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return count
+
+
+def summary_markdown(result: SiteResult) -> str:
+    """A Markdown job summary: what was compared, what changed, which facts conflict."""
+    lines = ["## comparer track", ""]
+    countries = sorted({e.country for e in result.entries})
+    lines.append(f"{len(result.entries)} reports, {len(countries)} countries, {len(result.pairs)} comparisons.")
+    lines.append("")
+    lines += ["| country | reports | comparisons | passages changed | facts changed | claims changed | conflicts |",
+              "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for country in countries:
+        pairs = [p for p in result.pairs if p.old.country == country]
+        changed = sum(
+            n for p in pairs for t in result.pair_stats[p.page]["topics"].values()
+            for status, n in t.items() if status != "unchanged"
+        )  # fmt: skip
+        facts_changed = sum(int(result.pair_stats[p.page].get("facts_changed", 0)) for p in pairs)
+        n_reports = sum(1 for e in result.entries if e.country == country)
+        lines.append(
+            f"| {_md(country)} | {n_reports} | {len(pairs)} | {changed} | {facts_changed} | "
+            f"{result.changed_claims.get(country, 0)} | {len(result.conflicts.get(country, []))} |"
+        )
+    conflicts = [(c, x) for c in countries for x in result.conflicts.get(c, [])]
+    if conflicts:
+        lines += ["", "### Conflicting claims", ""]
+        for country, claim in conflicts:
+            values = "; ".join(f"{_md(r)}: **{_md(t)}**" for r, t in claim["values"])
+            lines.append(f"- {_md(country)}: {_md(claim['subject'])} — {values}")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "\\`*_[]|#":
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.split())
+
+
+def iter_topics(entries: Iterable[Entry]) -> list[str]:
+    """Topics covered by `entries`, in taxonomy order."""
+    from comparer.topics import taxonomy
+
+    present = {t for e in entries for t in e.topics}
+    return [t.id for t in taxonomy() if t.id in present]

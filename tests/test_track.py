@@ -1,0 +1,147 @@
+"""`comparer track`: the site, its cache, determinism, parallel runs, the CI summary."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from comparer.cli import app
+from comparer.track import build_site
+from tests.conftest import NK, REPORTS, corpus
+
+runner = CliRunner()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Path:
+    root = tmp_path / "reports"
+    shutil.copytree(REPORTS, root)
+    return root
+
+
+def test_site_pages_and_links(collection: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = build_site(collection, site, jobs=1)
+    files = _tree(site)
+    assert "index.html" in files and "north-korea/facts.html" in files
+    kinds = {(p.old.id, p.new.id, p.kind) for p in result.pairs}
+    assert ("north-korea/hrw-2014", "north-korea/hrw-2019", "year over year") in kinds
+    assert ("north-korea/hrw-2019", "north-korea/hrw-2020", "year over year") in kinds
+    assert ("north-korea/amnesty-2022", "north-korea/state-dept-2021", "side by side") in kinds
+    index = files["index.html"].decode()
+    for pair in result.pairs:
+        assert f'href="north-korea/{pair.page}"' in index
+        page = files[f"north-korea/{pair.page}"].decode()
+        assert 'href="../index.html"' in page and 'href="facts.html"' in page  # linked both ways
+    assert 'href="north-korea/facts.html"' in index
+    assert 'href="../index.html"' in files["north-korea/facts.html"].decode()
+    for name, data in files.items():
+        text = data.decode()
+        assert "http://" not in text and "https://" not in text.replace("https://www.state.gov", ""), name
+
+
+def test_deterministic_and_parallel_equals_serial(collection: Path, tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    build_site(collection, a, jobs=1, cache_path=tmp_path / "ca.sqlite")
+    build_site(collection, b, jobs=1, cache_path=tmp_path / "cb.sqlite")
+    build_site(collection, c, jobs=2, cache_path=tmp_path / "cc.sqlite")
+    assert _tree(a) == _tree(b) == _tree(c)
+    build_site(collection, a, jobs=2, cache_path=tmp_path / "ca.sqlite")  # from the cache
+    assert _tree(a) == _tree(b)
+
+
+def test_rerun_does_only_new_work(collection: Path, tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache.sqlite"
+    first = build_site(collection, site, jobs=1, cache_path=cache)
+    assert first.cache_hits == 0
+    again = build_site(collection, site, jobs=1, cache_path=cache)
+    assert again.cache_misses == 0
+    # A new edition: one report read, one comparison, one facts page.
+    (collection / "north-korea" / "hrw-2021.txt").write_text(
+        (NK / "hrw-2020.txt").read_text(encoding="utf-8").replace("12 Japanese citizens", "13 Japanese citizens"),
+        encoding="utf-8",
+    )
+    catalog = collection / "catalog.toml"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8")
+        + '\n[[report]]\nfile = "north-korea/hrw-2021.txt"\ncountry = "North Korea"\n'
+        'publisher = "Human Rights Watch"\nedition = 2021\ncovers = 2020\n',
+        encoding="utf-8",
+    )
+    third = build_site(collection, site, jobs=1, cache_path=cache)
+    assert third.cache_misses == 3  # the new report, its comparison, the country's facts page
+    assert (site / "north-korea" / "north-korea-hrw-2020__north-korea-hrw-2021.html").exists()
+
+
+def test_stale_entry_and_tool_version_change(collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache.sqlite"
+    build_site(collection, site, jobs=1, cache_path=cache)
+    # An edited report is a new hash: its old entries are not used.
+    path = collection / "north-korea" / "hrw-2019.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Border Tightening", "Border Controls"), encoding="utf-8")
+    edited = build_site(collection, site, jobs=1, cache_path=cache)
+    assert edited.cache_misses == 1 + 2 + 1  # the report, its two comparisons, the facts page
+    assert b"Border Controls" in (site / "north-korea" / "north-korea-hrw-2019__north-korea-hrw-2020.html").read_bytes()
+    # Another tool version never trusts old entries.
+    import comparer.track as tracking
+
+    monkeypatch.setattr(tracking, "__version__", "99.0")
+    upgraded = build_site(collection, site, jobs=1, cache_path=cache)
+    assert upgraded.cache_hits == 0
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign", "bad-entry"])
+def test_corrupt_or_foreign_cache_is_rebuilt(collection: Path, tmp_path: Path, damage: str) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache.sqlite"
+    reference = tmp_path / "reference"
+    build_site(collection, reference, jobs=1, cache_path=tmp_path / "ref.sqlite")
+    if damage == "garbage":
+        cache.write_bytes(b"this is not a database" * 100)
+    elif damage == "foreign":
+        db = sqlite3.connect(cache)
+        db.execute("CREATE TABLE entries (kind TEXT, key TEXT, value TEXT)")
+        db.commit()
+        db.close()
+    else:
+        build_site(collection, site, jobs=1, cache_path=cache)
+        db = sqlite3.connect(cache)
+        db.execute("UPDATE entries SET value = '{\"summary\": 1}' WHERE kind = 'report'")
+        db.execute("UPDATE entries SET value = 'not json' WHERE kind = 'compare'")
+        db.commit()
+        db.close()
+    result = build_site(collection, site, jobs=1, cache_path=cache)
+    if damage != "bad-entry":
+        assert result.cache_note and "rebuilt" in result.cache_note
+    assert _tree(site) == _tree(reference)
+
+
+def test_cli_track_with_summary(collection: Path, tmp_path: Path) -> None:
+    site, summary = tmp_path / "site", tmp_path / "summary.md"
+    result = runner.invoke(app, ["track", str(collection), "-o", str(site), "--jobs", "1", "--summary", str(summary)])
+    assert result.exit_code == 0, result.output
+    assert "comparer: reading 0/5" in result.stderr  # plain progress lines when not a terminal
+    assert "Wrote 5 pages" in result.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## comparer track") and "| North Korea | 5 | 3 |" in text
+    missing = runner.invoke(app, ["track", str(tmp_path / "nope"), "-o", str(site)])
+    assert missing.exit_code == 2 and missing.stderr.startswith("Error: ")
+
+
+def test_corpus_country_site(tmp_path: Path) -> None:
+    root = corpus("eritrea/state-dept-2001.txt").parent
+    site = tmp_path / "site"
+    result = build_site(root, site, jobs=2, cache_path=tmp_path / "c.sqlite")
+    assert len(result.entries) == len([p for p in root.iterdir() if p.suffix in (".txt", ".html")])
+    # The same HRW chapter as HTML and as text covers the same year: side by side, no change.
+    same = [p for p in result.pairs if {p.old.id, p.new.id} == {"hrw-2002", "hrw-2002.html"} or
+            (p.old.id.startswith("hrw-2002") and p.new.id.startswith("hrw-2002"))]  # fmt: skip
+    assert same
+    assert (site / "index.html").exists()
