@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DATA, build_report, edit_report, timed  # noqa: E402
+from common import DATA, build_report, edit_report, timed
 
 
 def main() -> None:

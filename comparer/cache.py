@@ -73,10 +73,13 @@ class Cache:
     def get_text(self, kind: str, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
         if row is None or not isinstance(row[0], str):
-            self.misses += 1
             return None
-        self.hits += 1
         return str(row[0])
+
+    def has(self, kind: str, key: str) -> bool:
+        """Whether an entry exists (without reading it)."""
+        row = self._db.execute("SELECT 1 FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        return row is not None
 
     def get_json(self, kind: str, key: str) -> Any:
         text = self.get_text(kind, key)
@@ -85,9 +88,14 @@ class Cache:
         try:
             return json.loads(text)
         except ValueError:
-            self.hits -= 1
-            self.misses += 1
             return None
+
+    def count(self, *, hit: bool) -> None:
+        """Record that a unit of work was reused from the cache (hit) or done again (miss)."""
+        if hit:
+            self.hits += 1
+        else:
+            self.misses += 1
 
     def put_text(self, kind: str, key: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, value))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -227,9 +227,12 @@ def check(
 def track(
     root: Annotated[Path, typer.Argument(help="A folder of reports (with catalog.toml files).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The site folder to write.")] = Path("site"),
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+    ] = None,
     cache: Annotated[
-        Path | None, typer.Option("--cache", help="The cache file (default: SITE.cache.sqlite beside the site).")
+        Path | None,
+        typer.Option("--cache", help="The cache file (default: SITE.cache.sqlite beside the site)."),
     ] = None,
     summary: Annotated[
         Path | None, typer.Option("--summary", help="Also write a Markdown job summary here (for CI).")
@@ -289,10 +292,9 @@ class _progress:
             return
         # Plain lines: the start, every tenth, and the end of each stage.
         step = max(1, total // 10)
-        if done in (0, total) or done % step == 0:
-            if self.last.get(what) != done:
-                self.last[what] = done
-                typer.echo(f"comparer: {what} {done}/{total}", err=True)
+        if (done in (0, total) or done % step == 0) and self.last.get(what) != done:
+            self.last[what] = done
+            typer.echo(f"comparer: {what} {done}/{total}", err=True)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

@@ -18,6 +18,7 @@ report does only the new work. Output is byte-identical for the same inputs.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -177,10 +178,12 @@ def build_site(
     say = progress or (lambda what, done, total: None)
     files = api.expand_inputs([root])
     ids = _ids(root, files)
-    cache = Cache(cache_path or site.with_name(site.name + ".cache.sqlite"), salt=f"{__version__}|{CompareOptions()}")
+    cache = Cache(
+        cache_path or site.with_name(site.name + ".cache.sqlite"), salt=f"{__version__}|{CompareOptions()}"
+    )
     result = SiteResult(cache_note=cache.rebuilt_reason)
     try:
-        entries, fact_data = _read_all(files, ids, cache, jobs, say)
+        entries, fact_keys = _read_all(files, ids, cache, jobs, say)
         result.entries = entries
         by_country = _group(entries)
         result.pairs = _plan(by_country)
@@ -189,11 +192,11 @@ def build_site(
         facts_pages = {}
         for k, (country, members) in enumerate(sorted(by_country.items())):
             say("linking facts", k, len(by_country))
-            facts_pages[country] = _facts_page(country, members, fact_data, cache, result)
+            facts_pages[country] = _facts_page(country, members, fact_keys, cache, result)
         say("linking facts", len(by_country), len(by_country))
         cache.commit()
         result.cache_hits, result.cache_misses = cache.hits, cache.misses
-        result.pages = _write_site(site, by_country, result, pages, facts_pages)
+        result.pages = _write_site(site, by_country, result, pages, facts_pages, cache)
     finally:
         cache.close()
     return result
@@ -231,32 +234,44 @@ def _pool_map(fn: Callable[[Any], Any], items: list[Any], jobs: int, say: Progre
 
 def _read_all(
     files: list[Path], ids: dict[Path, str], cache: Cache, jobs: int, say: Progress
-) -> tuple[list[Entry], dict[str, list[tuple[Fact, str]]]]:
+) -> tuple[list[Entry], dict[str, str]]:
+    """Entries for all `files` (read where the cache has none); and each report's facts key."""
     shas = {p: _sha256(p) for p in files}
     keys = {p: cache.key("report", shas[p], ids[p], _catalog_stamp(p)) for p in files}
-    found: dict[Path, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+    found: dict[Path, dict[str, Any]] = {}
     todo = []
     for path in files:
-        data = cache.get_json("report", keys[path])
-        parsed = _parse_report_data(data)
-        if parsed is None:
+        summary = _parse_summary(cache.get_json("report", keys[path]))
+        # A report is only done when its facts are there too (they are read lazily).
+        if summary is None or not cache.has("facts", keys[path]):
             todo.append(path)
         else:
-            found[path] = parsed
-    for path, value in zip(todo, _pool_map(_read_job, [(str(p), ids[p]) for p in todo], jobs, say, "reading"), strict=True):
+            found[path] = summary
+        cache.count(hit=path not in todo)
+    for path, value in zip(
+        todo, _pool_map(_read_job, [(str(p), ids[p]) for p in todo], jobs, say, "reading"), strict=True
+    ):
         if isinstance(value, str):
             raise InputError(value)
         summary, fact_list = value
-        cache.put_json("report", keys[path], {"summary": summary, "facts": fact_list})
-        found[path] = (summary, fact_list)
-    entries: list[Entry] = []
-    fact_data: dict[str, list[tuple[Fact, str]]] = {}
-    for path in files:
-        summary, fact_list = found[path]
-        entry = Entry(**{**summary, "path": str(path)})
-        entries.append(entry)
-        fact_data[entry.id] = [(facts.fact_from_json(f), str(f.get("previous", ""))) for f in fact_list]
-    return entries, fact_data
+        cache.put_json("report", keys[path], summary)
+        cache.put_json("facts", keys[path], fact_list)
+        found[path] = summary
+    entries = [Entry(**{**found[path], "path": str(path)}) for path in files]
+    return entries, {entry.id: keys[path] for entry, path in zip(entries, files, strict=True)}
+
+
+def _load_facts(entry: Entry, key: str, cache: Cache) -> list[tuple[Fact, str]]:
+    """The facts of `entry` from the cache; read the report again if the entry is unusable."""
+    data = cache.get_json("facts", key)
+    try:
+        return [(facts.fact_from_json(f), str(f.get("previous", ""))) for f in data]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        value = _read_job((entry.path, entry.id))
+        if isinstance(value, str):
+            raise InputError(value) from None
+        cache.put_json("facts", key, value[1])
+        return [(facts.fact_from_json(f), str(f.get("previous", ""))) for f in value[1]]
 
 
 def _catalog_stamp(path: Path) -> str:
@@ -267,15 +282,12 @@ def _catalog_stamp(path: Path) -> str:
     return repr(sorted(entry.fields.items())) if entry else ""
 
 
-def _parse_report_data(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
-    """Cached report data if it has the expected shape, else None (never trusted blindly)."""
+def _parse_summary(data: Any) -> dict[str, Any] | None:
+    """A cached report summary if it has the expected shape, else None (never trusted blindly)."""
     try:
-        summary, fact_list = data["summary"], data["facts"]
-        Entry(**summary)
-        for f in fact_list:
-            facts.fact_from_json(f)
-        return summary, fact_list
-    except (KeyError, TypeError, ValueError):
+        Entry(**data)
+        return dict(data)
+    except TypeError:
         return None
 
 
@@ -296,7 +308,7 @@ def _plan(by_country: dict[str, list[Entry]]) -> list[Pair]:
         for e in members:
             by_publisher[e.publisher].append(e)
         for _, editions in sorted(by_publisher.items()):
-            for a, b in zip(editions, editions[1:], strict=False):
+            for a, b in itertools.pairwise(editions):
                 pairs.append(Pair(a, b, "year over year"))
         by_year: dict[int, list[Entry]] = defaultdict(list)
         for e in members:
@@ -313,15 +325,21 @@ def _plan(by_country: dict[str, list[Entry]]) -> list[Pair]:
 def _compare_all(
     pairs: list[Pair], paths: dict[str, Path], cache: Cache, jobs: int, say: Progress
 ) -> dict[str, dict[str, Any]]:
+    """Per-topic change counts of every pair (comparing those not in the cache).
+
+    Pages stay in the cache until the site is written, so memory holds counts, not HTML.
+    """
     pages: dict[str, dict[str, Any]] = {}
     todo: list[tuple[Pair, str]] = []
     for pair in pairs:
         key = cache.key("compare", pair.old.sha256, pair.new.sha256, pair.old.id, pair.new.id)
-        data = cache.get_json("compare", key)
-        if isinstance(data, dict) and isinstance(data.get("html"), str) and isinstance(data.get("topics"), dict):
-            pages[pair.page] = data
+        stats = cache.get_json("compare-stats", key)
+        if isinstance(stats, dict) and isinstance(stats.get("topics"), dict) and _html_ok(cache, key, stats):
+            pages[pair.page] = {**stats, "key": key}
+            cache.count(hit=True)
         else:
             todo.append((pair, key))
+            cache.count(hit=False)
     args = [
         (str(paths[p.old.id]), p.old.id, str(paths[p.new.id]), p.new.id, _links(p.old.country))
         for p, _ in todo
@@ -329,9 +347,18 @@ def _compare_all(
     for (pair, key), value in zip(todo, _pool_map(_compare_job, args, jobs, say, "comparing"), strict=True):
         if isinstance(value, str):
             raise InputError(value)
-        cache.put_json("compare", key, value)
-        pages[pair.page] = value
+        html = value.pop("html")
+        value["html_sha256"] = hashlib.sha256(html.encode("utf-8")).hexdigest()
+        cache.put_text("compare-html", key, html)
+        cache.put_json("compare-stats", key, value)
+        pages[pair.page] = {**value, "key": key}
     return pages
+
+
+def _html_ok(cache: Cache, key: str, stats: dict[str, Any]) -> bool:
+    """Whether the cached page is the one its counts were stored with (a damaged page is redone)."""
+    html = cache.get_text("compare-html", key)
+    return html is not None and hashlib.sha256(html.encode("utf-8")).hexdigest() == stats.get("html_sha256")
 
 
 def _links(country: str) -> tuple[tuple[str, str], ...]:
@@ -341,26 +368,47 @@ def _links(country: str) -> tuple[tuple[str, str], ...]:
 
 def _stub_report(entry: Entry) -> Report:
     """A report with metadata only: what linking needs when facts come from the cache."""
-    meta = Metadata(country=entry.country, publisher=entry.publisher, edition=entry.edition, covers=entry.covers, title=entry.title)
+    meta = Metadata(
+        country=entry.country,
+        publisher=entry.publisher,
+        edition=entry.edition,
+        covers=entry.covers,
+        title=entry.title,
+    )
     return Report(entry.id, entry.path, entry.sha256, "cached", "", "", meta, (), ())
 
 
 def _facts_page(
-    country: str, members: list[Entry], fact_data: dict[str, list[tuple[Fact, str]]], cache: Cache, result: SiteResult
+    country: str, members: list[Entry], fact_keys: dict[str, str], cache: Cache, result: SiteResult
 ) -> str:
     from comparer.render.html_report import render_facts_html
 
     key = cache.key("facts", country, *sorted(f"{e.id}:{e.sha256}" for e in members))
-    data = cache.get_json("facts", key)
-    if not (isinstance(data, dict) and isinstance(data.get("html"), str) and isinstance(data.get("conflicts"), list)):
+    data = cache.get_json("facts-page", key)
+    usable = (
+        isinstance(data, dict)
+        and isinstance(data.get("html"), str)
+        and isinstance(data.get("conflicts"), list)
+    )
+    cache.count(hit=usable)
+    if not usable:
         reports = [_stub_report(e) for e in members]
-        linked = claims.link_claims(reports, facts_of=lambda r: fact_data[r.id])
+        loaded = {e.id: _load_facts(e, fact_keys[e.id], cache) for e in members}
+        linked = claims.link_claims(reports, facts_of=lambda r: loaded[r.id])
         conflicts = [
-            {"subject": c.subject, "values": [[r.id, f.text] for r, f in c.values]} for c in linked if c.status == "conflict"
+            {"subject": c.subject, "values": [[r.id, f.text] for r, f in c.values]}
+            for c in linked
+            if c.status == "conflict"
         ]
-        html = render_facts_html(reports, linked, version=__version__, links=(("All countries", "../index.html"),))
-        data = {"html": html, "conflicts": conflicts, "changed": sum(1 for c in linked if c.status == "changed")}
-        cache.put_json("facts", key, data)
+        html = render_facts_html(
+            reports, linked, version=__version__, links=(("All countries", "../index.html"),)
+        )
+        data = {
+            "html": html,
+            "conflicts": conflicts,
+            "changed": sum(1 for c in linked if c.status == "changed"),
+        }
+        cache.put_json("facts-page", key, data)
     result.conflicts[country] = data["conflicts"]
     result.changed_claims[country] = int(data.get("changed", 0))
     return str(data["html"])
@@ -372,6 +420,7 @@ def _write_site(
     result: SiteResult,
     pages: dict[str, dict[str, Any]],
     facts_pages: dict[str, str],
+    cache: Cache,
 ) -> int:
     """Write every page into a fresh folder, then put it in place of `site`."""
     from comparer.render.site_report import render_index
@@ -380,16 +429,21 @@ def _write_site(
     build = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
     count = 0
     try:
-        for country, members in sorted(by_country.items()):
+        for country, _members in sorted(by_country.items()):
             folder = build / _slug(country)
             folder.mkdir()
             (folder / "facts.html").write_text(facts_pages[country], encoding="utf-8")
             count += 1
             for pair in result.pairs:
                 if pair.old.country == country:
-                    (folder / pair.page).write_text(pages[pair.page]["html"], encoding="utf-8")
+                    html = cache.get_text("compare-html", pages[pair.page]["key"])
+                    if html is None:
+                        raise InputError(f"cache entry for {pair.page} vanished while writing the site")
+                    (folder / pair.page).write_text(html, encoding="utf-8")
                     count += 1
-        (build / "index.html").write_text(render_index(by_country, result, version=__version__), encoding="utf-8")
+        (build / "index.html").write_text(
+            render_index(by_country, result, version=__version__), encoding="utf-8"
+        )
         count += 1
         if site.exists():
             old = site.with_name(f".{site.name}.old")
@@ -410,7 +464,9 @@ def summary_markdown(result: SiteResult) -> str:
     """A Markdown job summary: what was compared, what changed, which facts conflict."""
     lines = ["## comparer track", ""]
     countries = sorted({e.country for e in result.entries})
-    lines.append(f"{len(result.entries)} reports, {len(countries)} countries, {len(result.pairs)} comparisons.")
+    lines.append(
+        f"{len(result.entries)} reports, {len(countries)} countries, {len(result.pairs)} comparisons."
+    )
     lines.append("")
     lines += ["| country | reports | comparisons | passages changed | facts changed | claims changed | conflicts |",
               "|---|---|---|---|---|---|---|"]  # fmt: skip

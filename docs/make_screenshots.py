@@ -14,6 +14,7 @@ from playwright.sync_api import sync_playwright
 from comparer.api import compare_files, link_facts
 from comparer.render import FORMATS
 from comparer.render.html_report import render_facts_html
+from comparer.track import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 NK = ROOT / "reports" / "north-korea"
@@ -32,6 +33,7 @@ def main() -> None:
         facts = Path(tmp) / "facts.html"
         reports, claims = link_facts([NK])
         facts.write_text(render_facts_html(reports, claims, version="docs"), encoding="utf-8")
+        build_site(ROOT / "reports", Path(tmp) / "site", jobs=1, cache_path=Path(tmp) / "cache.sqlite")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -49,6 +51,8 @@ def main() -> None:
             phone.screenshot(path=str(OUT / "compare-phone.png"))
             page.goto(facts.as_uri())
             page.screenshot(path=str(OUT / "facts.png"))
+            page.goto((Path(tmp) / "site" / "index.html").as_uri())
+            page.screenshot(path=str(OUT / "site-index.png"))
             browser.close()
     print(f"wrote {len(list(OUT.glob('*.png')))} screenshots to {OUT}", file=sys.stderr)
 

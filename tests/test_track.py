@@ -66,7 +66,9 @@ def test_rerun_does_only_new_work(collection: Path, tmp_path: Path) -> None:
     assert again.cache_misses == 0
     # A new edition: one report read, one comparison, one facts page.
     (collection / "north-korea" / "hrw-2021.txt").write_text(
-        (NK / "hrw-2020.txt").read_text(encoding="utf-8").replace("12 Japanese citizens", "13 Japanese citizens"),
+        (NK / "hrw-2020.txt")
+        .read_text(encoding="utf-8")
+        .replace("12 Japanese citizens", "13 Japanese citizens"),
         encoding="utf-8",
     )
     catalog = collection / "catalog.toml"
@@ -81,15 +83,22 @@ def test_rerun_does_only_new_work(collection: Path, tmp_path: Path) -> None:
     assert (site / "north-korea" / "north-korea-hrw-2020__north-korea-hrw-2021.html").exists()
 
 
-def test_stale_entry_and_tool_version_change(collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stale_entry_and_tool_version_change(
+    collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site, cache = tmp_path / "site", tmp_path / "cache.sqlite"
     build_site(collection, site, jobs=1, cache_path=cache)
     # An edited report is a new hash: its old entries are not used.
     path = collection / "north-korea" / "hrw-2019.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace("Border Tightening", "Border Controls"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Border Tightening", "Border Controls"), encoding="utf-8"
+    )
     edited = build_site(collection, site, jobs=1, cache_path=cache)
     assert edited.cache_misses == 1 + 2 + 1  # the report, its two comparisons, the facts page
-    assert b"Border Controls" in (site / "north-korea" / "north-korea-hrw-2019__north-korea-hrw-2020.html").read_bytes()
+    assert (
+        b"Border Controls"
+        in (site / "north-korea" / "north-korea-hrw-2019__north-korea-hrw-2020.html").read_bytes()
+    )
     # Another tool version never trusts old entries.
     import comparer.track as tracking
 
@@ -114,7 +123,9 @@ def test_corrupt_or_foreign_cache_is_rebuilt(collection: Path, tmp_path: Path, d
         build_site(collection, site, jobs=1, cache_path=cache)
         db = sqlite3.connect(cache)
         db.execute("UPDATE entries SET value = '{\"summary\": 1}' WHERE kind = 'report'")
-        db.execute("UPDATE entries SET value = 'not json' WHERE kind = 'compare'")
+        db.execute("UPDATE entries SET value = 'not json' WHERE kind = 'compare-stats'")
+        db.execute("UPDATE entries SET value = '<p>tampered</p>' WHERE kind = 'compare-html'")
+        db.execute("UPDATE entries SET value = '[{\"kind\": 3}]' WHERE kind = 'facts'")
         db.commit()
         db.close()
     result = build_site(collection, site, jobs=1, cache_path=cache)
@@ -125,7 +136,9 @@ def test_corrupt_or_foreign_cache_is_rebuilt(collection: Path, tmp_path: Path, d
 
 def test_cli_track_with_summary(collection: Path, tmp_path: Path) -> None:
     site, summary = tmp_path / "site", tmp_path / "summary.md"
-    result = runner.invoke(app, ["track", str(collection), "-o", str(site), "--jobs", "1", "--summary", str(summary)])
+    result = runner.invoke(
+        app, ["track", str(collection), "-o", str(site), "--jobs", "1", "--summary", str(summary)]
+    )
     assert result.exit_code == 0, result.output
     assert "comparer: reading 0/5" in result.stderr  # plain progress lines when not a terminal
     assert "Wrote 5 pages" in result.stderr

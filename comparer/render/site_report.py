@@ -49,7 +49,8 @@ def render_index(by_country: dict[str, list[Entry]], result: SiteResult, *, vers
                 "slug": slug,
                 "reports": members,
                 "rows": [
-                    {"topic": topic_label(t), "cells": [_cell(e, t, result, slug) for e in members]} for t in topics
+                    {"topic": topic_label(t), "cells": [_cell(e, t, result, slug) for e in members]}
+                    for t in topics
                 ],
                 "pairs": [
                     {
@@ -58,7 +59,10 @@ def render_index(by_country: dict[str, list[Entry]], result: SiteResult, *, vers
                         "new": p.new,
                         "href": f"{slug}/{p.page}",
                         "changed": sum(
-                            n for t in result.pair_stats[p.page]["topics"].values() for s, n in t.items() if s != "unchanged"
+                            n
+                            for t in result.pair_stats[p.page]["topics"].values()
+                            for s, n in t.items()
+                            if s != "unchanged"
                         ),
                         "facts": result.pair_stats[p.page].get("facts_changed", 0),
                     }
@@ -69,4 +73,6 @@ def render_index(by_country: dict[str, list[Entry]], result: SiteResult, *, vers
             }
         )
     template = environment().get_template("index.html.j2")
-    return template.render(countries=countries, version=version, generated_at=None, links=(), n_reports=len(result.entries))
+    return template.render(
+        countries=countries, version=version, generated_at=None, links=(), n_reports=len(result.entries)
+    )
