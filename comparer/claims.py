@@ -206,40 +206,72 @@ def link_claims(
 
 
 def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: float) -> list[list[_Item]]:
-    """Greedy clustering: each fact joins the most similar cluster that lacks its report."""
+    """Greedy clustering: each fact joins the most similar cluster that lacks its report.
+
+    A cluster is compared through its first and its latest member (editions repeat their
+    wording, so these stand for the rest); a fact whose sentence and figure text another
+    edition repeats word for word joins that fact's cluster at once.
+    """
     index: dict[str, list[int]] = defaultdict(list)  # rare salient word -> clusters
+    verbatim: dict[tuple[str, str, str], list[int]] = defaultdict(list)  # (kind, sentence, text) -> clusters
     clusters: list[list[_Item]] = []
+    reports: list[set[int]] = []  # ids of the reports in each cluster
     for item in group:
-        candidates: Counter[int] = Counter()
-        for w in item.subject | item.context:
-            if w in rare:
-                for c in index.get(w, ()):
-                    candidates[c] += 1
-        best, best_score = None, cutoff
-        for c, _ in candidates.most_common(30):
-            members = clusters[c]
-            if any(m.report is item.report for m in members):
-                continue
-            if not all(
-                _same_year(m.fact, item.fact) and _magnitudes_agree(m.fact, item.fact) for m in members
-            ):
-                continue
-            raw = max(_similarity(m, item, idf) for m in members)
-            if raw < cutoff:
-                continue
-            # Among good candidates, a count links to a count and a list to a list first.
-            score = raw + (SAME_KIND_BONUS if any(m.fact.kind == item.fact.kind for m in members) else 0.0)
-            if score >= best_score:
-                best, best_score = c, score
+        rid = id(item.report)
+        best: int | None = None
+        key = (item.fact.kind, item.fact.sentence, item.fact.text)
+        for c in verbatim.get(key, ()):
+            if rid not in reports[c]:
+                best = c
+                break
+        if best is None:
+            best = _best_candidate(item, clusters, reports, index, rare, idf, cutoff)
         if best is None:
             clusters.append([item])
+            reports.append(set())
             best = len(clusters) - 1
         else:
             clusters[best].append(item)
+        reports[best].add(rid)
+        if best not in verbatim[key]:
+            verbatim[key].append(best)
         for w in item.subject | item.context:
             if w in rare and best not in index[w][-1:]:
                 index[w].append(best)
     return clusters
+
+
+def _best_candidate(
+    item: _Item,
+    clusters: list[list[_Item]],
+    reports: list[set[int]],
+    index: dict[str, list[int]],
+    rare: set[str],
+    idf: dict[str, float],
+    cutoff: float,
+) -> int | None:
+    """The cluster `item` fits best, found through the rare words they share; None if none fits."""
+    candidates: Counter[int] = Counter()
+    for w in item.subject | item.context:
+        if w in rare:
+            for c in index.get(w, ()):
+                candidates[c] += 1
+    best, best_score = None, cutoff
+    for c, _ in candidates.most_common(30):
+        if id(item.report) in reports[c]:
+            continue
+        members = clusters[c]
+        reps = (members[0], members[-1]) if len(members) > 1 else (members[0],)
+        if not all(_same_year(m.fact, item.fact) and _magnitudes_agree(m.fact, item.fact) for m in reps):
+            continue
+        raw = max(_similarity(m, item, idf) for m in reps)
+        if raw < cutoff:
+            continue
+        # Among good candidates, a count links to a count and a list to a list first.
+        score = raw + (SAME_KIND_BONUS if any(m.fact.kind == item.fact.kind for m in reps) else 0.0)
+        if score >= best_score:
+            best, best_score = c, score
+    return best
 
 
 def _same_year(a: Fact, b: Fact) -> bool:
