@@ -34,61 +34,10 @@ MIN_FUZZY_WORDS = 5  # shorter passages only match exactly
 SPLIT_OVERLAP = 40.0  # a second partner of a section needs this much shared text (0-100)
 SPLIT_DESCRIBED = 30.0  # ... and headings, topics or vocabulary that agree this much
 _STOPWORDS = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "that",
-        "with",
-        "from",
-        "this",
-        "were",
-        "was",
-        "are",
-        "have",
-        "has",
-        "had",
-        "been",
-        "which",
-        "their",
-        "they",
-        "its",
-        "into",
-        "also",
-        "other",
-        "more",
-        "than",
-        "such",
-        "these",
-        "those",
-        "there",
-        "would",
-        "could",
-        "should",
-        "about",
-        "after",
-        "before",
-        "during",
-        "between",
-        "among",
-        "against",
-        "under",
-        "over",
-        "only",
-        "some",
-        "most",
-        "many",
-        "other",
-        "including",
-        "government",
-        "authorities",
-        "year",
-        "years",
-        "reported",
-        "reports",
-        "said",
-        "according",
-    ]
+    "the and for that with from this were was are have has had been which their they its into "
+    "also other more than such these those there would could should about after before during "
+    "between among against under over only some most many other including government "
+    "authorities year years reported reports said according ".split()
 )
 
 

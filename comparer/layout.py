@@ -28,34 +28,8 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 _TERMINAL = tuple('.?!:;\u201d"\u2019)')
 _FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "of",
-        "or",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "with",
-        "from",
-        "into",
-        "against",
-        "towards",
-        "toward",
-        "including",
-        "its",
-        "their",
-        "his",
-        "her",
-        "nor",
-        "but",
-        "as",
-    ]
+    "a an and the of or for to in on at by with from into against towards toward including its "
+    "their his her nor but as ".split()
 )
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 # A glue point: a word or sentence ends and the next begins with a capital, no space between.
