@@ -211,8 +211,10 @@ def _ids(root: Path, files: list[Path]) -> dict[Path, str]:
         except ValueError:
             rel = Path(path.name)
         out[path] = rel.with_suffix("").as_posix()
-    if len(set(out.values())) != len(out):
-        out = {p: p.relative_to(root).as_posix() for p in files}  # same stem, other extension
+    counts = Counter(out.values())
+    for path, report_id in list(out.items()):
+        if counts[report_id] > 1:  # the same report as .txt and .html: keep the extension
+            out[path] = f"{report_id}.{path.suffix.lstrip('.')}"
     return out
 
 
@@ -307,9 +309,19 @@ def _plan(by_country: dict[str, list[Entry]]) -> list[Pair]:
         by_publisher: dict[str, list[Entry]] = defaultdict(list)
         for e in members:
             by_publisher[e.publisher].append(e)
-        for _, editions in sorted(by_publisher.items()):
-            for a, b in itertools.pairwise(editions):
-                pairs.append(Pair(a, b, "year over year"))
+        for _, reports in sorted(by_publisher.items()):
+            # An edition is a (publisher, covered year); it may come as .txt and .html both.
+            editions: dict[int | None, list[Entry]] = defaultdict(list)
+            for e in reports:
+                editions[e.covers].append(e)
+            ordered = [editions[y] for y in sorted(editions, key=lambda y: (y is None, y or 0))]
+            for same in ordered:
+                pairs += [Pair(same[0], other, "same edition") for other in same[1:]]
+            for before, after in itertools.pairwise(ordered):
+                for b in after:
+                    # the earlier file of the same format, else the first
+                    a = next((x for x in before if Path(x.path).suffix == Path(b.path).suffix), before[0])
+                    pairs.append(Pair(a, b, "year over year"))
         by_year: dict[int, list[Entry]] = defaultdict(list)
         for e in members:
             if e.covers is not None:

@@ -51,7 +51,23 @@ def environment() -> Environment:
     )
     env.filters["topic_label"] = topic_label
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["short_publisher"] = short_publisher
     return env
+
+
+_SHORT = {
+    "Human Rights Watch": "HRW",
+    "Amnesty International": "Amnesty",
+    "US Department of State": "State Dept",
+}
+
+
+def short_publisher(name: str) -> str:
+    """A column-width name for a publisher: known short forms, else initials of long names."""
+    if name in _SHORT:
+        return _SHORT[name]
+    words = name.split()
+    return "".join(w[0] for w in words if w[0].isupper()) if len(name) > 14 and len(words) > 2 else name
 
 
 def diff_markup(ops: tuple[tuple[DiffOp, str], ...], side: str) -> Markup:
