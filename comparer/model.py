@@ -7,7 +7,7 @@ Scores are 0-100 (RapidFuzz scale); ratios are 0-1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 PassageStatus = Literal["unchanged", "modified", "moved", "added", "removed"]
@@ -220,4 +220,3 @@ class Comparison:
     passages: tuple[PassageMatch, ...]
     facts: tuple[FactChange, ...]
     tool_version: str = ""
-    counts: dict[str, int] = field(default_factory=dict)

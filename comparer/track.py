@@ -413,7 +413,11 @@ def _facts_page(
             if c.status == "conflict"
         ]
         html = render_facts_html(
-            reports, linked, version=__version__, links=(("All countries", "../index.html"),)
+            reports,
+            linked,
+            version=__version__,
+            links=(("All countries", "../index.html"),),
+            words={e.id: e.words for e in members},
         )
         data = {
             "html": html,

@@ -9,7 +9,6 @@ exceptions and any request that leaves the file.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -288,8 +287,3 @@ def test_a_broken_page_is_caught(browser: Any, tmp_path: Path) -> None:
         assert_clean(w)
     assert any("undefinedFunction" in e for e in w.errors)
     assert w.requests == ["https://example.invalid/tracker.png"]
-
-
-def test_bundled_chromium_flags_are_needed_only_here() -> None:
-    # The tests use the system browser; make sure nothing tries Playwright's download.
-    assert shutil.which("chromium") or Path(CHROMIUM).exists()

@@ -326,7 +326,12 @@ def _chart(claim: Claim) -> dict[str, Any] | None:
 
 
 def render_facts_html(
-    reports: list[Report], claims: list[Claim], *, version: str, links: tuple[tuple[str, str], ...] = ()
+    reports: list[Report],
+    claims: list[Claim],
+    *,
+    version: str,
+    links: tuple[tuple[str, str], ...] = (),
+    words: dict[str, int] | None = None,
 ) -> str:
     """Render linked claims as one self-contained HTML page with inline SVG timelines."""
     rank = {"conflict": 0, "changed": 1, "consistent": 2}
@@ -349,8 +354,12 @@ def render_facts_html(
     ]
     counts = {s: sum(1 for c in claims if c.status == s) for s in ("conflict", "changed", "consistent")}
     template = environment().get_template("facts.html.j2")
+    views = [_report_view(r) for r in reports]
+    for view in views:
+        if words and view["id"] in words:  # reports known from a cache carry their count apart
+            view["words"] = words[view["id"]]
     return template.render(
-        reports=[_report_view(r) for r in reports],
+        reports=views,
         rows=rows,
         counts=counts,
         version=version,
