@@ -238,7 +238,7 @@ def _name_number(sentence: str, start: int, end: int) -> bool:
         return True
     if re.search(r"[A-Za-z]-$", before):  # "COVID-19", "MiG-29": part of a name
         return True
-    if re.search(r"\b(?:19|20)\d\d-$", before):  # "the 1994-95 accords": a period
+    if re.search(r"\d[-\u2013]$", before):  # the end of "1994-95" or "pp. 14-15": a period or a name
         return True
     after = sentence[end : end + 3]
     if re.match(r"\.[a-z]\b", after) or re.match(r"\.\d", after):  # "1.e", "2.3"

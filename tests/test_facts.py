@@ -110,6 +110,7 @@ def test_extraction_examples(sentence: str, expected: list[tuple[str, object]]) 
         "Restrictions due to COVID-19 continued.",
         "Under the 1994-95 migration accords, returnees were not prosecuted.",
         "He was one of the few; no one answered.",
+        "The details are on page 12 and pp. 14-15 of Annex 3.",
     ],
 )
 def test_no_false_facts_from_names(sentence: str) -> None:
