@@ -110,7 +110,7 @@ _ELIDED = re.compile(
 )
 # "The minimum age for marriage was 22 for men and 20 for women"
 _AGE_WAS = re.compile(
-    rf"\bage\b[^.;:]{{0,50}}?\b(?:was|is|were|of)\s+(?P<rest>(?:{_NUM})(?:\s+for\s+[a-z]+)?(?:,?\s+and\s+(?:{_NUM})(?:\s+for\s+[a-z]+)?)?)"
+    rf"\b(?P<what>(?:[a-z]+\s+){{0,2}})age\b(?P<about>[^.;:]{{0,50}}?)\b(?:was|is|were|of)\s+(?P<rest>(?:{_NUM})(?:\s+for\s+[a-z]+)?(?:,?\s+and\s+(?:{_NUM})(?:\s+for\s+[a-z]+)?)?)"
 )
 _AGES_AND = re.compile(rf"\bages\s+(?P<a>{_NUM})\s+and\s+(?P<b>{_NUM})\b")
 _AGE = re.compile(
@@ -405,7 +405,8 @@ def extract_from_sentence(sentence: str) -> list[_Span]:
                         n,
                         "years old",
                         None,
-                        f"age {g.group('who') or ''}".strip(),
+                        # "minimum age of marriage ... for men": what the age is for
+                        " ".join(f"{m.group('what')}age {m.group('about')} {g.group('who') or ''}".split()),
                     ),
                 )
     for m in _AGES_AND.finditer(sentence):

@@ -41,12 +41,10 @@ def _extracted(sentence: str) -> list[tuple[str, object]]:
     return out
 
 
-def extraction_scores() -> tuple[float, float, int]:
+def extraction_scores(name: str = "facts_labelled.jsonl") -> tuple[float, float, int]:
     """Precision, recall and number of labelled sentences of the extractor."""
     tp = fp = fn = 0
-    rows = [
-        json.loads(line) for line in (DATA / "facts_labelled.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
     for row in rows:
         expected = [_norm(k, v) for k, v in row["facts"]]
         found = _extracted(row["sentence"])
@@ -66,6 +64,14 @@ def test_extraction_on_labelled_sentences() -> None:
     assert n >= 200
     assert precision >= EXTRACTION_PRECISION, precision
     assert recall >= EXTRACTION_RECALL, recall
+
+
+def test_extraction_on_held_out_sentences() -> None:
+    # Sentences from reports not used while developing the extractor (other countries, 2024).
+    precision, recall, n = extraction_scores("facts_heldout.jsonl")
+    assert n >= 60
+    assert precision >= 0.9, precision
+    assert recall >= 0.85, recall
 
 
 @pytest.mark.parametrize(
