@@ -23,6 +23,7 @@ from comparer.textnorm import fold
 
 HEADING_SURE = 85.0  # a heading this close to an alias names the topic outright
 TOPIC_CUTOFF = 40.0  # below this combined score a section gets no topic
+HEADING_NOISE = 70.0  # heading scores below this are chance resemblance
 HEADING_ALONE = 70.0  # a section without a body needs a heading this close to an alias
 _NUMBERING = re.compile(
     r"^(?:(?:section|part|chapter)\s+[0-9ivx]+\b[.:]?|[a-h]\.|[ivx]{1,4}\.|\d{1,2}(?:\.\d{1,2})*\.?)\s+",
@@ -137,6 +138,8 @@ def classify(heading: str, text: str) -> tuple[str | None, float]:
     if by_heading[best] >= HEADING_SURE:
         return topics[best].id, round(by_heading[best], 1)
     by_content = content_scores(text) if text else [0.0] * len(topics)
+    # A heading far from every alias says nothing about the topic; let the content decide.
+    by_heading = [h if h >= HEADING_NOISE else 0.0 for h in by_heading]
     combined = [0.55 * h + 0.45 * c if text else h for h, c in zip(by_heading, by_content, strict=True)]
     best = max(range(len(topics)), key=lambda k: combined[k])
     if combined[best] < (TOPIC_CUTOFF if text else HEADING_ALONE):
