@@ -35,6 +35,7 @@ from comparer.cache import Cache
 from comparer.errors import ComparerError, InputError
 from comparer.model import Fact, Metadata, Report
 from comparer.options import CompareOptions
+from comparer.render.markdown_report import escape_markdown
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -495,23 +496,16 @@ def summary_markdown(result: SiteResult) -> str:
         facts_changed = sum(int(result.pair_stats[p.page].get("facts_changed", 0)) for p in pairs)
         n_reports = sum(1 for e in result.entries if e.country == country)
         lines.append(
-            f"| {_md(country)} | {n_reports} | {len(pairs)} | {changed} | {facts_changed} | "
+            f"| {escape_markdown(country)} | {n_reports} | {len(pairs)} | {changed} | {facts_changed} | "
             f"{result.changed_claims.get(country, 0)} | {len(result.conflicts.get(country, []))} |"
         )
     conflicts = [(c, x) for c in countries for x in result.conflicts.get(c, [])]
     if conflicts:
         lines += ["", "### Conflicting claims", ""]
         for country, claim in conflicts:
-            values = "; ".join(f"{_md(r)}: **{_md(t)}**" for r, t in claim["values"])
-            lines.append(f"- {_md(country)}: {_md(claim['subject'])} — {values}")
+            values = "; ".join(f"{escape_markdown(r)}: **{escape_markdown(t)}**" for r, t in claim["values"])
+            lines.append(f"- {escape_markdown(country)}: {escape_markdown(claim['subject'])} — {values}")
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "\\`*_[]|#":
-        out = out.replace(ch, "\\" + ch)
-    return " ".join(out.split())
 
 
 def iter_topics(entries: Iterable[Entry]) -> list[str]:

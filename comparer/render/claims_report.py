@@ -8,6 +8,7 @@ from typing import Any
 
 from comparer.model import Claim, Fact, Report
 from comparer.render.json_report import dumps, fact_value, report_dict
+from comparer.render.markdown_report import escape_markdown
 
 FACTS_SCHEMA = "comparer/facts@1"
 
@@ -104,13 +105,6 @@ def render_text(reports: list[Report], claims: list[Claim]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _md(text: str) -> str:
-    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "\\`*_[]|#":
-        out = out.replace(ch, "\\" + ch)
-    return " ".join(out.split())
-
-
 def render_check(claims: list[Claim], *, fail_on: str) -> str:
     """Markdown list of the claims `fail_on` asks about ("conflicts" or "changes")."""
     wanted = {"conflict"} if fail_on == "conflicts" else {"conflict", "changed"}
@@ -122,6 +116,6 @@ def render_check(claims: list[Claim], *, fail_on: str) -> str:
         "",
     ]
     for c in hits:
-        values = "; ".join(f"{_md(r.id)}: **{_md(f.text)}**" for r, f in c.values)
-        lines.append(f"- {c.status}: {_md(c.subject)} ({c.kind}) — {values}")
+        values = "; ".join(f"{escape_markdown(r.id)}: **{escape_markdown(f.text)}**" for r, f in c.values)
+        lines.append(f"- {c.status}: {escape_markdown(c.subject)} ({c.kind}) — {values}")
     return "\n".join(lines) + "\n"

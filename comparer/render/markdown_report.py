@@ -15,7 +15,7 @@ MAX_FACTS = 30
 MAX_SECTIONS = 40
 
 
-def _esc(text: str) -> str:
+def escape_markdown(text: str) -> str:
     """Escape `text` for Markdown: no HTML, no table breaks, no emphasis from stray symbols."""
     out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for ch in "\\`*_[]|#":
@@ -27,27 +27,27 @@ def _report_line(label: str, report: Report) -> str:
     m = report.metadata
     bits = [x for x in (m.publisher, m.series, str(m.edition) if m.edition else None) if x]
     covers = f", covers {m.covers}" if m.covers else ""
-    return f"| {label} | `{_esc(report.path)}` | {_esc(' '.join(bits))}{covers} | {report.n_words:,} |"
+    return f"| {label} | `{escape_markdown(report.path)}` | {escape_markdown(' '.join(bits))}{covers} | {report.n_words:,} |"
 
 
 def _value(fact: Fact | None) -> str:
     if fact is None:
         return "—"
-    return _esc(fact.text)
+    return escape_markdown(fact.text)
 
 
 def _fact_line(change: FactChange) -> str:
     where = change.new or change.old
-    section = f" ({_esc(where.section)})" if where and where.section else ""
-    return f"- **{_esc(change.subject or change.kind)}** ({change.kind}): {_value(change.old)} → {_value(change.new)}{section}"
+    section = f" ({escape_markdown(where.section)})" if where and where.section else ""
+    return f"- **{escape_markdown(change.subject or change.kind)}** ({change.kind}): {_value(change.old)} → {_value(change.new)}{section}"
 
 
 def _section_title(pair: SectionPair) -> str:
     old = pair.old.heading if pair.old else None
     new = pair.new.heading if pair.new else None
     if old and new and old != new:
-        return f"{_esc(old)} → {_esc(new)}"
-    return _esc(new or old or "(opening text)")
+        return f"{escape_markdown(old)} → {escape_markdown(new)}"
+    return escape_markdown(new or old or "(opening text)")
 
 
 def render_markdown(comparison: Comparison) -> str:
