@@ -43,3 +43,20 @@ def test_ruff_clean() -> None:
 def test_mypy_strict_clean() -> None:
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="not a git checkout")
+def test_outputs_of_the_readme_commands_are_git_ignored() -> None:
+    outputs = ["site/index.html", "site.cache.sqlite", "site.cache.sqlite-wal", "site.cache.sqlite.broken",
+               "report.html", ".site.comparer-tmp-123-abc/index.html", "summary.md"]  # fmt: skip
+    result = subprocess.run(["git", "check-ignore", *outputs], cwd=ROOT, capture_output=True, text=True)
+    assert sorted(result.stdout.split()) == sorted(outputs)
+
+
+def test_bundled_corpus_subset_is_small_documented_and_catalogued() -> None:
+    from comparer.discover import discover
+
+    root = ROOT / "tests" / "data" / "corpus"
+    files = discover([root])  # every catalog entry has its file, every file is catalogued
+    assert len(files) >= 8 and (root / "README.md").exists()
+    assert sum(p.stat().st_size for p in files) < 600_000
