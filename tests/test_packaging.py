@@ -64,3 +64,28 @@ def test_bundled_corpus_subset_is_small_documented_and_catalogued() -> None:
         files = discover([root])  # and every catalog entry has its file
     assert len(files) >= 8 and (root / "README.md").exists()
     assert sum(p.stat().st_size for p in files) < 600_000
+
+
+def test_workflow_example_installs_from_the_repository_with_least_privilege() -> None:
+    import re
+
+    text = (ROOT / "docs" / "github-actions.yml").read_text(encoding="utf-8")
+    steps = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    installs = [line for line in steps if "pip install" in line]
+    assert installs and all(re.search(r'pip install ("?\$COMPARER_SOURCE"?|\./|git\+)', line) for line in installs)
+    assert not re.search(r"pip install\s+comparer\b", "\n".join(steps))  # no name from the package index
+    source = re.search(r'COMPARER_SOURCE: "(git\+https://[^"@]+@[^"]+)"', text)
+    assert source, "the source is a git URL pinned to a ref"
+    top = text.split("\njobs:", 1)[0]
+    assert re.search(r"^permissions:\n  contents: read\n", top, re.M)
+    assert "write" not in top.split("permissions:", 1)[1]
+    # The commands it runs exist with those options.
+    from typer.testing import CliRunner
+
+    from comparer.cli import app
+
+    for command in re.findall(r"run: (comparer [^>\n]+)", text):
+        args = [*command.split()[1:2], "--help"]
+        help_text = CliRunner().invoke(app, args).stdout
+        for option in re.findall(r"--[a-z-]+", command):
+            assert option in help_text, (command, option)
