@@ -223,3 +223,17 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_readme_shows_the_exact_error_for_a_foreign_folder(
+    collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = next(line.strip() for line in readme.splitlines() if line.strip().startswith("Error: docs:"))
+    monkeypatch.chdir(tmp_path)
+    Path("docs").mkdir()
+    Path("docs", "index.md").write_text("# My docs\n", encoding="utf-8")
+    code, err = _track(collection, Path("docs"))
+    assert code == 2 and err.strip() == documented
