@@ -14,14 +14,34 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from types import TracebackType
 
 _PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.5
 
 
+class _Pool(ProcessPoolExecutor):
+    """A process pool that, left by an exception (Ctrl-C, SIGTERM, a failed job), drops the
+    queued jobs and stops its workers at once instead of waiting for them."""
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        if exc_type is None:
+            return super().__exit__(exc_type, exc, tb)
+        processes = list((self._processes or {}).values())
+        self.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+        for process in processes:
+            process.join()
+        return None
+
+
 def pool(jobs: int) -> ProcessPoolExecutor:
     """A process pool of `jobs` workers bound to this process's life."""
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_bind_to_parent)
+    return _Pool(max_workers=jobs, initializer=_bind_to_parent)
 
 
 def _bind_to_parent() -> None:

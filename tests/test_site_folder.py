@@ -237,3 +237,27 @@ def test_readme_shows_the_exact_error_for_a_foreign_folder(
     Path("docs", "index.md").write_text("# My docs\n", encoding="utf-8")
     code, err = _track(collection, Path("docs"))
     assert code == 2 and err.strip() == documented
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_terminated_track_stops_its_workers_and_leaves_no_temporary_folder(collection: Path, tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "comparer", "track", str(collection), "-o", str(tmp_path / "site"), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    workers: list[int] = []
+    try:
+        assert _wait_for(lambda: len(_children(proc.pid)) >= 2, 60), "workers never started"
+        workers = _children(proc.pid)
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode != 0 and b"Traceback" not in err, err
+        assert _wait_for(lambda: not any(_alive(w) for w in workers), 20), "workers outlived track"
+        assert [p.name for p in tmp_path.iterdir() if ".comparer-tmp-" in p.name] == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
