@@ -15,7 +15,7 @@ import typer
 from comparer import __version__, api
 from comparer.errors import ComparerError
 from comparer.options import MAX_INPUT_BYTES, CompareOptions, ReadOptions
-from comparer.render import write_output
+from comparer.render import write_output as _write_file
 
 app = typer.Typer(
     help="Compare long human-rights reports across years and publishers.",
@@ -75,6 +75,15 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def terminal_safe(text: str) -> str:
     """`text` with every control character shown as an escape (\\x1b, \\u202e) instead of acted on."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write `text` to `output` (None or "-": stdout); on a terminal, control characters are escaped."""
+    import sys
+
+    if (output is None or str(output) == "-") and sys.stdout.isatty():
+        text = terminal_safe(text)
+    _write_file(text, output)
 
 
 def _fail(err: ComparerError) -> typer.Exit:
@@ -303,11 +312,11 @@ def track(
                 root, output, jobs=jobs, cache_path=cache, progress=progress, force=force
             )
         if summary is not None:
-            write_output(tracking.summary_markdown(result), summary)
+            write_output(terminal_safe(tracking.summary_markdown(result)), summary)
     except ComparerError as err:
         raise _fail(err) from err
     if result.cache_note:
-        typer.echo(f"Warning: {result.cache_note}", err=True)
+        typer.echo(f"Warning: {terminal_safe(result.cache_note)}", err=True)
     typer.echo(
         f"Wrote {result.pages} pages to {output}/ ({len(result.entries)} reports, {len(result.pairs)} comparisons; "
         f"cache {result.cache_hits} hits, {result.cache_misses} misses)",

@@ -91,3 +91,13 @@ def test_markdown_and_facts_text_are_terminal_safe(tmp_path: Path) -> None:
 def test_terminal_safe_keeps_text_and_layout() -> None:
     assert terminal_safe("a\tb\nc — ü ☃") == "a\tb\nc — ü ☃"
     assert terminal_safe("\x1b[2J\x9b\u202e") == "\\x1b[2J\\x9b\\u202e"
+
+
+def test_json_outputs_write_control_characters_as_escapes() -> None:
+    text = f"{HOSTILE}\nThe government detained 12 people in 2020.\x9b2J They were held for 3 months.\n"
+    result = runner.invoke(app, ["sections", "-", "-f", "json"], input=text.encode("utf-8"))
+    assert result.exit_code == 0 and not CONTROL.search(result.stdout.replace("\n", " "))
+    from comparer.render.json_report import dumps
+
+    value = {"text": "a\x1b]0;x\x07 \x9b2J \u202e b"}
+    assert not CONTROL.search(dumps(value).replace("\n", " ")) and json.loads(dumps(value)) == value

@@ -14,6 +14,7 @@ Format versions:
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from comparer.model import Comparison, Fact, FactChange, Paragraph, Report, Section
@@ -22,9 +23,16 @@ from comparer.textnorm import word_count
 SECTIONS_SCHEMA = "comparer/sections@1"
 
 
+# Characters json.dumps leaves raw with ensure_ascii=False that a terminal acts on or that
+# reorder text (DEL, C1 controls, bidi overrides); they only occur inside strings.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def dumps(data: object) -> str:
-    """Serialise `data` the one deterministic way: sorted keys, 2-space indent, UTF-8."""
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    """Serialise `data` the one deterministic way: sorted keys, 2-space indent, UTF-8; every
+    control character written as a \\u escape (the same JSON value, safe to print)."""
+    text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def report_dict(report: Report) -> dict[str, Any]:
