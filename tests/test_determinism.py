@@ -36,14 +36,17 @@ for k, args in enumerate(json.loads(sys.argv[2])):
 
 
 def _commands(reverse: bool) -> list[list[str]]:
-    """Every command and output format; `reverse` names the reports of facts/check the other way round."""
+    """Every command and output format; `reverse` names the reports of facts/check the other way
+    round and puts compare's options first."""
     old, new = str(NK / "hrw-2019.txt"), str(NK / "hrw-2020.txt")
     reports = sorted(NK.glob("*.txt"))
     many = [str(p) for p in (reversed(reports) if reverse else reports)]
+    def compare(*options: str) -> list[str]:  # options after the reports, or before them
+        return ["compare", *options, old, new] if reverse else ["compare", old, new, *options]
+
     return [
         ["sections", old], ["sections", old, "-f", "json"],
-        ["compare", old, new, "-f", "html", "-o", "-"], ["compare", old, new, "-f", "json"],
-        ["compare", old, new, "-f", "md"],
+        compare("-f", "html", "-o", "-"), compare("-f", "json"), compare("-f", "md"),
         *(["facts", *many, "-f", fmt] for fmt in ("text", "json", "csv", "html")),
         ["check", *many], ["check", *many, "--fail-on", "changes"],
     ]  # fmt: skip
