@@ -89,3 +89,13 @@ def test_workflow_example_installs_from_the_repository_with_least_privilege() ->
         help_text = CliRunner().invoke(app, args).stdout
         for option in re.findall(r"--[a-z-]+", command):
             assert option in help_text, (command, option)
+
+
+def test_tests_reach_the_shared_corpus_only_through_conftest() -> None:
+    """A fresh clone has no ../shared: only conftest.corpus() may look there (with a bundled fallback)."""
+    offenders = [
+        p.relative_to(ROOT).as_posix()
+        for p in sorted((ROOT / "tests").rglob("*.py"))
+        if p.name != "conftest.py" and ('"shared"' in (text := p.read_text(encoding="utf-8")) or "../shared" in text)
+    ]
+    assert offenders == []
