@@ -122,8 +122,9 @@ def test_bad_site_paths_give_a_clear_error(
     assert list(work.iterdir()) == ([site] if kind in ("symlink", "regular file") else [])
 
 
-def test_outputs_follow_the_umask(collection: Path, tmp_path: Path) -> None:
-    old = os.umask(0o022)
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_outputs_follow_the_umask(collection: Path, tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
     try:
         site, summary = tmp_path / "site", tmp_path / "summary.md"
         code, err = _track(collection, site, "--summary", str(summary))
@@ -137,7 +138,7 @@ def test_outputs_follow_the_umask(collection: Path, tmp_path: Path) -> None:
         os.umask(old)
     for path in [site, *site.rglob("*"), summary, report]:
         mode = stat.S_IMODE(path.stat().st_mode)
-        assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))
+        assert mode == (0o777 if path.is_dir() else 0o666) & ~umask, (path, oct(mode))
 
 
 def _dead_pid() -> int:
