@@ -153,9 +153,11 @@ def test_temporary_folders_of_dead_runs_are_swept(collection: Path, tmp_path: Pa
     (stale / "north-korea").mkdir(parents=True)
     mine = tmp_path / ".site.someone-elses"
     mine.mkdir()
+    running = tmp_path / f".site.comparer-tmp-{os.getppid()}-xyz"  # a run still going: kept
+    running.mkdir()
     build_site(collection, site, jobs=1)
-    assert not stale.exists() and mine.exists()
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.someone-elses"]
+    assert not stale.exists() and mine.exists() and running.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == sorted([mine.name, running.name])
 
 
 def test_temporary_folder_removed_when_the_run_fails(
