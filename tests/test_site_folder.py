@@ -264,3 +264,14 @@ def test_terminated_track_stops_its_workers_and_leaves_no_temporary_folder(colle
         for pid in workers:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_symbolic_link_inside_the_site_is_not_written_through(collection: Path, tmp_path: Path) -> None:
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    build_site(collection, site, jobs=1)
+    shutil.rmtree(site / "north-korea")
+    elsewhere.mkdir()
+    (site / "north-korea").symlink_to(elsewhere)
+    with pytest.raises(RenderError, match="symbolic link inside the site"):
+        build_site(collection, site, jobs=1)
+    assert list(elsewhere.iterdir()) == []
