@@ -88,12 +88,21 @@ def check_site(site: Path, root: Path, *, force: bool = False) -> set[str]:
     )
 
 
-def sweep(site: Path) -> None:
-    """Remove temporary build folders that runs which died left beside `site`."""
-    for tmp in site.parent.glob(f".{site.name}{_TMP_TAG}*"):
-        pid = tmp.name.removeprefix(f".{site.name}{_TMP_TAG}").split("-", 1)[0]
-        if tmp.is_dir() and not tmp.is_symlink() and pid.isdigit() and not _alive(int(pid)):
+def temp_prefix(path: Path) -> str:
+    """The name prefix of this process's temporary files and folders for `path` (see `sweep`)."""
+    return f".{path.name}{_TMP_TAG}{os.getpid()}-"
+
+
+def sweep(path: Path) -> None:
+    """Remove the temporary folders and files that runs which died left beside `path`."""
+    for tmp in path.parent.glob(f".{path.name}{_TMP_TAG}*"):
+        pid = tmp.name.removeprefix(f".{path.name}{_TMP_TAG}").split("-", 1)[0]
+        if tmp.is_symlink() or not pid.isdigit() or _alive(int(pid)):
+            continue
+        if tmp.is_dir():
             shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -113,7 +122,7 @@ def building(site: Path) -> Iterator[Path]:
     It is named for this process, so a run that could not remove it (kill -9) is swept later.
     """
     site.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{site.name}{_TMP_TAG}{os.getpid()}-", dir=site.parent))
+    build = Path(tempfile.mkdtemp(prefix=temp_prefix(site), dir=site.parent))
     try:
         yield build
     finally:
@@ -175,7 +184,7 @@ def _write_marker(site: Path, files: set[str]) -> None:
 
 def write_file(path: Path, text: str) -> None:
     """Write `text` to `path` atomically (temp file + rename), with the mode open() would give."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, file_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

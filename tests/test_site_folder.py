@@ -275,3 +275,15 @@ def test_a_symbolic_link_inside_the_site_is_not_written_through(collection: Path
     with pytest.raises(RenderError, match="symbolic link inside the site"):
         build_site(collection, site, jobs=1)
     assert list(elsewhere.iterdir()) == []
+
+
+def test_temporary_files_of_dead_runs_are_swept_when_writing_an_output(tmp_path: Path) -> None:
+    stale = tmp_path / f".report.json.comparer-tmp-{_dead_pid()}-abc.tmp"
+    running = tmp_path / f".report.json.comparer-tmp-{os.getppid()}-def.tmp"
+    stale.write_text("partial", encoding="utf-8")
+    running.write_text("partial", encoding="utf-8")
+    nk = REPORTS / "north-korea"
+    result = runner.invoke(app, ["compare", str(nk / "hrw-2019.txt"), str(nk / "hrw-2020.txt"), "-f", "json",
+                                 "-o", str(tmp_path / "report.json")])  # fmt: skip
+    assert result.exit_code == 0
+    assert not stale.exists() and running.exists() and (tmp_path / "report.json").exists()
