@@ -55,9 +55,21 @@ def is_site(folder: Path) -> bool:
 
 
 def _written(folder: Path) -> set[str]:
-    """The files the marker says comparer wrote (paths relative to the site)."""
+    """The files the marker says comparer wrote (paths relative to the site).
+
+    A marker is data from the folder, so only plain relative paths that stay inside the site
+    count: a doctored marker cannot make comparer remove or replace a file elsewhere.
+    """
     lines = (folder / MARKER).read_text(encoding="utf-8", errors="replace").splitlines()
-    return {line for line in lines[1:] if line and not line.startswith("#")}
+    return {line for line in lines[1:] if line and not line.startswith("#") and _inside(folder, line)}
+
+
+def _inside(site: Path, rel: str) -> bool:
+    """Whether `rel` names a path below `site`, reached through no symbolic link."""
+    parts = Path(rel).parts
+    if not parts or Path(rel).is_absolute() or any(p in ("..", ".") for p in parts) or "\\" in rel:
+        return False
+    return not any((site / Path(*parts[:k])).is_symlink() for k in range(1, len(parts)))
 
 
 def check_site(site: Path, root: Path, *, force: bool = False) -> set[str]:

@@ -287,3 +287,16 @@ def test_temporary_files_of_dead_runs_are_swept_when_writing_an_output(tmp_path:
                                  "-o", str(tmp_path / "report.json")])  # fmt: skip
     assert result.exit_code == 0
     assert not stale.exists() and running.exists() and (tmp_path / "report.json").exists()
+
+
+def test_a_doctored_marker_cannot_remove_files_outside_the_site(collection: Path, tmp_path: Path) -> None:
+    site, victim, elsewhere = tmp_path / "site", tmp_path / "victim.txt", tmp_path / "elsewhere"
+    build_site(collection, site, jobs=1)
+    victim.write_text("keep me\n", encoding="utf-8")
+    elsewhere.mkdir()
+    (elsewhere / "x.html").write_text("keep me too\n", encoding="utf-8")
+    (site / "link").symlink_to(elsewhere)
+    with (site / MARKER).open("a", encoding="utf-8") as marker:
+        marker.write(f"../victim.txt\n{victim}\nlink/x.html\n./index.html\n")
+    build_site(collection, site, jobs=1)
+    assert victim.exists() and (elsewhere / "x.html").exists() and (site / "link").is_symlink()
