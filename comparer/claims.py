@@ -21,6 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -81,6 +82,7 @@ def salient(text: str) -> set[str]:
 @dataclass(slots=True)
 class _Item:
     report: Report
+    number: int  # the report's place in canonical order
     fact: Fact
     subject: set[str]
     context: set[str]
@@ -174,28 +176,17 @@ def link_claims(
 
     `facts_of` gives a report's facts with the sentence before each (a cache can supply them).
     """
-    items: list[_Item] = []
-    for report in reports:
-        for fact, previous in facts_of(report):
-            context = salient(_window(fact) + " " + previous)
-            items.append(_Item(report, fact, salient(fact.subject), context, _numbers(fact)))
-    docs = Counter(w for item in items for w in item.context | item.subject)
-    n = max(1, len(items))
-    idf = {w: math.log(1 + n / c) for w, c in docs.items()}
-    # Words rare enough to propose candidates: in at most 15% of facts (always if in 3 or fewer).
-    rare = {w for w, c in docs.items() if c <= max(3, 0.15 * n)}
-    by_group: dict[tuple[str, str], list[_Item]] = defaultdict(list)
-    for item in items:
-        country = (item.report.metadata.country or "").lower()
-        by_group[(country, _family(item.fact.kind))].append(item)
+    by_country: dict[str, list[Report]] = defaultdict(list)
+    for report in canonical_reports(reports):
+        by_country[(report.metadata.country or "").lower()].append(report)
     groups: list[list[_Item]] = []
-    for key in sorted(by_group):
-        groups += _cluster(by_group[key], idf, rare, cutoff)
+    for country in sorted(by_country):
+        groups += _link_country(by_country[country], facts_of, cutoff)
     claims: list[Claim] = []
     for members in groups:
         if len({m.report.id for m in members}) < 2:
             continue
-        members.sort(key=lambda m: ((m.report.metadata.covers or 0), m.report.id))
+        members.sort(key=lambda m: m.number)
         head = members[-1].fact
         values = tuple((m.report, m.fact) for m in members)
         status, notes = judge(values)
@@ -203,6 +194,69 @@ def link_claims(
             Claim(f"c{len(claims) + 1}", head.subject or head.kind, head.kind, status, values, notes)
         )
     return claims
+
+
+def canonical_reports(reports: list[Report]) -> list[Report]:
+    """`reports` in an order that depends only on what they are, one file per edition.
+
+    Sorted by country, covered year, publisher, edition and content hash, so argument order
+    never matters. An edition read from two formats (an HRW chapter as .html and as .txt)
+    counts once: the first by `_FORMAT_RANK`, then by content hash, is kept; so is one of
+    byte-identical files.
+    """
+    ordered = sorted(reports, key=report_order)
+    kept: list[Report] = []
+    seen: set[tuple[object, ...]] = set()
+    for report in ordered:
+        meta = report.metadata
+        edition: tuple[object, ...] = (report.sha256,)
+        if meta.publisher and (meta.edition is not None or meta.covers is not None):
+            edition = ((meta.country or "").lower(), meta.publisher.lower(), meta.edition, meta.covers)
+        if edition not in seen:
+            seen.add(edition)
+            kept.append(report)
+    return kept
+
+
+_FORMAT_RANK = {".html": 0, ".htm": 0, ".txt": 1, ".md": 2, ".markdown": 2, ".pdf": 3}
+
+
+def report_order(report: Report) -> tuple[object, ...]:
+    """Sort key of the canonical order of reports: what they are, never how they were named."""
+    meta = report.metadata
+    suffix = PurePath(report.path).suffix.lower()
+    return (
+        (meta.country or "").lower(),
+        meta.covers if meta.covers is not None else -1,
+        (meta.publisher or "").lower(),
+        meta.edition if meta.edition is not None else -1,
+        _FORMAT_RANK.get(suffix, 9),
+        report.sha256,
+        report.id,
+    )
+
+
+def _link_country(
+    reports: list[Report], facts_of: Callable[[Report], list[tuple[Fact, str]]], cutoff: float
+) -> list[list[_Item]]:
+    """Clusters of the facts of one country's reports (rarity measured within the country)."""
+    items: list[_Item] = []
+    for number, report in enumerate(reports):
+        for fact, previous in facts_of(report):
+            context = salient(_window(fact) + " " + previous)
+            items.append(_Item(report, number, fact, salient(fact.subject), context, _numbers(fact)))
+    docs = Counter(w for item in items for w in item.context | item.subject)
+    n = max(1, len(items))
+    idf = {w: math.log(1 + n / c) for w, c in docs.items()}
+    # Words rare enough to propose candidates: in at most 15% of facts (always if in 3 or fewer).
+    rare = {w for w, c in docs.items() if c <= max(3, 0.15 * n)}
+    by_family: dict[str, list[_Item]] = defaultdict(list)
+    for item in items:
+        by_family[_family(item.fact.kind)].append(item)
+    groups: list[list[_Item]] = []
+    for family in sorted(by_family):
+        groups += _cluster(by_family[family], idf, rare, cutoff)
+    return groups
 
 
 def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: float) -> list[list[_Item]]:
@@ -217,7 +271,7 @@ def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: 
     clusters: list[list[_Item]] = []
     reports: list[set[int]] = []  # ids of the reports in each cluster
     for item in group:
-        rid = id(item.report)
+        rid = item.number
         best: int | None = None
         key = (item.fact.kind, item.fact.sentence, item.fact.text)
         for c in verbatim.get(key, ()):
@@ -235,7 +289,7 @@ def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: 
         reports[best].add(rid)
         if best not in verbatim[key]:
             verbatim[key].append(best)
-        for w in item.subject | item.context:
+        for w in sorted(item.subject | item.context):
             if w in rare and best not in index[w][-1:]:
                 index[w].append(best)
     return clusters
@@ -252,13 +306,14 @@ def _best_candidate(
 ) -> int | None:
     """The cluster `item` fits best, found through the rare words they share; None if none fits."""
     candidates: Counter[int] = Counter()
-    for w in item.subject | item.context:
+    for w in sorted(item.subject | item.context):
         if w in rare:
             for c in index.get(w, ()):
                 candidates[c] += 1
     best, best_score = None, cutoff
-    for c, _ in candidates.most_common(30):
-        if id(item.report) in reports[c]:
+    # the 30 clusters sharing most rare words; ties go to the earlier cluster
+    for c in sorted(candidates, key=lambda c: (-candidates[c], c))[:30]:
+        if item.number in reports[c]:
             continue
         members = clusters[c]
         reps = (members[0], members[-1]) if len(members) > 1 else (members[0],)
@@ -269,7 +324,7 @@ def _best_candidate(
             continue
         # Among good candidates, a count links to a count and a list to a list first.
         score = raw + (SAME_KIND_BONUS if any(m.fact.kind == item.fact.kind for m in reps) else 0.0)
-        if score >= best_score:
+        if score > best_score or (best is None and score >= best_score):
             best, best_score = c, score
     return best
 
