@@ -20,17 +20,22 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Literal
 
 from rapidfuzz import fuzz
 
 from comparer import facts as facts_mod
+from comparer.facts import pairing, quantities
 from comparer.model import Claim, Fact, Report
 
 LINK_CUTOFF = 0.45  # similarity (0-1) at which two facts are one claim
-SAME_KIND_BONUS = 0.15  # a count links to a count, a list to a list, before crossing kinds
+HEAD_MATCH = 0.8  # subject similarity (0-1) of two facts that count the same lemmatised noun
+SAME_KIND_BONUS = 0.15
+# A link that would make a conflict (values differ for the same covered year) needs this much
+# similarity: a disagreement is more often two different claims than one claim told two ways.
+CONFLICT_EVIDENCE = 0.8  # a count links to a count, a list to a list, before crossing kinds
 ClaimStatus = Literal["consistent", "changed", "conflict"]
 _STOP = frozenset(
     "the a an of in on at by for to from with and or but that which who whom whose were was is are be been "
@@ -116,14 +121,11 @@ def _window(fact: Fact, words: int = 20) -> str:
 
 
 def _numbers(fact: Fact) -> set[float]:
-    value = fact.value
-    if fact.kind == "list" and isinstance(value, tuple):
-        return {float(len(value))}
-    if isinstance(value, float):
-        return {value}
-    if isinstance(value, tuple) and value and isinstance(value[0], float):
-        return {v for v in value if isinstance(v, float) and v > 0}
-    return set()
+    """The figures a fact states (a list's length; a range's ends): evidence when shared."""
+    span = quantities.fact_interval(fact)
+    if span is None:
+        return set()
+    return {v for v in span if 0 < v < math.inf}
 
 
 def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
@@ -132,6 +134,8 @@ def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
         if a.subject and b.subject
         else 0.0
     )
+    if a.fact.head and a.fact.head == b.fact.head:
+        subject = max(subject, HEAD_MATCH)
     if not a.context or not b.context:
         return subject * 0.5
     # Shared rare words, measured against the shorter context (a short sentence fully inside
@@ -151,19 +155,14 @@ def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
 
 def _magnitudes_agree(a: Fact, b: Fact) -> bool:
     """Whether two figures could be the same claim: within a factor of ten of each other."""
-    lo_a, hi_a = _bounds(a)
-    lo_b, hi_b = _bounds(b)
-    if None in (lo_a, hi_a, lo_b, hi_b):
+    span_a, span_b = quantities.fact_interval(a), quantities.fact_interval(b)
+    if span_a is None or span_b is None:
         return True
-    top_a = hi_a if hi_a != math.inf else lo_a
-    top_b = hi_b if hi_b != math.inf else lo_b
-    assert top_a is not None and top_b is not None
-    small, large = sorted((max(top_a, 1e-9), max(top_b, 1e-9)))
+    small, large = sorted((max(quantities.magnitude(span_a), 1e-9), max(quantities.magnitude(span_b), 1e-9)))
     return large / small <= 10
 
 
-def _family(kind: str) -> str:
-    return "number" if kind in ("count", "range", "list") else kind
+_family = pairing.family
 
 
 def link_claims(
@@ -275,7 +274,7 @@ def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: 
         best: int | None = None
         key = (item.fact.kind, item.fact.sentence, item.fact.text)
         for c in verbatim.get(key, ()):
-            if rid not in reports[c]:
+            if rid not in reports[c] and not _would_conflict(clusters[c], item):
                 best = c
                 break
         if best is None:
@@ -317,10 +316,15 @@ def _best_candidate(
             continue
         members = clusters[c]
         reps = (members[0], members[-1]) if len(members) > 1 else (members[0],)
-        if not all(_same_year(m.fact, item.fact) and _magnitudes_agree(m.fact, item.fact) for m in reps):
+        if not all(
+            pairing.same_thing(m.fact, item.fact)
+            and _same_year(m.fact, item.fact)
+            and _magnitudes_agree(m.fact, item.fact)
+            for m in reps
+        ):
             continue
         raw = max(_similarity(m, item, idf) for m in reps)
-        if raw < cutoff:
+        if raw < cutoff or (raw < CONFLICT_EVIDENCE and _would_conflict(clusters[c], item)):
             continue
         # Among good candidates, a count links to a count and a list to a list first.
         score = raw + (SAME_KIND_BONUS if any(m.fact.kind == item.fact.kind for m in reps) else 0.0)
@@ -329,53 +333,38 @@ def _best_candidate(
     return best
 
 
+def _would_conflict(members: list[_Item], item: _Item) -> bool:
+    """Whether `item` disagrees with a member from a report covering the same year."""
+    covers = item.report.metadata.covers
+    return covers is not None and any(
+        m.report.metadata.covers == covers and relation(m.fact, item.fact) == "differ" for m in members
+    )
+
+
 def _same_year(a: Fact, b: Fact) -> bool:
     return a.year is None or b.year is None or a.year == b.year
 
 
 def relation(a: Fact, b: Fact) -> str:
-    """How two values of one claim relate: "equal", "compatible" or "differ"."""
-    if a.value == b.value:
+    """How two values of one claim relate: "equal", "compatible" or "differ".
+
+    Values are compared in a unit both are stated in ("30 million nakfa ($2 million)" against
+    "$2 million" in dollars); each figure is the interval its qualifier allows, and two
+    figures are compatible when their intervals overlap (65 and "at least 61").
+    """
+    unit = min(pairing.units(a) & pairing.units(b), default=a.unit or "")
+    va, vb = pairing.value_in(a, unit), pairing.value_in(b, unit)
+    if va == vb and a.qualifier == b.qualifier:
         return "equal"
-    lo_a, hi_a = _bounds(a)
-    lo_b, hi_b = _bounds(b)
-    if lo_a is None or lo_b is None or hi_a is None or hi_b is None:
-        return "differ"
     if a.kind == "list" and b.kind == "list":
         return "differ"
-    point_a, point_b = lo_a == hi_a, lo_b == hi_b
-    if point_a and point_b:
-        return "equal" if lo_a == lo_b else "differ"
-    # a count inside a range or bound, or two ranges that overlap
-    if lo_a <= hi_b and lo_b <= hi_a:
-        return "compatible"
-    return "differ"
-
-
-def _bounds(fact: Fact) -> tuple[float | None, float | None]:
-    value = fact.value
-    if fact.kind == "list" and isinstance(value, tuple):
-        return float(len(value)), float(len(value))
-    if isinstance(value, float):
-        qual = (fact.qualifier or "").lower()
-        if qual in (
-            "at least",
-            "more than",
-            "over",
-            "no fewer than",
-            "no less than",
-            "exceeding",
-            "above",
-            "or more",
-        ):
-            return value, math.inf
-        if qual in ("almost", "nearly", "fewer than", "less than", "under", "below", "at most"):
-            return 0.0, value
-        return value, value
-    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, float) for v in value):
-        lo, hi = value
-        return float(lo), float(hi)
-    return None, None
+    span_a = quantities.fact_interval(replace(a, value=va, alt=None))
+    span_b = quantities.fact_interval(replace(b, value=vb, alt=None))
+    if span_a is None or span_b is None:
+        return "equal" if va == vb else "differ"
+    if span_a == span_b:
+        return "equal"
+    return "compatible" if quantities.overlap(span_a, span_b) else "differ"
 
 
 def judge(values: tuple[tuple[Report, Fact], ...]) -> tuple[ClaimStatus, tuple[str, ...]]:
