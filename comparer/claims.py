@@ -288,10 +288,16 @@ def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: 
         reports[best].add(rid)
         if best not in verbatim[key]:
             verbatim[key].append(best)
-        for w in sorted(item.subject | item.context):
-            if w in rare and best not in index[w][-1:]:
+        for w in _keys(item, rare):
+            if best not in index[w][-1:]:
                 index[w].append(best)
     return clusters
+
+
+def _keys(item: _Item, rare: set[str]) -> list[str]:
+    """What proposes clusters for `item`: the rare words of its context, and its counted noun."""
+    words = sorted(w for w in item.subject | item.context if w in rare)
+    return [*words, f"\0{item.fact.head}"] if item.fact.head else words
 
 
 def _best_candidate(
@@ -305,10 +311,9 @@ def _best_candidate(
 ) -> int | None:
     """The cluster `item` fits best, found through the rare words they share; None if none fits."""
     candidates: Counter[int] = Counter()
-    for w in sorted(item.subject | item.context):
-        if w in rare:
-            for c in index.get(w, ()):
-                candidates[c] += 1
+    for w in _keys(item, rare):
+        for c in index.get(w, ()):
+            candidates[c] += 1
     best, best_score = None, cutoff
     # the 30 clusters sharing most rare words; ties go to the earlier cluster
     for c in sorted(candidates, key=lambda c: (-candidates[c], c))[:30]:

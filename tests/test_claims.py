@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import os
 import random
 import shutil
@@ -10,8 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from comparer.api import link_facts
 from comparer.model import Claim
+from comparer.render.claims_report import csv_cell, render_csv
 from tests.conftest import CORPUS, NK, REPORTS, ROOT, corpus
 
 
@@ -124,3 +129,22 @@ def test_corpus_edition_in_two_formats_counts_once() -> None:
     for claim in claims:
         editions = [(r.metadata.publisher, r.metadata.edition) for r, _ in claim.values]
         assert len(editions) == len(set(editions)), claim
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+     ("\tx", "'\tx"), ("12", "12"), ("a=b", "a=b"), (2021, "2021")],
+)  # fmt: skip
+def test_csv_cells_never_start_a_formula(cell: object, expected: str) -> None:
+    assert csv_cell(cell) == expected
+
+
+def test_csv_output_neutralises_formulas(tmp_path: Path) -> None:
+    line = "@SUM(A1:B2) The authorities held {n} political prisoners in the northern camps, monitors said."
+    for name, n in (("a", "1,200"), ("b", "1,900")):
+        (tmp_path / f"{name}.txt").write_text("Testland\n\nPrisons\n\n" + line.format(n=n) + "\n", encoding="utf-8")
+    reports, claims = link_facts([tmp_path])
+    rows = list(csv.reader(io.StringIO(render_csv(reports, claims))))
+    assert len(rows) == 3
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
