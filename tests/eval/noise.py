@@ -26,10 +26,10 @@ from pathlib import Path
 from comparer.api import build_report, compare_reports
 from comparer.ingest import read_bytes
 from comparer.model import Comparison, Report
+from tests.conftest import CORPUS
 from tests.pdfmaker import make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
 BUNDLED = sorted((ROOT / "reports" / "north-korea").glob("*.txt"))
 
 
