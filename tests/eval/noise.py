@@ -9,7 +9,7 @@ the two must report no changed passage and no fact change.
 
 Run as a script to print, per kind, the pairs tried and the false alarms:
     .venv/bin/python -m tests.eval.noise            # bundled reports only
-    .venv/bin/python -m tests.eval.noise --corpus   # plus every HRW chapter of ../shared/corpus
+    .venv/bin/python -m tests.eval.noise --corpus   # plus every HRW chapter of the shared corpus (conftest.CORPUS)
 """
 
 from __future__ import annotations
