@@ -267,10 +267,11 @@ def link_facts(
         options: reading options.
 
     Returns:
-        The reports, and the claims stated by at least two of them.
+        The reports in canonical order, and the claims stated by at least two of them.
 
     Raises:
         InputError: a file cannot be read as a report, or no report was found.
     """
     reports = read_reports(paths, options=options)
-    return reports, claims.link_claims(reports)
+    # canonical order, so the output never depends on the order of the arguments
+    return sorted(reports, key=claims.report_order), claims.link_claims(reports)
