@@ -43,6 +43,15 @@ class CompareFormat(StrEnum):
     html = "html"
     json = "json"
     md = "md"
+    text = "text"
+
+
+class ColorMode(StrEnum):
+    """When `compare -f text` colours its word diff."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 class FailOn(StrEnum):
@@ -123,30 +132,65 @@ def compare(
     ] = FailOn.none,
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = MAX_INPUT_BYTES,
+    review: Annotated[
+        Path | None,
+        typer.Option("--review", help="A review file the HTML page exported: its marks carry over."),
+    ] = None,
+    color: Annotated[
+        ColorMode, typer.Option("--color", help="Colour the text word diff (auto: on a terminal).")
+    ] = ColorMode.auto,
+    stat: Annotated[bool, typer.Option("--stat", help="One line per changed section, then totals.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No output: exit 1 when the reports differ, 0 when not.")
+    ] = False,
 ) -> None:
     """Compare two reports: aligned topic sections, matched passages, word diffs and fact changes.
 
     Exit code 0 when nothing changed (or --fail-on is none), 1 when --fail-on finds what it asks
-    about, 2 on bad input.
+    about (or, with -q, when anything differs), 2 on bad input.
 
     Example: comparer compare reports/north-korea/hrw-2019.txt reports/north-korea/hrw-2020.txt -o report.html
     """
-    from comparer.render import FORMATS
-
     options = CompareOptions(read=ReadOptions(encoding=encoding, max_bytes=max_bytes))
     try:
         comparison = api.compare_files(old, new, options=options)
-        if output is None and fmt is CompareFormat.html:
+        if quiet:
+            raise typer.Exit(code=ExitCode.DIFFERENCES if api.has_changes(comparison) else ExitCode.OK)
+        if output is None and fmt is CompareFormat.html and not stat:
             output = Path("report.html")
-        write_output(FORMATS[fmt.value](comparison), output)
+        write_output(_compare_output(comparison, fmt, review, stat, _colored(color, output)), output)
     except ComparerError as err:
         raise _fail(err) from err
-    if output is not None and fmt is CompareFormat.html:
+    if output is not None and fmt is CompareFormat.html and not stat:
         typer.echo(f"Wrote {output}", err=True)
     if fail_on is FailOn.changes and api.has_changes(comparison):
         raise typer.Exit(code=ExitCode.DIFFERENCES)
     if fail_on is FailOn.facts and api.has_fact_changes(comparison):
         raise typer.Exit(code=ExitCode.DIFFERENCES)
+
+
+def _colored(mode: ColorMode, output: Path | None) -> bool:
+    """Whether to colour: always, never, or (auto) when writing to a terminal and NO_COLOR is unset."""
+    import os
+    import sys
+
+    if mode is not ColorMode.auto:
+        return mode is ColorMode.always
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _compare_output(comparison: Any, fmt: CompareFormat, review: Path | None, stat: bool, color: bool) -> str:
+    """The text `compare` writes, in the format asked for."""
+    from comparer.render import FORMATS, html_report, text_report
+    from comparer.review import load_review
+
+    if stat:
+        return text_report.render_stat(comparison)
+    if fmt is CompareFormat.text:
+        return text_report.render_compare(comparison, color=color)
+    if fmt is CompareFormat.html and review is not None:
+        return html_report.render_html(comparison, review=load_review(review))
+    return FORMATS[fmt.value](comparison)
 
 
 class FactsFormat(StrEnum):
