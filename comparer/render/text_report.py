@@ -96,7 +96,7 @@ def render_stat(comparison: Comparison) -> str:
     width = min(width, 60)
     top = max((len(ms) for _, ms in rows), default=1) or 1
     for pair, matches in rows:
-        counts = Counter(m.status for m in matches)
+        counts: Counter[str] = Counter(m.status for m in matches)
         bar = "".join(
             symbol * round(counts[status] * min(1.0, STAT_BAR / top))
             for status, symbol in (("modified", "~"), ("moved", ">"), ("added", "+"), ("removed", "-"))
