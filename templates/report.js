@@ -210,7 +210,8 @@
   });
   document.addEventListener("keydown", function (e) {
     var t = e.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT") || e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var typing = t && (t.tagName === "TEXTAREA" || t.tagName === "SELECT" || (t.tagName === "INPUT" && t.type !== "checkbox"));
+    if (typing || e.ctrlKey || e.metaKey || e.altKey) { return; }
     if (Object.prototype.hasOwnProperty.call(actions, e.key)) { actions[e.key](); e.preventDefault(); }
   });
 
