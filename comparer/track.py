@@ -376,7 +376,7 @@ def _html_ok(cache: Cache, key: str, stats: dict[str, Any]) -> bool:
 
 def _links(country: str) -> tuple[tuple[str, str], ...]:
     """Navigation from a country page: the site index and the country's facts."""
-    return (("All countries", "../index.html"), (f"{country}: facts", "facts.html"))
+    return (("All countries", "../index.html"), (country, "index.html"), (f"{country}: facts", "facts.html"))
 
 
 def _stub_report(entry: Entry) -> Report:
@@ -417,7 +417,7 @@ def _facts_page(
             reports,
             linked,
             version=__version__,
-            links=(("All countries", "../index.html"),),
+            links=(("All countries", "../index.html"), (country, "index.html")),
             words={e.id: e.words for e in members},
         )
         data = {
@@ -440,7 +440,7 @@ def _write_site(
     cache: Cache,
 ) -> int:
     """Write every page into a fresh folder, then put it in place of `site`."""
-    from comparer.render.site_report import render_index
+    from comparer.render.site_report import render_country, render_index
 
     site.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
@@ -450,7 +450,10 @@ def _write_site(
             folder = build / _slug(country)
             folder.mkdir()
             (folder / "facts.html").write_text(facts_pages[country], encoding="utf-8")
-            count += 1
+            (folder / "index.html").write_text(
+                render_country(country, _members, result, version=__version__), encoding="utf-8"
+            )
+            count += 2
             for pair in result.pairs:
                 if pair.old.country == country:
                     html = cache.get_text("compare-html", pages[pair.page]["key"])

@@ -136,6 +136,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "seeds": out / "seeds.html",
         "facts": out / "facts.html",
         "site": out / "site" / "index.html",
+        "country": out / "site" / "north-korea" / "index.html",
     }
     paths["small"].write_text(FORMATS["html"](small), encoding="utf-8")
     paths["seeds"].write_text(FORMATS["html"](seeds), encoding="utf-8")
@@ -228,7 +229,7 @@ def test_filter_facts_table(browser: Any, pages: dict[str, Path]) -> None:
     assert_clean(w)
 
 
-@pytest.mark.parametrize("name", ["small", "seeds", "facts", "site"])
+@pytest.mark.parametrize("name", ["small", "seeds", "facts", "site", "country"])
 def test_accessibility_no_serious_violations(browser: Any, pages: dict[str, Path], name: str) -> None:
     w = open_page(browser, pages[name])
     assert w.page.locator("main").count() == 1 and w.page.locator("h1").count() == 1
@@ -237,7 +238,7 @@ def test_accessibility_no_serious_violations(browser: Any, pages: dict[str, Path
     assert_clean(w)
 
 
-@pytest.mark.parametrize("name", ["small", "seeds", "facts", "site"])
+@pytest.mark.parametrize("name", ["small", "seeds", "facts", "site", "country"])
 def test_phone_width_has_no_horizontal_scroll(browser: Any, pages: dict[str, Path], name: str) -> None:
     w = open_page(browser, pages[name], width=390, height=844)
     overflow = w.page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
@@ -248,6 +249,9 @@ def test_phone_width_has_no_horizontal_scroll(browser: Any, pages: dict[str, Pat
 def test_tracked_site_links_both_ways(browser: Any, pages: dict[str, Path]) -> None:
     w = open_page(browser, pages["site"])
     page = w.page
+    page.locator("table.countries a", has_text="North Korea").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("north-korea/index.html") and page.locator(".legend").count() == 1
     page.locator("table.heat a").first.click()
     page.wait_for_load_state("load")
     assert "__" in page.url and page.locator(".row.change, .section-change").count() > 0
