@@ -161,3 +161,42 @@ def test_text_word_diff_plain_and_coloured(pair: tuple[Path, Path]) -> None:
 def test_text_says_no_differences(pair: tuple[Path, Path]) -> None:
     result = runner.invoke(app, ["compare", str(pair[0]), str(pair[0]), "-f", "text"])
     assert result.exit_code == 0 and "No differences." in result.stdout
+
+
+LIST_OLD = (
+    "Significant human rights issues included credible reports of: arbitrary or unlawful killings, including "
+    "extrajudicial killings; enforced disappearance; torture or cruel, inhuman, or degrading treatment; harsh and "
+    "life-threatening prison conditions, including in political prison camps; arbitrary arrest or detention; "
+    "political prisoners; transnational repression against individuals in another country; and the worst forms "
+    "of child labor. The government did not take credible steps to identify and punish officials."
+)
+LIST_NEW = (
+    "Significant human rights issues included credible reports of: arbitrary or unlawful killings; enforced "
+    "disappearance; torture or cruel, inhuman, or degrading treatment; arbitrary arrest or detention; "
+    "transnational repression against individuals in another country; and the worst forms of child labor. "
+    "The government did not take credible steps or action to identify and punish officials."
+)
+
+
+def test_a_rewritten_paragraph_is_one_block_with_sentences_side_by_side() -> None:
+    from dataclasses import replace
+
+    from comparer.diff import diff_words
+    from comparer.render.html_report import sentence_chunks
+
+    ops = diff_words(LIST_OLD, LIST_NEW)
+    chunks = sentence_chunks(ops)
+    assert "".join(t for c in chunks for op, t in c if op != "+") == LIST_OLD  # nothing lost or doubled
+    assert "".join(t for c in chunks for op, t in c if op != "-") == LIST_NEW
+    dropped = [c for c in chunks if all(op == "-" for op, _ in c)]
+    assert any("political prisoners;" in "".join(t for _, t in c) for c in dropped)
+    base = compare_reports(read_text(OLD, name="a.txt"), read_text(OLD.replace("17", "21"), name="b.txt"))
+    k = next(i for i, p in enumerate(base.passages) if p.status == "modified")
+    match = base.passages[k]
+    assert match.old is not None and match.new is not None
+    long = replace(
+        match, old=replace(match.old, text=LIST_OLD), new=replace(match.new, text=LIST_NEW), diff=ops
+    )
+    html = render_html(replace(base, passages=(*base.passages[:k], long, *base.passages[k + 1 :])))
+    assert html.count("by-sentence") >= 2 and html.count('class="s-old') == len(chunks)
+    assert "sentences changed" in html

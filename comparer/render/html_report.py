@@ -99,6 +99,40 @@ EXCERPT_CHARS = 160  # how much of a change the change list quotes
 GLANCE_ITEMS = 5  # fact changes and section renames listed on the first screen
 
 
+# Where a long modified passage is cut into aligned lines: after a sentence end or a list
+# separator (";"), before the next word.
+_CUT = re.compile(r"(?<=[.!?;])\s+")
+SENTENCE_ROWS_CHARS = 400  # modified passages longer than this are shown sentence by sentence
+
+
+def sentence_chunks(ops: tuple[tuple[DiffOp, str], ...]) -> list[tuple[tuple[DiffOp, str], ...]]:
+    """Cut a word diff into sentence-sized runs of ops, so each old sentence sits by its new one.
+
+    Cuts fall after sentence ends and list separators in any op's text; a chunk holds the
+    pieces of both sides between two cuts, so its old and new halves correspond.
+    """
+    chunks: list[list[tuple[DiffOp, str]]] = [[]]
+    for op, text in ops:
+        start = 0
+        for cut in _CUT.finditer(text):
+            chunks[-1].append((op, text[start : cut.end()]))
+            chunks.append([])
+            start = cut.end()
+        if start < len(text):
+            chunks[-1].append((op, text[start:]))
+    return [tuple(c) for c in chunks if c]
+
+
+@dataclass(slots=True)
+class SentenceLine:
+    """One aligned line of a long modified passage: old half, new half, and whether it changed."""
+
+    old_html: Markup
+    new_html: Markup
+    inline_html: Markup
+    changed: bool
+
+
 @dataclass(slots=True)
 class Row:
     """One passage as the page shows it; `cid` is the change id ("" for unchanged text)."""
@@ -109,6 +143,7 @@ class Row:
     link_label: str = ""
     arrow: str = ""  # which way the other end of a move is: ↑ or ↓
     facts: int = 0  # changed figures inside the passage
+    lines: list[SentenceLine] = field(default_factory=list)  # long modified passages, aligned
     old_html: Markup = Markup("")
     new_html: Markup = Markup("")
     inline_html: Markup = Markup("")
@@ -264,6 +299,18 @@ def _filled(row: Row) -> Row:
         row.old_html = diff_markup(match.diff, "old")
         row.new_html = diff_markup(match.diff, "new")
         row.inline_html = diff_markup(match.diff, "inline")
+        if row.kind == "modified" and sum(len(t) for _, t in match.diff) > SENTENCE_ROWS_CHARS:
+            chunks = sentence_chunks(match.diff)
+            if len(chunks) > 1:
+                row.lines = [
+                    SentenceLine(
+                        diff_markup(c, "old"),
+                        diff_markup(c, "new"),
+                        diff_markup(c, "inline"),
+                        any(op != "=" for op, _ in c),
+                    )
+                    for c in chunks
+                ]
     else:
         row.old_html = Markup(escape(match.old.text)) if match.old else Markup("")
         row.new_html = Markup(escape(match.new.text)) if match.new else Markup("")
