@@ -225,6 +225,7 @@
     var partner = el.getAttribute("data-partner");
     if (partner && byId(partner)) { byId(partner).classList.add("arrived"); }
     if (changes.indexOf(el) !== -1) { makeCurrent(el); }
+    else if (partner && changes.indexOf(byId(partner)) !== -1) { makeCurrent(byId(partner)); }  // where moved text was
   }
   window.addEventListener("hashchange", arrive);
 

@@ -343,7 +343,7 @@ def test_phone_keeps_previous_next_reachable(browser: Any, pages: dict[str, Path
         assert box is not None and 0 <= box["y"] < 60, (button, box)
     page.click("#next-change")
     assert page.locator(".current").count() == 1
-    header = page.locator("thead th").first
+    header = page.locator("th").first
     assert header.evaluate("e => getComputedStyle(e).overflowWrap") == "normal"
     assert_clean(w)
 

@@ -199,4 +199,4 @@ def test_a_rewritten_paragraph_is_one_block_with_sentences_side_by_side() -> Non
     )
     html = render_html(replace(base, passages=(*base.passages[:k], long, *base.passages[k + 1 :])))
     assert html.count("by-sentence") >= 2 and html.count('class="s-old') == len(chunks)
-    assert "sentences changed" in html
+    assert "sentences or list items changed" in html
