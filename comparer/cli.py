@@ -281,6 +281,12 @@ def track(
     summary: Annotated[
         Path | None, typer.Option("--summary", help="Also write a Markdown job summary here (for CI).")
     ] = None,
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review", help="A review file a page exported: its marks carry into every comparison."
+        ),
+    ] = None,
 ) -> None:
     """Turn a collection of reports into a static site: heat map, comparisons, facts over time.
 
@@ -295,9 +301,14 @@ def track(
     if not root.is_dir():
         typer.echo(f"Error: {root}: not a folder of reports", err=True)
         raise typer.Exit(code=ExitCode.ERROR)
+    from comparer.review import load_review
+
     try:
+        marks = load_review(review) if review is not None else None
         with _progress(sys.stderr.isatty()) as progress:
-            result = tracking.build_site(root, output, jobs=jobs, cache_path=cache, progress=progress)
+            result = tracking.build_site(
+                root, output, jobs=jobs, cache_path=cache, progress=progress, review=marks
+            )
         if summary is not None:
             write_output(tracking.summary_markdown(result), summary)
     except ComparerError as err:

@@ -36,6 +36,7 @@ from comparer.errors import ComparerError, InputError
 from comparer.model import Fact, Metadata, Report
 from comparer.options import CompareOptions
 from comparer.render.markdown_report import escape_markdown
+from comparer.review import Review
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -159,6 +160,7 @@ def build_site(
     jobs: int | None = None,
     cache_path: Path | None = None,
     progress: Progress | None = None,
+    review: Review | None = None,
 ) -> SiteResult:
     """Build the static site for the reports below `root` into `site`.
 
@@ -168,6 +170,7 @@ def build_site(
         jobs: worker processes (default: all cores; 1 runs in this process).
         cache_path: the SQLite cache (default: `<site>.cache.sqlite` beside the site).
         progress: called as (stage, done, total) while working.
+        review: review marks to carry into every comparison page (by change id).
 
     Returns:
         What the run found and did.
@@ -197,7 +200,7 @@ def build_site(
         say("linking facts", len(by_country), len(by_country))
         cache.commit()
         result.cache_hits, result.cache_misses = cache.hits, cache.misses
-        result.pages = _write_site(site, by_country, result, pages, facts_pages, cache)
+        result.pages = _write_site(site, by_country, result, pages, facts_pages, cache, review)
     finally:
         cache.close()
     return result
@@ -438,8 +441,10 @@ def _write_site(
     pages: dict[str, dict[str, Any]],
     facts_pages: dict[str, str],
     cache: Cache,
+    review: Review | None = None,
 ) -> int:
     """Write every page into a fresh folder, then put it in place of `site`."""
+    from comparer.render.html_report import apply_review
     from comparer.render.site_report import render_country, render_index
 
     site.parent.mkdir(parents=True, exist_ok=True)
@@ -459,6 +464,8 @@ def _write_site(
                     html = cache.get_text("compare-html", pages[pair.page]["key"])
                     if html is None:
                         raise InputError(f"cache entry for {pair.page} vanished while writing the site")
+                    if review is not None:  # marks are applied when writing, so the cache stays review-free
+                        html = apply_review(html, review)
                     (folder / pair.page).write_text(html, encoding="utf-8")
                     count += 1
         (build / "index.html").write_text(

@@ -32,6 +32,8 @@
     try { window.localStorage.setItem(storeKey, JSON.stringify({ marks: marks })); } catch (e) { /* see load */ }
   }
   load();
+  var newOption = byId("state-new");
+  if (newOption && !data.carried) { newOption.parentNode.removeChild(newOption); }  // no earlier review
   var seen = {};
   (data.seen || []).forEach(function (k) { seen[k] = true; });
   function stateOf(cid) { var m = marks[cid]; return m && m.state ? m.state : ""; }

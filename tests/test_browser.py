@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -406,8 +407,8 @@ def test_moved_links_land_on_their_partner(browser: Any, pages: dict[str, Path])
         link.click()
         assert page.evaluate("location.hash") == f"#{partner}"
         assert in_view(page, f"#{partner}") or page.locator(f"#{partner}").bounding_box()["y"] >= 0  # type: ignore[index]
-        for end in (origin, partner):
-            assert "arrived" in str(page.locator(f"#{end}").get_attribute("class")), end
+        for end in (origin, partner):  # hashchange fires after the click returns: wait for it
+            playwright_api.expect(page.locator(f"#{end}")).to_have_class(re.compile(r"\barrived\b"))
     assert_clean(w)
 
 

@@ -200,3 +200,21 @@ def test_a_rewritten_paragraph_is_one_block_with_sentences_side_by_side() -> Non
     html = render_html(replace(base, passages=(*base.passages[:k], long, *base.passages[k + 1 :])))
     assert html.count("by-sentence") >= 2 and html.count('class="s-old') == len(chunks)
     assert "sentences or list items changed" in html
+
+
+def test_compare_review_carries_surviving_marks(tmp_path: Path, pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    data = json.loads(runner.invoke(app, ["compare", str(a), str(b), "-f", "json"]).stdout)
+    ids = [p["change_id"] for p in data["passages"] if "change_id" in p]
+    review = tmp_path / "review.json"
+    marks = {ids[0]: {"state": "reviewed", "note": ""}, "0000000000": {"state": "flagged", "note": ""}}
+    review.write_text(
+        json.dumps({"schema": "comparer/review@1", "marks": marks, "seen": ids}), encoding="utf-8"
+    )
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["compare", str(a), str(b), "--review", str(review), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert (
+        f'"marks": {{"{ids[0]}": {{"note": "", "state": "reviewed"}}}}' in html and "0000000000" not in html
+    )

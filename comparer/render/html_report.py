@@ -7,6 +7,7 @@ fragment and is the only place that returns `Markup`.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from comparer.errors import RenderError
@@ -483,7 +485,6 @@ def render_html(
     views = _section_views(comparison, ids)
     items = _change_items(views)
     facts = _fact_rows(comparison, views)
-    carried = (review or Review()).for_ids([i.cid for i in items])
     template = environment().get_template("report.html.j2")
     page = template.render(
         old=_report_view(comparison.old),
@@ -495,18 +496,40 @@ def render_html(
         glance=_glance(views, facts),
         items=items,
         item_topics=sorted({i.topic for i in items}),
-        review={
-            "key": comparison_key(comparison),
-            "marks": carried.marks,
-            "seen": list(carried.seen),
-            "carried": review is not None,
-        },
+        review=review_data(comparison_key(comparison), [i.cid for i in items], review),
         version=comparison.tool_version,
         generated_at=generated_at,
         links=links,
         n_changes=len(items),
     )
     return valid_text(page)
+
+
+def review_data(key: str, ids: list[str], review: Review | None) -> dict[str, Any]:
+    """The page's review data: its key and change ids, and the marks carried over that still apply."""
+    carried = (review or Review()).for_ids(ids)
+    return {
+        "key": key,
+        "ids": ids,
+        "marks": carried.marks,
+        "seen": list(carried.seen),
+        "carried": review is not None,
+    }
+
+
+_REVIEW_OPEN = '<script type="application/json" id="review-data">'
+
+
+def apply_review(page: str, review: Review) -> str:
+    """`page` (a compare page this module rendered) with the marks of `review` carried into it."""
+    start = page.find(_REVIEW_OPEN)
+    if start == -1:
+        return page
+    start += len(_REVIEW_OPEN)
+    end = page.index("</script>", start)
+    data = json.loads(page[start:end])
+    new = review_data(str(data.get("key", "")), [str(i) for i in data.get("ids", [])], review)
+    return page[:start] + str(htmlsafe_json_dumps(new, sort_keys=True)) + page[end:]
 
 
 _INVALID = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
