@@ -153,7 +153,10 @@ def summary_counts(comparison: Comparison) -> dict[str, dict[str, int]]:
 
 
 def compare_data(comparison: Comparison) -> dict[str, Any]:
-    """The `comparer/compare@1` document for `comparison`."""
+    """The `comparer/compare@1` document for `comparison` (`change_id`: see `comparer.review`)."""
+    from comparer.review import change_ids
+
+    ids = change_ids(comparison)
     return {
         "schema": COMPARE_SCHEMA,
         "tool": {"name": "comparer", "version": comparison.tool_version},
@@ -165,8 +168,9 @@ def compare_data(comparison: Comparison) -> dict[str, Any]:
                 "score": s.score,
                 "old": _side(s.old),
                 "new": _side(s.new),
+                **({"change_id": ids.sections[k]} if k in ids.sections else {}),
             }
-            for s in comparison.sections
+            for k, s in enumerate(comparison.sections)
         ],
         "passages": [
             {
@@ -175,6 +179,7 @@ def compare_data(comparison: Comparison) -> dict[str, Any]:
                 "score": p.score,
                 "old": _span(p.old, p.old_section),
                 "new": _span(p.new, p.new_section),
+                **({"change_id": ids.passages[p.id]} if p.id in ids.passages else {}),
                 **(
                     {"diff": [[op, text] for op, text in p.diff]} if p.status in ("modified", "moved") else {}
                 ),
