@@ -16,6 +16,7 @@ sections are not paired, or when it left the order of its neighbours.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from rapidfuzz import fuzz, process
 
 from comparer.model import Paragraph, PassageStatus, Report, Section, SectionPair, Sentence
 from comparer.options import CompareOptions
-from comparer.textnorm import fold
+from comparer.textnorm import compact_key, fold
 from comparer.topics import clean_heading
 
 CDIST_MAX_PAIRS = 400_000  # above this many remaining pairs, prune candidates by shared 3-grams
@@ -75,6 +76,8 @@ def match_passages(
             j = queue.pop(0)
             taken.add(j)
             pairs[p.index] = (j, 100.0)
+    olds, news, pairs = resplit_gaps(olds, news, pairs)
+    taken = {j for j, _ in pairs.values()}
     rest_old = [p for p in olds if p.index not in pairs and len(p.key.split()) >= MIN_FUZZY_WORDS]
     rest_new = [p for p in news if p.index not in taken and len(p.key.split()) >= MIN_FUZZY_WORDS]
     if rest_old and rest_new:
@@ -83,6 +86,164 @@ def match_passages(
                 pairs[i] = (j, score)
                 taken.add(j)
     return olds, news, pairs
+
+
+def resplit_gaps(
+    olds: list[_Passage], news: list[_Passage], pairs: dict[int, tuple[int, float]]
+) -> tuple[list[_Passage], list[_Passage], dict[int, tuple[int, float]]]:
+    """Cut passages where the other report breaks its paragraphs, so equal text pairs as equal.
+
+    Paragraph breaks are formatting: between two identical passages that stay in order (the
+    anchors), the unpaired passages of both reports are read as one stream of characters
+    (`compact_key`: no spaces, folded). The stretch both streams share from the start of the
+    gap, and the one they share up to its end, are cut at the paragraph breaks of either side
+    into pieces that pair one to one, unchanged; what differs in between stays whole. Work is
+    linear in the text shared, plus one passage per gap.
+    """
+    anchors = sorted(_increasing(sorted((i, j) for i, (j, _) in pairs.items())))
+    paired_new = {j for j, _ in pairs.values()}
+    found: list[tuple[int, int, int, int, int]] = []  # (old, offset, new, offset, length) shared pieces
+    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]] = {}
+    bounds = [(-1, -1), *anchors, (len(olds), len(news))]
+    for (i1, j1), (i2, j2) in itertools.pairwise(bounds):
+        gap_old = [p for p in olds[i1 + 1 : i2] if p.index not in pairs]
+        gap_new = [p for p in news[j1 + 1 : j2] if p.index not in paired_new]
+        if not gap_old or not gap_new:
+            continue
+        for side, gap in (("o", gap_old), ("n", gap_new)):
+            for p in gap:
+                if (side, p.index) not in keys:
+                    keys[(side, p.index)] = compact_key(p.para.text)
+        o_keys = [keys[("o", p.index)][0] for p in gap_old]
+        n_keys = [keys[("n", p.index)][0] for p in gap_new]
+        head = _shared_run(o_keys, n_keys)
+        tail = [
+            (
+                len(o_keys) - 1 - a,
+                len(o_keys[-1 - a]) - x - n,
+                len(n_keys) - 1 - b,
+                len(n_keys[-1 - b]) - y - n,
+                n,
+            )
+            for a, x, b, y, n in _shared_run(
+                [k[::-1] for k in reversed(o_keys)], [k[::-1] for k in reversed(n_keys)]
+            )
+        ]
+        if head and tail and (tail[-1][0], tail[-1][1]) < (head[-1][0], head[-1][1] + head[-1][4]):
+            tail = []  # the two runs meet: the head alone covers the gap
+        found += [(gap_old[a].index, x, gap_new[b].index, y, n) for a, x, b, y, n in head + tail]
+    found = _whole_cuts_only(found, keys)
+    if not found:
+        return olds, news, pairs
+    o_cuts: dict[int, set[int]] = defaultdict(set)  # passage index -> cut positions in its compact key
+    n_cuts: dict[int, set[int]] = defaultdict(set)
+    for i, x, j, y, n in found:
+        o_cuts[i] |= {x, x + n}
+        n_cuts[j] |= {y, y + n}
+    twins = [((i, x), (j, y)) for i, x, j, y, _ in found]
+    return _apply_cuts(olds, news, pairs, o_cuts, n_cuts, twins, keys)
+
+
+def _whole_cuts_only(
+    found: list[tuple[int, int, int, int, int]], keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]]
+) -> list[tuple[int, int, int, int, int]]:
+    """Keep only shared pieces whose passages are cut into shared pieces and nothing else.
+
+    A passage is cut only where every piece of it pairs: a paragraph that the other report
+    breaks in two is two unchanged pieces, but a paragraph that gained a sentence stays one
+    modified passage (with its word diff), not an unchanged piece and an added one.
+    """
+    while True:
+        covered: dict[tuple[str, int], int] = defaultdict(int)
+        for i, _, j, _, n in found:
+            covered[("o", i)] += n
+            covered[("n", j)] += n
+        bad = {k for k, n in covered.items() if n != len(keys[k][0])}
+        if not bad:
+            return found
+        found = [t for t in found if ("o", t[0]) not in bad and ("n", t[2]) not in bad]
+
+
+def _shared_run(a: list[str], b: list[str]) -> list[tuple[int, int, int, int, int]]:
+    """Walk the streams `a` and `b` (lists of passage keys) from their start while they agree.
+
+    Returns every piece both share completely as (passage in a, offset, passage in b, offset,
+    length); a piece ends where a passage of either side ends.
+    """
+    out: list[tuple[int, int, int, int, int]] = []
+    ka = kb = xa = xb = 0
+    while ka < len(a) and kb < len(b):
+        n = min(len(a[ka]) - xa, len(b[kb]) - xb)
+        if n == 0 or a[ka][xa : xa + n] != b[kb][xb : xb + n]:
+            break
+        out.append((ka, xa, kb, xb, n))
+        xa, xb = xa + n, xb + n
+        if xa == len(a[ka]):
+            ka, xa = ka + 1, 0
+        if xb == len(b[kb]):
+            kb, xb = kb + 1, 0
+    return out
+
+
+def _apply_cuts(
+    olds: list[_Passage],
+    news: list[_Passage],
+    pairs: dict[int, tuple[int, float]],
+    o_cuts: dict[int, set[int]],
+    n_cuts: dict[int, set[int]],
+    twins: list[tuple[tuple[int, int], tuple[int, int]]],
+    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]],
+) -> tuple[list[_Passage], list[_Passage], dict[int, tuple[int, float]]]:
+    """Cut passages at `o_cuts`/`n_cuts`, renumber them, and pair the `twins` pieces."""
+    new_olds, o_where = _cut_all(olds, o_cuts, keys, "o")
+    new_news, n_where = _cut_all(news, n_cuts, keys, "n")
+    out: dict[int, tuple[int, float]] = {}
+    for i, (j, score) in pairs.items():
+        out[o_where[(i, 0)]] = (n_where[(j, 0)], score)
+    for (i, x), (j, y) in twins:
+        a, b = o_where[(i, x)], n_where[(j, y)]
+        out[a] = (b, 100.0)
+        shared = new_olds[a].key if new_olds[a].key == new_news[b].key else keys[("o", i)][0]
+        new_olds[a] = _Passage(a, new_olds[a].para, new_olds[a].section, shared)
+        new_news[b] = _Passage(b, new_news[b].para, new_news[b].section, shared)
+    return new_olds, new_news, out
+
+
+def _cut_all(
+    passages: list[_Passage],
+    cuts: dict[int, set[int]],
+    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]],
+    side: str,
+) -> tuple[list[_Passage], dict[tuple[int, int], int]]:
+    """Passages cut into pieces at `cuts`; and (old index, cut) -> new index."""
+    out: list[_Passage] = []
+    where: dict[tuple[int, int], int] = {}
+    for p in passages:
+        points = sorted(cuts.get(p.index, set()) | {0})
+        if len(points) == 1:
+            where[(p.index, 0)] = len(out)
+            out.append(_Passage(len(out), p.para, p.section, p.key))
+            continue
+        compact, offsets = keys[(side, p.index)]
+        for n, (x, y) in enumerate(itertools.pairwise([*points, len(compact)])):
+            if x >= len(compact):
+                continue
+            start = 0 if x == 0 else offsets[x]
+            end = len(p.para.text) if y >= len(compact) else offsets[y]
+            para = _span(p.para, start, end, n)
+            where[(p.index, x)] = len(out)
+            out.append(_Passage(len(out), para, p.section, fold(para.text).lower()))
+    return out, where
+
+
+def _span(para: Paragraph, start: int, end: int, n: int) -> Paragraph:
+    """Characters `start`-`end` of `para` (spaces at the edges dropped), as a passage."""
+    text = para.text[start:end]
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    return Paragraph(
+        f"{para.id}-{n + 1}", text, para.start + start + lead, para.start + start + lead + len(text)
+    )
 
 
 def _fuzzy_pairs(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from comparer.clean import is_sentence_like
 from comparer.layout import _NUMBERED_HEADING
 from comparer.model import Block, Paragraph, Removed, Section
-from comparer.textnorm import fold
+from comparer.textnorm import match_key
 
 # A footnote marker: 1-3 digits glued after a sentence end, before the next sentence or the end.
 _FOOTNOTE = re.compile(
@@ -110,7 +110,7 @@ def _find_headings(blocks: tuple[Block, ...], kept: list[int], toc: frozenset[st
         block = blocks[i]
         nxt = blocks[kept[n + 1]] if n + 1 < len(kept) else None
         text = block.text
-        if marked and block.kind != "heading" and fold(text) not in toc:
+        if marked and block.kind != "heading" and match_key(text) not in toc:
             continue
         if block.kind == "heading":
             found[i] = _Heading(text, rank=block.level * 10 + _numbering_rank(text))
@@ -118,7 +118,7 @@ def _find_headings(blocks: tuple[Block, ...], kept: list[int], toc: frozenset[st
             continue
         elif _is_numbered_heading(text) and nxt is not None:
             found[i] = _Heading(text, rank=_numbering_rank(text))
-        elif fold(text) in toc or (
+        elif match_key(text) in toc or (
             _is_heading_text(text)
             and nxt is not None
             and (

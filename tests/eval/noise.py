@@ -10,6 +10,7 @@ the two must report no changed passage and no fact change.
 Run as a script to print, per kind, the pairs tried and the false alarms:
     .venv/bin/python -m tests.eval.noise            # bundled reports only
     .venv/bin/python -m tests.eval.noise --corpus   # plus every HRW chapter of ../shared/corpus
+    .venv/bin/python -m tests.eval.noise --corpus -v wrap pdf   # some kinds, with what was reported
 """
 
 from __future__ import annotations
@@ -235,7 +236,8 @@ def evaluate(sources: list[Source], kinds: list[str] = KINDS) -> dict[str, list[
 def main(argv: list[str]) -> None:
     sources = bundled_sources() + (corpus_sources() if "--corpus" in argv else [])
     verbose = "-v" in argv
-    for kind, outcomes in evaluate(sources).items():
+    kinds = [a for a in argv if not a.startswith("-")] or KINDS
+    for kind, outcomes in evaluate(sources, kinds).items():
         bad = [o for o in outcomes if o.changed or o.facts]
         print(
             f"{kind:12} pairs {len(outcomes):>3}  with false alarms {len(bad):>3}  "
