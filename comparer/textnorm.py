@@ -47,6 +47,14 @@ _FOLD_TABLE = str.maketrans(
         "\u202f": " ",
         "\u2026": "...",
         "\u2022": " ",
+        # Windows-1252 punctuation left as C1 controls by a wrong decoding (matching only)
+        "\x85": "...",
+        "\x91": "'",
+        "\x92": "'",
+        "\x93": '"',
+        "\x94": '"',
+        "\x96": "-",
+        "\x97": "-",
     }
 )
 _SPACES = re.compile(r"\s+")

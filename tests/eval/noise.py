@@ -27,7 +27,8 @@ from pathlib import Path
 from comparer.api import build_report, compare_reports
 from comparer.ingest import read_bytes
 from comparer.model import Comparison, Report
-from tests.pdfmaker import make_pdf
+from comparer.textnorm import fold
+from tests.pdfmaker import UNICODE_FONT, make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -152,15 +153,29 @@ def _with_chrome(page: str, style: int) -> str:
     return page[: m.end()] + top + page[m.end() : end] + bottom + page[end:]
 
 
+def _printable(text: str) -> bool:
+    if UNICODE_FONT.exists():
+        return True
+    return all(ord(c) < 256 for c in fold(text))
+
+
+def _c1_repaired(text: str) -> str:
+    """Windows-1252 punctuation that a wrong decoding left as C1 controls, as the author wrote it."""
+    return re.sub(r"[\x80-\x9f]", lambda m: m.group().encode("latin-1").decode("cp1252", "replace"), text)
+
+
 def _pdf(source: Source) -> bytes:
     report = _read(source.text.encode("utf-8"), "text.txt")
     title = report.sections[0].heading if report.sections and report.sections[0].level == 1 else ""
     sections = [
-        (s.heading if not (k == 0 and title) else "", [p.text for p in s.paragraphs])
+        (s.heading if not (k == 0 and title) else "", [_c1_repaired(p.text) for p in s.paragraphs])
         for k, s in enumerate(report.sections)
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        out = make_pdf(title, sections, Path(tmp) / "report.pdf", running_header="Annual Report")
+        font = UNICODE_FONT if UNICODE_FONT.exists() else None
+        out = make_pdf(
+            title, sections, Path(tmp) / "report.pdf", running_header="Annual Report", unicode_font=font
+        )
         return out.read_bytes()
 
 
@@ -191,7 +206,8 @@ MAKERS: dict[str, Maker] = {
         _txt(s.text),
         _txt(s.text.replace("ffi", "\ufb03").replace("fi", "\ufb01").replace("fl", "\ufb02")),
     ),
-    "pdf": lambda s: (_txt(s.text), (_pdf(s), "report.pdf")),
+    # Without a Unicode font the PDF can only show Latin-1: then only such texts are tried.
+    "pdf": lambda s: (_txt(s.text), (_pdf(s), "report.pdf")) if _printable(s.text) else None,
     "nav": lambda s: (
         (_page(s.page), _page(_with_chrome(s.page, len(s.name) % 3), "saved.html")) if s.page else None
     ),
