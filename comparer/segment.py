@@ -145,7 +145,8 @@ def _find_headings(blocks: tuple[Block, ...], kept: list[int], toc: frozenset[st
         for i in head[1:]:
             if i not in found or _is_numbered_heading(blocks[i].text):
                 continue
-            nxt_i = kept[kept.index(i) + 1] if kept.index(i) + 1 < len(kept) else None
+            at = kept.index(i)  # only head blocks: few
+            nxt_i = kept[at + 1] if at + 1 < len(kept) else None
             if _SUBTITLE.search(blocks[i].text) or nxt_i != first_body:
                 del found[i]
     _assign_levels(found, kept)
@@ -164,6 +165,7 @@ def _numbering_rank(text: str) -> float:
 def _assign_levels(found: dict[int, _Heading], kept: list[int]) -> None:
     """Give each heading a level from its rank, with a stack like an outline."""
     order = [i for i in kept if i in found]
+    position = {i: k for k, i in enumerate(kept)}
     # A heading directly followed by another heading of the same rank is a group heading:
     # the headings after it (until a lower rank) are its children.
     group_rank: float | None = None
@@ -173,7 +175,7 @@ def _assign_levels(found: dict[int, _Heading], kept: list[int]) -> None:
             group_rank = None
         if group_rank is not None and h.rank == group_rank:
             h.rank = group_rank + 0.5
-        pos = kept.index(i)
+        pos = position[i]
         nxt = kept[pos + 1] if pos + 1 < len(kept) else None
         if (
             group_rank is None
