@@ -11,8 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from comparer.api import link_facts
+from comparer.claims import relation
 from comparer.cli import app
-from comparer.facts import extract_from_sentence
+from comparer.facts import RULES, extract_facts, extract_from_sentence, same_thing
+from comparer.model import Fact
 from tests.conftest import NK, ROOT, corpus
 
 runner = CliRunner()
@@ -38,6 +40,8 @@ def _extracted(sentence: str) -> list[tuple[str, object]]:
     for span in extract_from_sentence(sentence):
         value = span.value
         out.append(_norm(span.kind, list(value) if isinstance(value, tuple) else value))
+        if span.alt:  # "4,120 Cuban pesos ($17)": one fact in two currencies states both amounts
+            out.append(_norm(span.kind, span.alt[0]))
     return out
 
 
@@ -117,6 +121,9 @@ def test_extraction_examples(sentence: str, expected: list[tuple[str, object]]) 
         "Under the 1994-95 migration accords, returnees were not prosecuted.",
         "He was one of the few; no one answered.",
         "The details are on page 12 and pp. 14-15 of Annex 3.",
+        "The Third Committee adopted the text; the Group of 15 was arrested.",
+        "3. Freedom of Expression, Including for Members of the Press",
+        "One in six children reported violence.",
     ],
 )
 def test_no_false_facts_from_names(sentence: str) -> None:
@@ -236,3 +243,81 @@ def test_check_cli_on_seeds() -> None:
     assert runner.invoke(app, ["check", str(NK / "hrw-2019.txt"), str(NK / "hrw-2019.txt")]).exit_code == 0
     bad = runner.invoke(app, ["facts", str(ROOT / "nothing-here")])
     assert bad.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("rule", "sentence", "kind", "value"),
+    [(rule.name, *example) for rule in RULES for example in rule.examples],
+)
+def test_each_rule_finds_its_examples(rule: str, sentence: str, kind: str, value: object) -> None:
+    found = [(s.kind, s.value) for s in extract_from_sentence(sentence)]
+    assert (kind, value) in found, (rule, found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "subject", "head"),
+    [
+        ("There were one hundred and twenty prisoners.", 120.0, "prisoners", "prisoner"),
+        ("Donors sent two hundred fifty thousand tons of food.", 250000.0, "tons of food", "ton"),
+        ("At least 61 were detained.", 61.0, "", "prisoner"),
+        ("Police arrested at least 61 journalists.", 61.0, "journalists", "journalist"),
+        ("Police arrested 12 editors and reporters.", 12.0, "editors and reporters", "editor and journalist"),
+        ("Police held 120 people, of whom 73 were members of parliament.", 73.0, "members of parliament",
+         "member of parliament"),
+        ("Police detained a dozen activists.", 12.0, "activists", "activist"),
+    ],
+)  # fmt: skip
+def test_figures_read_right(sentence: str, value: float, subject: str, head: str) -> None:
+    spans = [s for s in extract_from_sentence(sentence) if s.value == value]
+    assert spans, extract_from_sentence(sentence)
+    assert "least" not in spans[0].subject
+    assert spans[0].head == head
+    if subject:
+        assert spans[0].subject == subject
+
+
+def test_converted_amount_is_one_fact() -> None:
+    [fact] = extract_facts([("Fees rose to 30 million nakfa ($2 million) a year.", None)])
+    assert (fact.value, fact.unit, fact.alt) == (30e6, "ERN", (2e6, "USD"))
+
+
+def _fact(sentence: str) -> Fact:
+    return extract_facts([(sentence, None)])[0]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("It was well over 100 degrees.", "It was 113 degrees.", "compatible"),
+        ("At least 61 journalists were held.", "65 journalists were held.", "compatible"),
+        (
+            "Up to 120,000 prisoners were held.",
+            "Between 80,000 and 120,000 prisoners were held.",
+            "compatible",
+        ),
+        ("About 400 students protested.", "Approximately 2,000 students protested.", "differ"),
+        ("Nearly 100 people died.", "50 people died.", "differ"),
+        ("Hundreds of people fled.", "Some 300 people fled.", "compatible"),
+        ("Fees were 30 million nakfa ($2 million).", "Fees were $2 million.", "equal"),
+        ("17 citizens were abducted.", "12 citizens were abducted.", "differ"),
+    ],
+)
+def test_values_agree_when_their_intervals_can_both_be_true(a: str, b: str, expected: str) -> None:
+    fa, fb = _fact(a), _fact(b)
+    assert same_thing(fa, fb)
+    assert relation(fa, fb) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The US gave $10 million in development aid.", "NGOs must deposit $2 million in a bank."),
+        ("Aid reached $5 million.", "Aid reached 5 million euros."),
+        ("Persons younger than age 14 were freed.", "A girl younger than age 15 was married."),
+        ("Suspects could be held 30 days without charge.", "Suspects saw a judge within 48 hours."),
+        ("He served three years.", "Police detained two teenagers."),
+        ("Police arrested 200 people.", "Police held 10,000 people."),
+    ],
+)
+def test_figures_of_different_things_are_not_one_claim(a: str, b: str) -> None:
+    assert not same_thing(_fact(a), _fact(b))

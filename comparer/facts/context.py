@@ -65,7 +65,7 @@ def _is_nounish(word: str) -> bool:
 
 def _is_verb_only(word: str) -> bool:
     classes = word_classes(word)
-    return bool(classes) and not classes & {"NOUN", "PROPN", "ADJ"} and not word[:1].isupper()
+    return "VERB" in classes and not classes & {"NOUN", "PROPN", "ADJ"} and not word[:1].isupper()
 
 
 def tokens_after(sentence: str, end: int) -> list[str]:
@@ -91,9 +91,12 @@ def noun_phrase(tokens: list[str], limit: int = 5) -> list[str]:
         if not token[:1].isalpha() or low in _PHRASE_END or low in _MONTH_WORDS:
             break
         # a participle before a noun modifies it ("12 detained journalists"); else a verb ends the phrase
-        modifier = low.endswith(("ed", "ing")) and nxt[:1].isalpha() and _is_noun(nxt) and not out
+        modifier = low.endswith(("ed", "ing")) and nxt[:1].isalpha() and _is_nounish(nxt) and not _is_verb_only(nxt)
         if _is_verb_only(token) and not modifier:
             break
+        if word_classes(token) == {"ADV"} and nxt[:1].isalpha():
+            i += 1  # "four officially registered groups": an adverb inside the phrase
+            continue
         out.append(token)
         i += 1
     while out and out[-1].lower() in ("of", "and", "or"):
@@ -221,7 +224,9 @@ _AUXILIARIES = frozenset(
 )
 
 
-_QUAL_BEFORE = re.compile(rf"(?:^|(?<=\W))({QUALIFIERS})\s+$", re.IGNORECASE)
+_QUAL_BEFORE = re.compile(
+    rf"(?:^|(?<=\W))({QUALIFIERS})\s+(?:(?:an\s+additional|another|a\s+further|a\s+total\s+of)\s+)?$", re.IGNORECASE
+)
 
 
 def qualifier_before(sentence: str, start: int) -> tuple[str | None, int]:
