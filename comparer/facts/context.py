@@ -53,7 +53,7 @@ def word_classes(word: str) -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """The lemma of `word` as a noun: "citizens" -> "citizen", "women" -> "woman"."""
-    low = word.lower().replace("\u2019", "'")
+    low = word.lower().replace("\u2019", "'").rstrip("'")
     found = getAllLemmas(low, upos="NOUN").get("NOUN") or getAllLemmasOOV(low, upos="NOUN").get("NOUN")
     return found[0] if found else low
 
@@ -89,6 +89,9 @@ def noun_phrase(tokens: list[str], limit: int = 5) -> list[str]:
             i += 1
             continue
         if not token[:1].isalpha() or low in _PHRASE_END or low in _MONTH_WORDS:
+            break
+        if re.fullmatch(r"(?:year|month|week|day|hour)s?['\u2019]", low):
+            out.append(token)  # "three years’ imprisonment": a span of time
             break
         # a participle before a noun modifies it ("12 detained journalists"); else a verb ends the phrase
         modifier = low.endswith(("ed", "ing")) and nxt[:1].isalpha() and _is_nounish(nxt) and not _is_verb_only(nxt)
@@ -134,19 +137,38 @@ def head_of(phrase: list[str]) -> str:
     for joiner in ("and", "or"):
         if joiner in lowered:
             k = lowered.index(joiner)
-            left, right = head_of(phrase[:k]), head_of(phrase[k + 1 :])
+            left, right = _bare(head_of(phrase[:k])), _bare(head_of(phrase[k + 1 :]))
             return f"{left} and {right}" if left and right else left or right
     if "of" in lowered:
         k = lowered.index("of")
         left, right = head_of(phrase[:k]), head_of(phrase[k + 1 :])
         if phrase[k - 1].lower() in _RELATIONAL and right:
-            return f"{left} of {right}"
+            return f"{_bare(left)} of {_bare(right)}"
         return left or right
-    common = [w for w in phrase if w[:1].islower() and _is_noun(w)]
-    names = [w for w in phrase if w[:1].isupper()]
-    word = (common or names or phrase)[-1]
-    found = lemma(word)
-    return HEAD_CONCEPTS.get(found, found)
+    common = [k for k, w in enumerate(phrase) if w[:1].islower() and _is_noun(w)]
+    names = [k for k, w in enumerate(phrase) if w[:1].isupper()]
+    at = (common or names or [len(phrase) - 1])[-1]
+    found = lemma(phrase[at])
+    head = HEAD_CONCEPTS.get(found, found)
+    # a noun before the head that can be nothing but a noun names a kind of it: "radio station"
+    if at > 0 and phrase[at - 1][:1].islower() and word_classes(phrase[at - 1]) == {"NOUN"}:
+        return f"{head}|{lemma(phrase[at - 1])}"
+    return head
+
+
+def _bare(head: str) -> str:
+    """A head without its noun modifier ("station|radio" -> "station")."""
+    return head.split("|", 1)[0]
+
+
+def same_head(a: str, b: str) -> bool:
+    """Whether two heads name the same thing: equal nouns, and equal modifiers where both have one.
+
+    "station|radio" and "station|television" differ; "camp|prison" and "camp" agree.
+    """
+    head_a, _, mod_a = a.partition("|")
+    head_b, _, mod_b = b.partition("|")
+    return head_a == head_b and (not mod_a or not mod_b or mod_a == mod_b)
 
 
 # Heads that reports use for the same counted thing: general vocabulary of human rights
@@ -183,7 +205,8 @@ _EVENTS = {
     "hold": "custody", "detain": "custody", "imprison": "custody", "jail": "custody",
     "incarcerate": "custody", "arrest": "arrest", "apprehend": "arrest", "kill": "kill",
     "murder": "kill", "execute": "execute", "release": "release", "free": "release",
-    "pardon": "release", "abduct": "abduct", "kidnap": "abduct", "sentence": "sentence",
+    "pardon": "release", "abduct": "abduct", "kidnap": "abduct", "return": "return",
+    "repatriate": "return", "deport": "return", "expel": "return", "refoule": "return", "sentence": "sentence",
     "convict": "sentence", "flee": "flee", "escape": "flee", "defect": "flee",
 }  # fmt: skip
 
@@ -204,17 +227,14 @@ def event_near(sentence: str, start: int, after: list[str]) -> str | None:
         verb = _verb_lemma(word)
         if verb:
             return verb
-    for word in after[:6]:
+    # the clause's verb after the noun phrase, over prepositional phrases and relative pronouns
+    for word in after[:12]:
         low = word.lower()
-        if not word[:1].isalpha() or low in _PHRASE_END - _AUXILIARIES:
+        if not word[:1].isalpha():
             break
-        if low in _AUXILIARIES:
+        if low in _AUXILIARIES or set(getAllLemmas(low)) != {"VERB"}:
             continue
-        verb = _verb_lemma(word)
-        if verb:
-            return verb
-        if set(getAllLemmas(low)) != {"VERB"}:
-            break  # not a verb phrase
+        return _verb_lemma(word)  # the first verb decides (None for "remained", "said")
     return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from comparer.facts.context import STOP
+from comparer.facts.context import STOP, same_head
 from comparer.model import Fact, FactChange, FactStatus
 
 _NUMBERS = ("count", "range", "list")
@@ -40,10 +40,10 @@ def same_thing(a: Fact, b: Fact) -> bool:
         return a.kind == b.kind
     if not units(a) & units(b):
         return False
-    if a.head and b.head and a.head != b.head:
+    if a.head and b.head and not same_head(a.head, b.head):
         return False
-    if a.head in _TIME_UNITS:  # a span of time is one claim only with its event ("sentenced to")
-        return a.event is not None and a.event == b.event
+    if a.head.split("|")[0] in _TIME_UNITS:  # a span of time is one claim only with the same event ("sentenced to")
+        return a.event == b.event
     return not (a.event and b.event and a.event != b.event)
 
 

@@ -45,13 +45,18 @@ class Rule:
 
 _NUM, _DIGITS, _WORDNUM = q.NUM, q.DIGITS, q.WORDNUM
 _TIME_UNITS = frozenset("year month week day hour minute".split())
+_RATE_UNITS = frozenset("year month week day hour minute person capita".split())
 
 
 def _counted(sentence: str, end: int) -> tuple[str, str, str | None]:
     """(subject, head, event) of the noun phrase after `end`."""
     tokens = ctx.tokens_after(sentence, end)
     phrase = ctx.noun_phrase(tokens)
-    head, event = ctx.head_of(phrase), ctx.event_near(sentence, end, tokens[len(phrase) :])
+    rest = tokens[len(phrase) :]
+    head, event = ctx.head_of(phrase), ctx.event_near(sentence, end, rest)
+    rate = [w.lower() for w in rest[:2]]
+    if head and len(rate) == 2 and rate[0] in ("per", "a", "each", "every") and rate[1] in _RATE_UNITS:
+        head = f"{head}/{rate[1]}"  # "16 hours per week": a rate, not a count of hours
     return " ".join(phrase), _held(head, event), event
 
 
@@ -130,6 +135,8 @@ def _name_lists(sentence: str) -> Iterator[Span]:
     for m in _NAME_LIST.finditer(sentence):
         if sentence[m.end() : m.end() + 1] == ":" or re.search(r"\s(?:The|A|An|In|On)$", m.group("items")):
             continue  # a run-in heading ("Threats, Harassment, Surveillance, and Coercion:")
+        if re.match(r"[A-Z][\w-]*\s+of\s", m.group("items")):
+            continue  # one name: "Bureau of Democracy, Human Rights, and Labor"
         parts = re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("items"))
         items = tuple(re.sub(r"^the\s+", "", x.strip()) for x in parts if x.strip())
         if len(items) >= 3:
