@@ -75,7 +75,9 @@ def score_bundled(pairs: list[dict[str, Any]]) -> tuple[float, float, int]:
                 if fact.kind != "date"
             ]
 
-        def facts_of(report: Report, found: dict[str, list[tuple[Fact, str]]] = found) -> list[tuple[Fact, str]]:
+        def facts_of(
+            report: Report, found: dict[str, list[tuple[Fact, str]]] = found
+        ) -> list[tuple[Fact, str]]:
             return found[report.id]
 
         index |= _claim_index(claims.link_claims(reports, facts_of=facts_of), country)
