@@ -190,6 +190,15 @@ class FactChange:
     subject: str
     old: Fact | None
     new: Fact | None
+    removed_items: tuple[str, ...] = ()  # list items only in the old list, as written there
+    added_items: tuple[str, ...] = ()  # list items only in the new list, as written there
+
+    @property
+    def items_note(self) -> str:
+        """What a list lost and gained, as written: "dropped: No. 15 in Yodok; added: No. 18"."""
+        parts = [f"{label}: {', '.join(items)}" for label, items in
+                 (("dropped", self.removed_items), ("added", self.added_items)) if items]  # fmt: skip
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

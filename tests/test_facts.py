@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from comparer.api import link_facts
+from comparer.api import compare_files, link_facts
 from comparer.claims import relation
 from comparer.cli import app
-from comparer.facts import RULES, extract_facts, extract_from_sentence, same_thing
+from comparer.facts import RULES, extract_facts, extract_from_sentence, same_name, same_thing
+from comparer.facts.pairing import list_delta
 from comparer.model import Fact
 from tests.conftest import NK, ROOT, corpus
 
@@ -319,3 +320,93 @@ def test_values_agree_when_their_intervals_can_both_be_true(a: str, b: str, expe
 )
 def test_figures_of_different_things_are_not_one_claim(a: str, b: str) -> None:
     assert not same_thing(_fact(a), _fact(b))
+
+
+_OLD = """Testland
+
+Executions
+
+Officials confirmed that authorities carried out 798 executions during the year, most of them for drug offences, according to the monitoring group.
+
+Camps
+
+The government operates No. 14 in Kaechun, No. 15 in Yodok, No. 16 in Hwasung, and No. 25 in Chongjin.
+
+Prisoners
+
+The budget fell from 1000 to 60 units while guards numbered 700 in the north. Detainee Kim Kuk-gi was moved to a labour camp in the province.
+"""
+_NEW = """Testland
+
+Executions
+
+In a new report the rights group said 853 executions took place over the twelve months, with drug cases the largest share and several juveniles among the dead.
+
+Camps
+
+The government operates No. 14 in Kaechun, No. 16 in Hwasung, and No. 25 in Chongjin.
+
+Prisoners
+
+The budget fell from 1000 to 50 units while guards numbered 700 in the north. Detainee Kim Kook-kie was moved to a labour camp in the province.
+"""
+
+
+def _fact_changes(tmp_path: Path) -> list[tuple[str, str, str | None, str | None]]:
+    (tmp_path / "old.txt").write_text(_OLD, encoding="utf-8")
+    (tmp_path / "new.txt").write_text(_NEW, encoding="utf-8")
+    comparison = compare_files(tmp_path / "old.txt", tmp_path / "new.txt")
+    return [
+        (c.status, c.kind, c.old.text if c.old else None, c.new.text if c.new else None)
+        for c in comparison.facts
+    ]
+
+
+def test_compare_links_figures_of_a_rewritten_paragraph(tmp_path: Path) -> None:
+    changes = _fact_changes(tmp_path)
+    assert ("changed", "count", "798", "853") in changes
+    assert not any(c[2] == "798" and c[0] == "removed" for c in changes)
+
+
+def test_compare_pairs_by_the_word_diff(tmp_path: Path) -> None:
+    changes = _fact_changes(tmp_path)
+    assert ("changed", "count", "60", "50") in changes
+    assert not any(c[0] == "changed" and c[2] in ("1000", "700") for c in changes)
+
+
+def test_compare_names_list_items_dropped_as_written(tmp_path: Path) -> None:
+    (tmp_path / "old.txt").write_text(_OLD, encoding="utf-8")
+    (tmp_path / "new.txt").write_text(_NEW, encoding="utf-8")
+    comparison = compare_files(tmp_path / "old.txt", tmp_path / "new.txt")
+    [camps] = [c for c in comparison.facts if c.kind == "list"]
+    assert camps.status == "changed" and camps.removed_items == ("No. 15 in Yodok",) and not camps.added_items
+    assert camps.items_note == "dropped: No. 15 in Yodok"
+
+
+def test_compare_reports_a_name_spelled_two_ways(tmp_path: Path) -> None:
+    assert ("changed", "name", "Kim Kuk-gi", "Kim Kook-kie") in _fact_changes(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [("Kim Kuk-gi", "Kim Kook-kie", True), ("Mohammed Ahmed", "Mohamed Ahmad", True),
+     ("Kachin", "Karen", False), ("Sunday", "Saturday", False), ("Kim Jong-un", "Kim Yo-jong", False),
+     ("No. 15", "No. 16", False)],
+)  # fmt: skip
+def test_same_name_spelled_two_ways(a: str, b: str, same: bool) -> None:
+    assert same_name(a, b) is same
+
+
+def test_list_items_pair_by_number_whatever_the_wording() -> None:
+    old = _fact("Camps 14, 15, 16, 18, and 25 remain open.")
+    new = _fact("They run No. 14 in Kaechun, No. 16 in Hwasung, No. 18, and No. 25 in Chongjin.")
+    removed, added, renamed = list_delta(old, new)
+    assert removed == ("15",) and added == () and renamed == []
+
+
+def test_many_numbers_in_one_sentence() -> None:
+    # from issue 14: a sentence of 4,000 figures is read figure by figure (no work per pair of figures)
+    sentence = "Police held " + "".join(f"{i + 3} prisoners, " for i in range(4000)) + "and 7 more people."
+    spans = extract_from_sentence(sentence)
+    assert len(spans) >= 3800
+    assert [s.start for s in spans] == sorted(s.start for s in spans)

@@ -19,14 +19,27 @@ from typing import Any
 
 from comparer.facts.context import STOP
 from comparer.facts.extraction import extract_facts, extract_from_sentence
-from comparer.facts.pairing import pair_facts, same_thing, same_value, subject_key
+from comparer.facts.pairing import changed, pair_facts, same_name, same_thing, same_value, subject_key
 from comparer.facts.quantities import fact_interval, parse_number
 from comparer.facts.rules import RULES, Span
 from comparer.model import Fact, FactKind
 
 __all__ = [
-    "RULES", "STOP", "Span", "extract_facts", "extract_from_sentence", "fact_from_json", "fact_interval",
-    "fact_to_json", "pair_facts", "parse_number", "same_thing", "same_value", "subject_key",
+    "RULES",
+    "STOP",
+    "Span",
+    "changed",
+    "extract_facts",
+    "extract_from_sentence",
+    "fact_from_json",
+    "fact_interval",
+    "fact_to_json",
+    "pair_facts",
+    "parse_number",
+    "same_name",
+    "same_thing",
+    "same_value",
+    "subject_key",
 ]  # fmt: skip
 _KINDS: tuple[FactKind, ...] = ("count", "range", "percent", "money", "date", "list", "name")
 

@@ -94,7 +94,9 @@ def noun_phrase(tokens: list[str], limit: int = 5) -> list[str]:
             out.append(token)  # "three years’ imprisonment": a span of time
             break
         # a participle before a noun modifies it ("12 detained journalists"); else a verb ends the phrase
-        modifier = low.endswith(("ed", "ing")) and nxt[:1].isalpha() and _is_nounish(nxt) and not _is_verb_only(nxt)
+        modifier = (
+            low.endswith(("ed", "ing")) and nxt[:1].isalpha() and _is_nounish(nxt) and not _is_verb_only(nxt)
+        )
         if _is_verb_only(token) and not modifier:
             break
         if word_classes(token) == {"ADV"} and nxt[:1].isalpha():
@@ -198,7 +200,8 @@ def noun_before(sentence: str, start: int) -> list[str]:
 _PLAIN_VERBS = frozenset(
     "be have do say report estimate include remain make take give become total number reach rise "
     "increase decrease fall drop count record document receive allege claim state note tell show find "
-    "believe continue put get see know list bring keep go come".split()
+    "believe continue put get see know list bring keep go come carry conduct perform occur happen "
+    "place".split()
 )
 # Events that reports name with different verbs.
 _EVENTS = {
@@ -245,7 +248,8 @@ _AUXILIARIES = frozenset(
 
 
 _QUAL_BEFORE = re.compile(
-    rf"(?:^|(?<=\W))({QUALIFIERS})\s+(?:(?:an\s+additional|another|a\s+further|a\s+total\s+of)\s+)?$", re.IGNORECASE
+    rf"(?:^|(?<=\W))({QUALIFIERS})\s+(?:(?:an\s+additional|another|a\s+further|a\s+total\s+of)\s+)?$",
+    re.IGNORECASE,
 )
 
 

@@ -108,9 +108,7 @@ def _camp_lists(sentence: str) -> Iterator[Span]:
     for m in _CAMP_LIST.finditer(sentence):
         # items kept as written, with their place: "No. 15 in Yodok"
         parts = re.split(r",\s*(?:and\s+)?|,?\s+and\s+", m.group(0))
-        items = tuple(
-            re.sub(r"^(?:Nos?\.|[Cc]amps?|[Kk]wanliso|[Kk]yohwaso)\s*", "", p).strip() for p in parts
-        )
+        items = tuple(re.sub(r"^(?:[Cc]amps?|[Kk]wanliso|[Kk]yohwaso)\s*", "", p).strip() for p in parts)
         items = tuple(i for i in items if i)
         if len(items) >= 2:
             head = re.match(r"\s*([Cc]amps?|[Kk]wanliso|[Kk]yohwaso)", m.group(0))
@@ -123,7 +121,7 @@ _CAMP_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
     (
         "It runs No. 14 in Kaechun, No. 15 in Yodok, and No. 25.",
         "list",
-        ("14 in Kaechun", "15 in Yodok", "25"),
+        ("No. 14 in Kaechun", "No. 15 in Yodok", "No. 25"),
     ),
 )
 
@@ -575,9 +573,16 @@ _COUNT_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
 
 _NAME_LIST_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
     ("They visited Kaesong, Wonsan, and Hamhung.", "list", ("Kaesong", "Wonsan", "Hamhung")),
-    ("It blocked the New York Times, the BBC, and The Economist.", "list", ("New York Times", "BBC", "The Economist")),
-    ("Workers of the Korea Peace Foundation for Human Rights Research, Seoul Media, and Daily NK left.", "list",
-     ("Korea Peace Foundation for Human Rights Research", "Seoul Media", "Daily NK")),
+    (
+        "It blocked the New York Times, the BBC, and The Economist.",
+        "list",
+        ("New York Times", "BBC", "The Economist"),
+    ),
+    (
+        "Workers of the Korea Peace Foundation for Human Rights Research, Seoul Media, and Daily NK left.",
+        "list",
+        ("Korea Peace Foundation for Human Rights Research", "Seoul Media", "Daily NK"),
+    ),
 )
 
 RULES: tuple[Rule, ...] = (

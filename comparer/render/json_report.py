@@ -102,7 +102,7 @@ def fact_value(fact: Fact | None) -> dict[str, Any] | None:
     value: Any = fact.value
     if isinstance(value, tuple):
         value = [_number(v) if isinstance(v, float) else v for v in value]
-        if fact.kind == "date":
+        if fact.kind in ("date", "name"):
             value = value[0]
     elif isinstance(value, float):
         value = _number(value)
@@ -159,6 +159,8 @@ def compare_data(comparison: Comparison) -> dict[str, Any]:
                 "subject": f.subject,
                 "old": fact_value(f.old),
                 "new": fact_value(f.new),
+                **({"removed_items": list(f.removed_items)} if f.removed_items else {}),
+                **({"added_items": list(f.added_items)} if f.added_items else {}),
             }
             for f in comparison.facts
         ],
