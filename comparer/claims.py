@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from comparer import facts as facts_mod
 from comparer.facts import pairing, quantities
-from comparer.facts.context import same_head
+from comparer.facts.context import STOP, same_head
 from comparer.model import Claim, Fact, Report
 
 LINK_CUTOFF = 0.75  # similarity (0-1) at which two facts are one claim
@@ -38,11 +38,10 @@ SAME_KIND_BONUS = 0.15
 # similarity: a disagreement is more often two different claims than one claim told two ways.
 CONFLICT_EVIDENCE = 0.8  # a count links to a count, a list to a list, before crossing kinds
 ClaimStatus = Literal["consistent", "changed", "conflict"]
-_STOP = frozenset(
-    "the a an of in on at by for to from with and or but that which who whom whose were was is are be been "
-    "had has have as than into during since its their his her it they he she this these those there "
-    "including among per each some all about such not no also other more most year years said reported "
-    "according report reports government north south people number least estimated".split()
+# The shared stop words, and words every report uses whatever it counts.
+_STOP = STOP | frozenset(
+    "year years said reported according report reports government north south people number least "
+    "estimated".split()
 )
 _SUFFIXES = ("ments", "ment", "ings", "ing", "ees", "ee", "ers", "er", "ions", "ion", "ed", "es", "s")
 

@@ -179,6 +179,7 @@ class Fact:
     head: str = ""  # the counted noun, lemmatised ("citizen", "age of girl"): the claim's identity
     event: str | None = None  # what happened to what is counted ("arrest", "custody"), when said
     alt: tuple[float, str] | None = None  # the same amount in a second currency: (value, code)
+    scope: str | None = None  # "total" for a running total ("in total", "since 2010"), else None
 
 
 @dataclass(frozen=True, slots=True)

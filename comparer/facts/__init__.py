@@ -51,7 +51,7 @@ def fact_to_json(fact: Fact) -> dict[str, object]:
         "id": fact.id, "kind": fact.kind, "subject": fact.subject, "value": value, "unit": fact.unit,
         "text": fact.text, "sentence": fact.sentence, "qualifier": fact.qualifier, "year": fact.year,
         "section": fact.section, "head": fact.head, "event": fact.event,
-        "alt": list(fact.alt) if fact.alt else None,
+        "alt": list(fact.alt) if fact.alt else None, "scope": fact.scope,
     }  # fmt: skip
 
 
@@ -75,5 +75,5 @@ def fact_from_json(data: dict[str, Any]) -> Fact:
         id=str(data["id"]), kind=kind, subject=str(data["subject"]), value=value, unit=data["unit"],
         text=str(data["text"]), sentence=str(data["sentence"]), qualifier=data["qualifier"],
         year=data["year"], section=data["section"], head=str(data["head"]), event=data["event"],
-        alt=(float(alt[0]), str(alt[1])) if alt else None,
+        alt=(float(alt[0]), str(alt[1])) if alt else None, scope=data["scope"],
     )  # fmt: skip

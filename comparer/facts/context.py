@@ -153,7 +153,8 @@ def head_of(phrase: list[str]) -> str:
     found = lemma(phrase[at])
     head = HEAD_CONCEPTS.get(found, found)
     # a noun before the head that can be nothing but a noun names a kind of it: "radio station"
-    if at > 0 and phrase[at - 1][:1].islower() and word_classes(phrase[at - 1]) == {"NOUN"}:
+    modifier = word_classes(phrase[at - 1]) if at > 0 and phrase[at - 1][:1].islower() else frozenset()
+    if "NOUN" in modifier and "ADJ" not in modifier:
         return f"{head}|{lemma(phrase[at - 1])}"
     return head
 
@@ -245,6 +246,19 @@ _AUXILIARIES = frozenset(
     "were was is are be been being had has have may might could would will can must shall should "
     "reportedly allegedly still also to not believed thought said estimated reported".split()
 )
+
+
+_TOTAL = re.compile(
+    r"\b(?:in\s+total|a\s+total\s+of|total\s+of|cumulative(?:ly)?|altogether|to\s+date|so\s+far|"
+    r"since\s+(?:19|20)\d\d|since\s+(?:the\s+)?(?:start|beginning))\b",
+    re.IGNORECASE,
+)
+
+
+def scope_near(sentence: str, start: int, end: int) -> str | None:
+    """ "total" when the figure is a running total ("in total", "since 2010", "to date"), else None."""
+    window = sentence[max(0, start - 40) : end + 40]
+    return "total" if _TOTAL.search(window) else None
 
 
 _QUAL_BEFORE = re.compile(

@@ -56,7 +56,8 @@ def _counted(sentence: str, end: int) -> tuple[str, str, str | None]:
     head, event = ctx.head_of(phrase), ctx.event_near(sentence, end, rest)
     rate = [w.lower() for w in rest[:2]]
     if head and len(rate) == 2 and rate[0] in ("per", "a", "each", "every") and rate[1] in _RATE_UNITS:
-        head = f"{head}/{rate[1]}"  # "16 hours per week": a rate, not a count of hours
+        noun, bar, modifier = head.partition("|")
+        head = f"{noun}/{rate[1]}{bar}{modifier}"  # "16 hours per week": a rate, not a count of hours
     return " ".join(phrase), _held(head, event), event
 
 
