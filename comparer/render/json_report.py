@@ -120,6 +120,8 @@ def _fact_change(change: FactChange) -> dict[str, Any]:
         "passage": where.id.split(".", 1)[0] if where else None,
         "old_section": change.old.section if change.old else None,
         "new_section": change.new.section if change.new else None,
+        **({"removed_items": list(change.removed_items)} if change.removed_items else {}),
+        **({"added_items": list(change.added_items)} if change.added_items else {}),
     }
 
 
@@ -130,7 +132,7 @@ def fact_value(fact: Fact | None) -> dict[str, Any] | None:
     value: Any = fact.value
     if isinstance(value, tuple):
         value = [_number(v) if isinstance(v, float) else v for v in value]
-        if fact.kind == "date":
+        if fact.kind in ("date", "name"):
             value = value[0]
     elif isinstance(value, float):
         value = _number(value)
