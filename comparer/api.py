@@ -295,9 +295,11 @@ def _respellings(match: PassageMatch) -> list[FactChange]:
         before, after = _name_run(prefix + a), _name_run(prefix + b)
         if before and after and facts.same_name(before, after):
             old = Fact(f"{match.id}.o.name{k}", "name", before, (before,), None, before,
-                       _around(match.old, a), head="name")  # fmt: skip
+                       _around(match.old, a), head="name",
+                       section=match.old_section.id if match.old_section else None)  # fmt: skip
             new = Fact(f"{match.id}.n.name{k}", "name", after, (after,), None, after,
-                       _around(match.new, b), head="name")  # fmt: skip
+                       _around(match.new, b), head="name",
+                       section=match.new_section.id if match.new_section else None)  # fmt: skip
             out.append(FactChange("changed", "name", after, old, new))
     return out
 
