@@ -121,7 +121,7 @@ def test_one_edition_in_two_formats_counts_once(tmp_path: Path) -> None:
 def test_folder_alone_equals_folder_inside_the_corpus() -> None:
     folder = corpus("eritrea")
     _, alone = link_facts([folder])
-    _, inside = link_facts([CORPUS])
+    _, inside = link_facts([folder.parent])  # the shared corpus, or its subset in tests/data/corpus
     assert _of_country(inside, alone[0].values[0][0].metadata.country) == _signature(alone)
 
 
@@ -179,7 +179,8 @@ def test_labelled_claim_links_from_stored_sentences(part: str) -> None:
 @pytest.mark.parametrize("part", ["dev", "heldout"])
 def test_labelled_claim_links_on_the_corpus(part: str) -> None:
     pairs = [p for p in claim_eval.load() if p["part"] == part]
-    corpus(pairs[0]["country"])
+    if corpus(pairs[0]["country"]).parent != CORPUS:  # the labelled links need the whole shared corpus
+        pytest.skip("shared corpus not available (tests/data/corpus holds only a subset)")
     precision, recall, _ = claim_eval.score_corpus(pairs, CORPUS)
     floor_p, floor_r = LINK_FLOORS[(part, "corpus")]
     assert precision >= floor_p and recall >= floor_r, (precision, recall)
