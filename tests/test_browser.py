@@ -470,7 +470,19 @@ def test_review_marks_survive_reload_and_carry_to_the_next_run(
         li.get_attribute("data-cid") for li in page.locator("#change-list li").all() if li.is_visible()
     ]
     assert visible == new
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
     assert_clean(w2)
+
+    w3 = open_page(browser, pages["small"])  # another browser: marks come in by importing the file
+    page = w3.page
+    assert page.locator(".rv [aria-pressed='true']").count() == 0
+    page.set_input_files("#review-import", str(exported))
+    playwright_api.expect(page.locator(f"#change-{cids[0]} .rv-flag")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert page.locator(".rv-ok[aria-pressed='true']").count() == len(cids) - 1
+    assert_clean(w3)
 
 
 def test_unchanged_text_rendered_on_demand(browser: Any, pages: dict[str, Path]) -> None:
