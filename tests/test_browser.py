@@ -272,6 +272,7 @@ def test_print_stylesheet_hides_controls(browser: Any, pages: dict[str, Path]) -
     w.page.emulate_media(media="print")
     assert not w.page.locator(".toolbar").is_visible()
     assert not w.page.locator("nav.toc").is_visible()
+    assert not w.page.locator(".rv").first.is_visible() and not w.page.locator(".filters").is_visible()
     assert_clean(w)
 
 
