@@ -9,7 +9,7 @@ the two must report no changed passage and no fact change.
 
 Run as a script to print, per kind, the pairs tried and the false alarms:
     .venv/bin/python -m tests.eval.noise            # bundled reports only
-    .venv/bin/python -m tests.eval.noise --corpus   # plus every HRW chapter of ../shared/corpus
+    .venv/bin/python -m tests.eval.noise --corpus   # plus every HRW chapter of the shared corpus (conftest.CORPUS)
     .venv/bin/python -m tests.eval.noise --corpus -v wrap pdf   # some kinds, with what was reported
 """
 
@@ -28,10 +28,10 @@ from comparer.api import build_report, compare_reports
 from comparer.ingest import read_bytes
 from comparer.model import Comparison, Report
 from comparer.textnorm import fold
+from tests.conftest import CORPUS
 from tests.pdfmaker import UNICODE_FONT, make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
 BUNDLED = sorted((ROOT / "reports" / "north-korea").glob("*.txt"))
 
 
