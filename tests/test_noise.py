@@ -1,6 +1,6 @@
 """Formatting is never a change: noise of every kind gives no changed passage and no fact change.
 
-The bundled reports run on a fresh clone; every HRW chapter of ../shared/corpus that exists as
+The bundled reports run on a fresh clone; every HRW chapter of the shared corpus that exists as
 `.html` and `.txt` adds coverage where the corpus is present (`tests/eval/noise.py`).
 """
 
