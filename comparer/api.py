@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -27,7 +28,9 @@ from comparer.model import (
     Claim,
     Comparison,
     DiffOp,
+    Fact,
     FactChange,
+    Metadata,
     Paragraph,
     PassageMatch,
     Report,
@@ -167,7 +170,7 @@ def compare_reports(old: Report, new: Report, *, options: CompareOptions = Compa
         new=new,
         sections=alignment.sections,
         passages=tuple(matches),
-        facts=tuple(_facts_first(fact_changes)),
+        facts=tuple(_facts_first(_link_leftovers(fact_changes))),
         tool_version=__version__,
     )
 
@@ -235,14 +238,109 @@ def _sentences_of(para: Paragraph | None, section: Section | None) -> list[tuple
 
 
 def _fact_changes(match: PassageMatch) -> list[FactChange]:
-    """Fact changes inside one passage match; unchanged passages carry unchanged facts."""
+    """Fact changes inside one passage match; unchanged passages carry unchanged facts.
+
+    Facts pair by what they count, ties going to the new fact nearest to where the word diff
+    puts the old one; a name spelled two ways in the diff is a `name` fact changed.
+    """
     if match.status == "unchanged" or (
         match.status == "moved" and match.old and match.new and match.old.text == match.new.text
     ):
         return []
     old_facts = facts.extract_facts(_sentences_of(match.old, match.old_section), prefix=f"{match.id}.o")
     new_facts = facts.extract_facts(_sentences_of(match.new, match.new_section), prefix=f"{match.id}.n")
-    return facts.pair_facts(old_facts, new_facts)
+    old_at = [_old_to_new(match.diff, _offset(match.old, f)) for f in old_facts]
+    new_at = [float(_offset(match.new, f)) for f in new_facts]
+    anchored = bool(match.diff)
+    changes = facts.pair_facts(
+        old_facts, new_facts, old_at=old_at if anchored else None, new_at=new_at if anchored else None
+    )
+    return changes + _respellings(match)
+
+
+def _offset(para: Paragraph | None, fact: Fact) -> int:
+    """Where `fact` is written in `para` (character offset)."""
+    if para is None:
+        return 0
+    at = para.text.find(fact.sentence)
+    return max(0, at) + max(0, fact.sentence.find(fact.text))
+
+
+def _old_to_new(diff: tuple[tuple[DiffOp, str], ...], offset: int) -> float:
+    """The position in the new text that the word diff gives to `offset` of the old text."""
+    old_pos = new_pos = 0
+    for op, text in diff:
+        if op == "+":
+            new_pos += len(text)
+            continue
+        if old_pos + len(text) > offset:
+            return float(new_pos + (offset - old_pos if op == "=" else 0))
+        old_pos += len(text)
+        if op == "=":
+            new_pos += len(text)
+    return float(new_pos)
+
+
+def _respellings(match: PassageMatch) -> list[FactChange]:
+    """Names that the word diff replaces by the same name spelled otherwise ("Kim Kuk-gi" -> "Kim Kook-kie")."""
+    out: list[FactChange] = []
+    ops = match.diff
+    for k in range(len(ops) - 1):
+        (op_a, a), (op_b, b) = ops[k], ops[k + 1]
+        if (op_a, op_b) != ("-", "+"):
+            continue
+        # the capitalised word just before belongs to the name ("Kim " + "Kuk-gi")
+        lead = re.search(r"([A-Z][\w\u2019'-]*) $", ops[k - 1][1]) if k and ops[k - 1][0] == "=" else None
+        prefix = f"{lead.group(1)} " if lead else ""
+        before, after = _name_run(prefix + a), _name_run(prefix + b)
+        if before and after and facts.same_name(before, after):
+            old = Fact(f"{match.id}.o.name{k}", "name", before, (before,), None, before,
+                       _around(match.old, a), head="name",
+                       section=match.old_section.id if match.old_section else None)  # fmt: skip
+            new = Fact(f"{match.id}.n.name{k}", "name", after, (after,), None, after,
+                       _around(match.new, b), head="name",
+                       section=match.new_section.id if match.new_section else None)  # fmt: skip
+            out.append(FactChange("changed", "name", after, old, new))
+    return out
+
+
+def _name_run(text: str) -> str:
+    """`text` when it is one name (capitalised words, hyphens), else ""."""
+    words = text.strip().strip(",;.").split()
+    return " ".join(words) if words and all(re.fullmatch(r"[A-Z][\w\u2019'-]*", w) for w in words) else ""
+
+
+def _around(para: Paragraph | None, text: str) -> str:
+    """The sentence of `para` that contains `text` (the paragraph when none does)."""
+    if para is None:
+        return text
+    return next((s.text for s in para.sentences if text.strip() in s.text), para.text)
+
+
+# Similarity at which a removed and an added fact of one comparison are one claim: lower than
+# across reports (LINK_CUTOFF), since both are versions of one text and must count the same thing.
+LEFTOVER_CUTOFF = 0.45
+
+
+def _link_leftovers(changes: list[FactChange]) -> list[FactChange]:
+    """Link the removed and added facts of one comparison with the claim linker.
+
+    A figure of a paragraph rewritten past recognition ("798 executions" -> "853 executions")
+    is then a fact change, not one fact removed and another added.
+    """
+    removed = [c.old for c in changes if c.status == "removed" and c.old and c.old.kind != "date"]
+    added = [c.new for c in changes if c.status == "added" and c.new and c.new.kind != "date"]
+    if not removed or not added:
+        return changes
+    stubs = [Report(side, side, side, "stub", "", "", Metadata(), (), ()) for side in ("old", "new")]
+    found = {"old": [(f, "") for f in removed], "new": [(f, "") for f in added]}
+    linked = claims.link_claims(stubs, facts_of=lambda r: found[r.id], cutoff=LEFTOVER_CUTOFF)
+    pairs = [(dict(c.values)[stubs[0]], dict(c.values)[stubs[1]]) for c in linked if len(c.values) == 2]
+    if not pairs:
+        return changes
+    gone = {id(f) for pair in pairs for f in pair}
+    kept = [c for c in changes if id(c.old if c.status == "removed" else c.new) not in gone]
+    return kept + [change for a, b in pairs for change in facts.changed(a, b)]
 
 
 def _facts_first(changes: list[FactChange]) -> list[FactChange]:

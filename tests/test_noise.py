@@ -25,7 +25,7 @@ def test_noise_on_bundled_reports_gives_no_changes(kind: str) -> None:
 def test_noise_on_every_corpus_chapter_gives_no_changes(kind: str) -> None:
     sources = corpus_sources()
     if not sources:
-        pytest.skip("shared corpus not available")
+        pytest.skip("corpus not available")
     outcomes = [o for o in (run(kind, s) for s in sources) if o is not None]
     assert outcomes, f"no corpus chapter can have {kind} noise"
     assert [o for o in outcomes if o.changed or o.facts] == []
