@@ -294,10 +294,10 @@ def _respellings(match: PassageMatch) -> list[FactChange]:
         prefix = f"{lead.group(1)} " if lead else ""
         before, after = _name_run(prefix + a), _name_run(prefix + b)
         if before and after and facts.same_name(before, after):
-            old = Fact(f"{match.id}.o.name{k}", "name", before, (before,), None, before,
+            old = Fact(f"{match.id}.oname{k}", "name", before, (before,), None, before,
                        _around(match.old, a), head="name",
                        section=match.old_section.id if match.old_section else None)  # fmt: skip
-            new = Fact(f"{match.id}.n.name{k}", "name", after, (after,), None, after,
+            new = Fact(f"{match.id}.nname{k}", "name", after, (after,), None, after,
                        _around(match.new, b), head="name",
                        section=match.new_section.id if match.new_section else None)  # fmt: skip
             out.append(FactChange("changed", "name", after, old, new))
