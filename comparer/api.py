@@ -86,6 +86,7 @@ def build_report(raw: RawDocument, *, report_id: str, catalog: metadata.CatalogE
         metadata=meta,
         sections=sections,
         removed=removed,
+        notes=raw.notes,
     )
 
 
