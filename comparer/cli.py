@@ -258,13 +258,24 @@ def track(
             write_output(tracking.summary_markdown(result), summary)
     except ComparerError as err:
         raise _fail(err) from err
+    except KeyboardInterrupt as err:
+        signal = "SIGTERM" if isinstance(err, tracking.Interrupted) else "interrupt"
+        typer.echo(
+            f"Error: {root}: stopped by {signal}; finished work is in the cache (run again to go on)",
+            err=True,
+        )
+        raise typer.Exit(code=143 if signal == "SIGTERM" else 130) from None
     if result.cache_note:
         typer.echo(f"Warning: {result.cache_note}", err=True)
+    for failure in result.failures:
+        typer.echo(f"Error: {failure.message}", err=True)
     typer.echo(
         f"Wrote {result.pages} pages to {output}/ ({len(result.entries)} reports, {len(result.pairs)} comparisons; "
         f"cache {result.cache_hits} hits, {result.cache_misses} misses)",
         err=True,
     )
+    if result.failures:
+        raise typer.Exit(code=ExitCode.ERROR)
 
 
 class _progress:
