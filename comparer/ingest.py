@@ -197,16 +197,17 @@ def read_bytes(data: bytes, *, name: str, options: ReadOptions = ReadOptions()) 
 _MIN_WORD_SHARE = 1 / 3
 
 
+_SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _require_words(blocks: tuple[Block, ...], name: str) -> None:
     """Refuse text with no letters, or made mostly of symbols: it is not a report."""
-    visible = letters = alnum = 0
-    for block in blocks:
-        if block.removed is None:
-            for c in block.text:
-                if not c.isspace():
-                    visible += 1
-                    letters += c.isalpha()
-                    alnum += c.isalnum()
+    text = "".join(b.text for b in blocks if b.removed is None)
+    visible = len(_SPACES.sub("", text))
+    alnum = len(_NOT_ALNUM.sub("", text))
+    letters = _LETTER.search(text) is not None
     if not letters or alnum < _MIN_WORD_SHARE * visible:
         raise InputError(
             f"{name}: has no words (only control, zero-width, punctuation or symbol characters); not a report"
@@ -244,8 +245,15 @@ def _read(data: bytes, name: str, options: ReadOptions) -> RawDocument:
 # terminal escapes, control characters) and leaves the writer's choices alone: curly quotes,
 # full-width CJK punctuation, line breaks, normalisation form.
 _FTFY_CONFIG: Any = None
-# Lines that are pure printable ASCII cannot hold mojibake or controls: ftfy skips them.
-_NEEDS_REPAIR = re.compile("[^\t\n\f\x20-\x7e]")
+# What ftfy can repair shows as controls (C0, C1, ESC), ligatures, or a Latin-1 letter that a
+# UTF-8 lead byte becomes followed by what a continuation byte becomes (Latin-1 or cp1252
+# punctuation): "Ã©", "â€™", "Ð¿", "ΓÇÖ". Lines without any of these are left alone, so
+# curly quotes and accents in clean text cost nothing.
+_NEEDS_REPAIR = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufb00-\ufb06\ufeff]"
+    "|[\u00c2-\u00f4][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 # OSC sequences (ESC ] ... BEL/ST) retitle terminals; ftfy removes only the CSI kind.
 _OSC = re.compile("\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)?")
 # What must not reach any output: C0 controls but tab/newline/form feed, DEL, C1 controls,
@@ -278,6 +286,8 @@ def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
 
     Returns the repaired text and a note saying what was repaired (empty when nothing was).
     """
+    if not _NEEDS_REPAIR.search(text):
+        return text, ()
     import ftfy
 
     config = _ftfy_config()
@@ -298,7 +308,7 @@ def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
     if not changed:
         return text, ()
     what = ", ".join(f"{name} ({n})" for name, n in sorted(steps.items())) or "control characters"
-    return "\n".join(lines), (f"repaired {changed} lines with ftfy: {what}",)
+    return "\n".join(lines), (f"repaired {changed} line{'s' if changed > 1 else ''} with ftfy: {what}",)
 
 
 def _step_name(step: Any) -> str:
