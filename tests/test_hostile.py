@@ -208,3 +208,28 @@ def test_bom_only_file_is_empty() -> None:
     for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE):
         with pytest.raises(InputError, match="is empty"):
             read_bytes(bom, name="r.txt")
+
+
+def test_folder_without_search_permission_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stat(2) fails with EACCES below a folder without x permission (simulated: root passes)."""
+    path = tmp_path / "closed" / "r.txt"
+
+    def refuse(*args: object, **kwargs: object) -> os.stat_result:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "stat", refuse)
+    with pytest.raises(InputError, match=r"closed/r\.txt: permission denied .* folders searchable"):
+        read_document(path)
+
+
+def test_standard_input_is_read_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    class Stdin:
+        buffer = io.BytesIO(b"Report\n\nA paragraph read from standard input.\n")
+
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    doc = read_document(Path("-"))
+    assert doc.path == "-" and "standard input" in doc.blocks[-1].text

@@ -96,7 +96,7 @@ def pdfs() -> dict[str, bytes]:
         "pdf-bad-flate.pdf": _page_pdf(b"not deflate data", filters=b"/Filter /FlateDecode "),
         "pdf-lzw-garbage.pdf": _page_pdf(b"\xff" * 64, filters=b"/Filter /LZWDecode "),
         "pdf-flate-bomb.pdf": _page_pdf(
-            zlib.compress(b"(x) Tj " * 400_000, 9), filters=b"/Filter /FlateDecode "
+            zlib.compress(b"(x) Tj " * 100_000, 9), filters=b"/Filter /FlateDecode "
         ),
         "pdf-font-not-dict.pdf": _page_pdf(TEXT_OP, font=b"<< /F1 5 >>"),
         "pdf-bad-operators.pdf": _page_pdf(b"BT /F1 Tf Td Tj ET ] >> << TJ 1 2 3 Tm ' \" BT"),
@@ -138,8 +138,8 @@ def html() -> dict[str, bytes]:
         "html-c1-controls.html": "<html><body><h1>Report</h1><p>Arrests \x97 many \x85 in 2019.</p></body></html>".encode(
             "latin-1"
         ),
-        "html-huge-attribute.html": b"<html><body><h1 title='" + b"a" * 2_000_000 + b"'>Report</h1>" + para,
-        "html-many-tags.html": b"<html><body><h1>Report</h1>" + b"<i></i>" * 200_000 + para,
+        "html-huge-attribute.html": b"<html><body><h1 title='" + b"a" * 1_000_000 + b"'>Report</h1>" + para,
+        "html-many-tags.html": b"<html><body><h1>Report</h1>" + b"<i></i>" * 50_000 + para,
     }
 
 
@@ -189,7 +189,7 @@ def text() -> dict[str, bytes]:
             "c1-controls-utf8.txt": REPORT.replace("charge.", "charge \x97 \x93quoted\x94 \x85").encode(
                 "utf-8"
             ),
-            "huge-line-nospace.txt": b"Report\n\n" + b"a" * 3_000_000 + b"\n",
+            "huge-line-nospace.txt": b"Report\n\n" + b"a" * 1_000_000 + b"\n",
             "huge-line-words.txt": b"Report\n\n" + b"word " * 100_000 + b"\n",
             "many-headings.md": b"".join(b"# Heading %d\n\nText %d.\n\n" % (i, i) for i in range(3000)),
             "many-numbers-one-sentence.txt": b"Report\n\nThe counts were "
