@@ -536,10 +536,22 @@ _BAD_MARKED_SECTION = re.compile(
 )
 
 
+# The parsed tree costs ~0.6 KB per element: more tags than this is a memory bomb (a real
+# report page has a few thousand), refused before parsing.
+MAX_HTML_TAGS = 500_000
+_TAG_START = re.compile(r"<[A-Za-z]")
+
+
 def _parse_html(text: str, name: str) -> Any:
     """The BeautifulSoup tree of `text`; a parser failure is an InputError."""
     from bs4 import BeautifulSoup
 
+    tags = sum(1 for _ in _TAG_START.finditer(text))
+    if tags > MAX_HTML_TAGS:
+        raise InputError(
+            f"{name}: HTML with {tags:,} tags (more than {MAX_HTML_TAGS:,}; a report page has a few "
+            "thousand): refused rather than parsed"
+        )
     try:
         return BeautifulSoup(_BAD_MARKED_SECTION.sub("&lt;![", text), "html.parser")
     except Exception as err:  # the parser's own errors carry no common base class

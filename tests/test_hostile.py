@@ -233,3 +233,9 @@ def test_standard_input_is_read_bounded(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(sys, "stdin", Stdin())
     doc = read_document(Path("-"))
     assert doc.path == "-" and "standard input" in doc.blocks[-1].text
+
+
+def test_html_tag_bomb_is_refused_before_parsing() -> None:
+    html = b"<html><body><h1>Report</h1>" + b"<b>" * 600_000 + b"<p>Text.</p>"
+    with pytest.raises(InputError, match=r"bomb\.html: HTML with 600,00\d tags"):
+        read_bytes(html, name="bomb.html")
