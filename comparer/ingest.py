@@ -1,9 +1,14 @@
 """Stage 1, ingest: a path or bytes becomes a `RawDocument` of blocks.
 
-Checks come first and fail fast with one clear message (missing, empty, too large, binary,
-an image or archive under a text name, truncated PDF, corrupt UTF-8). Text is decoded by BOM,
-then strict UTF-8, then charset detection (charset-normalizer) for legacy single-byte files;
-the encoding used is recorded so it is never guessed silently. Each format has its reader:
+Checks come first and fail fast with one clear message: `read_input` is the one place every
+input passes before it is read (regular file or `-`, readable, size bounded while reading);
+then empty, binary, an image or archive under a text name, truncated PDF, corrupt UTF-8, text
+without words. Whatever a parser library raises on a damaged file becomes an `InputError`,
+and what libraries log or warn becomes a note (shown by `comparer sections`), not stderr.
+Text is decoded by BOM, then strict UTF-8, then BOM-less UTF-32/UTF-16 (any script), then
+charset detection (charset-normalizer) for legacy single-byte files; the encoding used is
+recorded so it is never guessed silently. Decoded text is repaired (mojibake, C1 controls,
+terminal escapes: ftfy) before anything else. Each format has its reader:
 plain text and Markdown go through `layout` (hard-wrap re-joining, flattened pages), HTML
 through a real parser (BeautifulSoup), PDF through pypdf with running headers and page
 numbers removed.
@@ -11,6 +16,7 @@ numbers removed.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import hashlib
 import io
@@ -452,8 +458,6 @@ def _sniff_wide(data: bytes) -> str | None:
     for encoding, unit in _WIDE:
         if len(data) % unit:
             continue
-        import codecs
-
         try:
             sample = codecs.getincrementaldecoder(encoding)().decode(data[: 1 << 16], final=False)
         except UnicodeDecodeError:
