@@ -99,7 +99,10 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self._used: set[tuple[str, str]] = set()
-        self._lock = _Lock(path.with_name(path.name + ".lock"))
+        try:
+            self._lock = _Lock(path.with_name(path.name + ".lock"))
+        except OSError as err:
+            raise CacheError(f"{path}: cannot create the cache's lock file ({err.strerror})") from err
         self._lock.exclusive()
         try:
             self._db = self._open()
@@ -113,7 +116,10 @@ class Cache:
         if problem is not None:
             aside = self._move_aside()
             self.rebuilt_reason = f"{self.path}: {problem}; moved to {aside.name} and rebuilt"
-        db = self._connect()
+        try:
+            db = self._connect()
+        except sqlite3.Error as err:
+            raise self._error(err) from err
         try:
             db.execute("PRAGMA journal_mode=WAL").fetchall()
             db.execute("PRAGMA synchronous=NORMAL")
@@ -155,7 +161,10 @@ class Cache:
             return None  # an empty file: SQLite makes it a database
         if header != _HEADER:
             return "not an SQLite database"
-        db = self._connect()
+        try:
+            db = self._connect()
+        except sqlite3.Error as err:
+            raise self._error(err) from err
         try:
             answer = [str(row[0]) for row in db.execute("PRAGMA quick_check").fetchall()]
             if answer != ["ok"]:

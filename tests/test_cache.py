@@ -254,3 +254,13 @@ def test_interrupted_run_keeps_finished_work(
     assert len(errors) == 1 and "stopped by SIGTERM" in errors[0] and "Traceback" not in rest
     after = build_site(root, site, jobs=1, cache_path=cache)
     assert after.cache_hits >= len(after.entries) + 1  # every report and a comparison were kept
+
+
+def test_unusable_cache_paths_are_one_error(tmp_path: Path) -> None:
+    folder = tmp_path / "cache.sqlite"
+    folder.mkdir()
+    with pytest.raises(cache_module.CacheError, match="cannot"):
+        Cache(folder, salt="s")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(cache_module.CacheError, match="cannot create the cache's lock file"):
+        Cache(tmp_path / "file" / "x.sqlite", salt="s")
