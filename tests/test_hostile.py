@@ -239,3 +239,23 @@ def test_html_tag_bomb_is_refused_before_parsing() -> None:
     html = b"<html><body><h1>Report</h1>" + b"<b>" * 600_000 + b"<p>Text.</p>"
     with pytest.raises(InputError, match=r"bomb\.html: HTML with 600,00\d tags"):
         read_bytes(html, name="bomb.html")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_full_stdout_is_one_error_line() -> None:
+    import subprocess
+    import sys
+
+    from tests.hostile_cases import GOOD, ROOT
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "comparer", "sections", str(GOOD), "-f", "json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == ["Error: <stdout>: cannot write (No space left on device)"]
