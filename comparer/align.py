@@ -468,7 +468,7 @@ def refine_sentences(
                 # keep order: whichever side's sentence comes first in its paragraph goes first
                 best_new = max(news_left, key=lambda j: fuzz.ratio(o_keys[olds_left[0]], n_keys[j]))
                 if fuzz.ratio(o_keys[olds_left[0]], n_keys[best_new]) >= cutoff and best_new != news_left[0]:
-                    steps.append(("added", [news_left.pop(0)], [], 0.0))
+                    steps.append(("added", [], [news_left.pop(0)], 0.0))
                     continue
                 steps.append(("removed", [olds_left.pop(0)], [], 0.0))
             elif olds_left:
@@ -484,8 +484,6 @@ def refine_sentences(
             merged.append(step)
     out: list[tuple[PassageStatus, Paragraph | None, Paragraph | None, float]] = []
     for status, oi, ni, score in merged:
-        if status == "added" and oi:  # an "added" step that carried an old index is a removal
-            status = "removed"
         out.append((status, _sub(old, o_sents, oi), _sub(new, n_sents, ni), score))
     return out
 

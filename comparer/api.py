@@ -21,6 +21,7 @@ from typing import Any
 
 from comparer import __version__, align, claims, clean, facts, ingest, metadata, segment, topics
 from comparer.diff import diff_words
+from comparer.discover import discover
 from comparer.errors import InputError, SegmentationError
 from comparer.ingest import RawDocument
 from comparer.model import (
@@ -43,7 +44,7 @@ def read_report(
     """Read the report at `path`.
 
     Args:
-        path: a text, Markdown, HTML or PDF file.
+        path: a text, Markdown, HTML or PDF file; "-" reads standard input.
         report_id: the id used in outputs; defaults to the file name without extension.
         options: encoding override and size limit.
 
@@ -55,9 +56,23 @@ def read_report(
         SegmentationError: the file has no body text.
     """
     path = Path(path)
+    if str(path) == STDIN:
+        return _read_stdin(report_id=report_id, options=options)
     raw = ingest.read_document(path, options=options)
     entry = metadata.find_catalog_entry(path)
     return build_report(raw, report_id=report_id or path.stem, catalog=entry)
+
+
+STDIN = "-"  # the file name that means standard input, as in diff(1)
+
+
+def _read_stdin(*, report_id: str | None, options: ReadOptions) -> Report:
+    """Read a report from standard input (its format from its content; no catalog entry)."""
+    import sys
+
+    data = sys.stdin.buffer.read(options.max_bytes + 1)
+    raw = ingest.read_bytes(data, name=STDIN, options=options)
+    return build_report(raw, report_id=report_id or "stdin", catalog=None)
 
 
 def read_text(text: str, *, name: str = "report.txt", report_id: str | None = None) -> Report:
@@ -107,6 +122,8 @@ def compare_files(
         InputError: a file cannot be read as a report.
         SegmentationError: a file has no body text.
     """
+    if str(old) == str(new) == STDIN:
+        raise InputError(f"{STDIN}: standard input can be only one of the two reports")
     old_report = read_report(old, options=options.read)
     new_report = read_report(new, options=options.read)
     if new_report.id == old_report.id:
@@ -214,29 +231,29 @@ def has_fact_changes(comparison: Comparison) -> bool:
     return any(f.status != "unchanged" for f in comparison.facts)
 
 
-REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+def expand_inputs(paths: list[Path], *, exclude: tuple[Path, ...] = ()) -> list[Path]:
+    """Files named, plus report files found below folders named, in a stable order.
 
-
-def expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files named, plus report files found below folders named, in a stable order."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
-        else:
-            out.append(path)
-    if not out:
-        raise InputError(f"{', '.join(str(p) for p in paths)}: no report files found")
-    return out
+    `discover` says what a report file is (and warns about uncatalogued ones); `exclude` are
+    paths never read (an output folder, a cache).
+    """
+    return discover(paths, exclude=exclude)
 
 
 def read_reports(paths: list[Path], *, options: ReadOptions = ReadOptions()) -> list[Report]:
-    """Read several reports; ids are file stems, made unique with their folder when needed."""
-    files = expand_inputs(paths)
+    """Read several reports; ids are file stems, made unique with their folder when needed.
+
+    The reports come in path order, each once, whatever the order they were named in.
+    """
+    named = expand_inputs(paths)
+    if sum(1 for p in named if str(p) == STDIN) > 1:
+        raise InputError(f"{STDIN}: standard input can be named only once")
+    files = sorted({p.resolve() if str(p) != STDIN else p: p for p in named}.values(), key=str)
     stems = Counter(p.stem for p in files)
     reports = []
     for path in files:
         report_id = path.stem if stems[path.stem] == 1 else f"{path.parent.name}/{path.stem}"
+        report_id = "stdin" if str(path) == STDIN else report_id
         reports.append(read_report(path, report_id=report_id, options=options))
     return reports
 
@@ -251,10 +268,11 @@ def link_facts(
         options: reading options.
 
     Returns:
-        The reports, and the claims stated by at least two of them.
+        The reports in canonical order, and the claims stated by at least two of them.
 
     Raises:
         InputError: a file cannot be read as a report, or no report was found.
     """
     reports = read_reports(paths, options=options)
-    return reports, claims.link_claims(reports)
+    # canonical order, so the output never depends on the order of the arguments
+    return sorted(reports, key=claims.report_order), claims.link_claims(reports)

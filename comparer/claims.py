@@ -20,16 +20,22 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import PurePath
 from typing import Literal
 
 from rapidfuzz import fuzz
 
 from comparer import facts as facts_mod
+from comparer.facts import pairing, quantities
 from comparer.model import Claim, Fact, Report
 
 LINK_CUTOFF = 0.45  # similarity (0-1) at which two facts are one claim
-SAME_KIND_BONUS = 0.15  # a count links to a count, a list to a list, before crossing kinds
+HEAD_MATCH = 0.8  # subject similarity (0-1) of two facts that count the same lemmatised noun
+SAME_KIND_BONUS = 0.15
+# A link that would make a conflict (values differ for the same covered year) needs this much
+# similarity: a disagreement is more often two different claims than one claim told two ways.
+CONFLICT_EVIDENCE = 0.8  # a count links to a count, a list to a list, before crossing kinds
 ClaimStatus = Literal["consistent", "changed", "conflict"]
 _STOP = frozenset(
     "the a an of in on at by for to from with and or but that which who whom whose were was is are be been "
@@ -81,6 +87,7 @@ def salient(text: str) -> set[str]:
 @dataclass(slots=True)
 class _Item:
     report: Report
+    number: int  # the report's place in canonical order
     fact: Fact
     subject: set[str]
     context: set[str]
@@ -114,14 +121,11 @@ def _window(fact: Fact, words: int = 20) -> str:
 
 
 def _numbers(fact: Fact) -> set[float]:
-    value = fact.value
-    if fact.kind == "list" and isinstance(value, tuple):
-        return {float(len(value))}
-    if isinstance(value, float):
-        return {value}
-    if isinstance(value, tuple) and value and isinstance(value[0], float):
-        return {v for v in value if isinstance(v, float) and v > 0}
-    return set()
+    """The figures a fact states (a list's length; a range's ends): evidence when shared."""
+    span = quantities.fact_interval(fact)
+    if span is None:
+        return set()
+    return {v for v in span if 0 < v < math.inf}
 
 
 def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
@@ -130,6 +134,8 @@ def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
         if a.subject and b.subject
         else 0.0
     )
+    if a.fact.head and a.fact.head == b.fact.head:
+        subject = max(subject, HEAD_MATCH)
     if not a.context or not b.context:
         return subject * 0.5
     # Shared rare words, measured against the shorter context (a short sentence fully inside
@@ -149,19 +155,14 @@ def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
 
 def _magnitudes_agree(a: Fact, b: Fact) -> bool:
     """Whether two figures could be the same claim: within a factor of ten of each other."""
-    lo_a, hi_a = _bounds(a)
-    lo_b, hi_b = _bounds(b)
-    if None in (lo_a, hi_a, lo_b, hi_b):
+    span_a, span_b = quantities.fact_interval(a), quantities.fact_interval(b)
+    if span_a is None or span_b is None:
         return True
-    top_a = hi_a if hi_a != math.inf else lo_a
-    top_b = hi_b if hi_b != math.inf else lo_b
-    assert top_a is not None and top_b is not None
-    small, large = sorted((max(top_a, 1e-9), max(top_b, 1e-9)))
+    small, large = sorted((max(quantities.magnitude(span_a), 1e-9), max(quantities.magnitude(span_b), 1e-9)))
     return large / small <= 10
 
 
-def _family(kind: str) -> str:
-    return "number" if kind in ("count", "range", "list") else kind
+_family = pairing.family
 
 
 def link_claims(
@@ -174,28 +175,17 @@ def link_claims(
 
     `facts_of` gives a report's facts with the sentence before each (a cache can supply them).
     """
-    items: list[_Item] = []
-    for report in reports:
-        for fact, previous in facts_of(report):
-            context = salient(_window(fact) + " " + previous)
-            items.append(_Item(report, fact, salient(fact.subject), context, _numbers(fact)))
-    docs = Counter(w for item in items for w in item.context | item.subject)
-    n = max(1, len(items))
-    idf = {w: math.log(1 + n / c) for w, c in docs.items()}
-    # Words rare enough to propose candidates: in at most 15% of facts (always if in 3 or fewer).
-    rare = {w for w, c in docs.items() if c <= max(3, 0.15 * n)}
-    by_group: dict[tuple[str, str], list[_Item]] = defaultdict(list)
-    for item in items:
-        country = (item.report.metadata.country or "").lower()
-        by_group[(country, _family(item.fact.kind))].append(item)
+    by_country: dict[str, list[Report]] = defaultdict(list)
+    for report in canonical_reports(reports):
+        by_country[(report.metadata.country or "").lower()].append(report)
     groups: list[list[_Item]] = []
-    for key in sorted(by_group):
-        groups += _cluster(by_group[key], idf, rare, cutoff)
+    for country in sorted(by_country):
+        groups += _link_country(by_country[country], facts_of, cutoff)
     claims: list[Claim] = []
     for members in groups:
         if len({m.report.id for m in members}) < 2:
             continue
-        members.sort(key=lambda m: ((m.report.metadata.covers or 0), m.report.id))
+        members.sort(key=lambda m: m.number)
         head = members[-1].fact
         values = tuple((m.report, m.fact) for m in members)
         status, notes = judge(values)
@@ -203,6 +193,69 @@ def link_claims(
             Claim(f"c{len(claims) + 1}", head.subject or head.kind, head.kind, status, values, notes)
         )
     return claims
+
+
+def canonical_reports(reports: list[Report]) -> list[Report]:
+    """`reports` in an order that depends only on what they are, one file per edition.
+
+    Sorted by country, covered year, publisher, edition and content hash, so argument order
+    never matters. An edition read from two formats (an HRW chapter as .html and as .txt)
+    counts once: the first by `_FORMAT_RANK`, then by content hash, is kept; so is one of
+    byte-identical files.
+    """
+    ordered = sorted(reports, key=report_order)
+    kept: list[Report] = []
+    seen: set[tuple[object, ...]] = set()
+    for report in ordered:
+        meta = report.metadata
+        edition: tuple[object, ...] = (report.sha256,)
+        if meta.publisher and (meta.edition is not None or meta.covers is not None):
+            edition = ((meta.country or "").lower(), meta.publisher.lower(), meta.edition, meta.covers)
+        if edition not in seen:
+            seen.add(edition)
+            kept.append(report)
+    return kept
+
+
+_FORMAT_RANK = {".html": 0, ".htm": 0, ".txt": 1, ".md": 2, ".markdown": 2, ".pdf": 3}
+
+
+def report_order(report: Report) -> tuple[object, ...]:
+    """Sort key of the canonical order of reports: what they are, never how they were named."""
+    meta = report.metadata
+    suffix = PurePath(report.path).suffix.lower()
+    return (
+        (meta.country or "").lower(),
+        meta.covers if meta.covers is not None else -1,
+        (meta.publisher or "").lower(),
+        meta.edition if meta.edition is not None else -1,
+        _FORMAT_RANK.get(suffix, 9),
+        report.sha256,
+        report.id,
+    )
+
+
+def _link_country(
+    reports: list[Report], facts_of: Callable[[Report], list[tuple[Fact, str]]], cutoff: float
+) -> list[list[_Item]]:
+    """Clusters of the facts of one country's reports (rarity measured within the country)."""
+    items: list[_Item] = []
+    for number, report in enumerate(reports):
+        for fact, previous in facts_of(report):
+            context = salient(_window(fact) + " " + previous)
+            items.append(_Item(report, number, fact, salient(fact.subject), context, _numbers(fact)))
+    docs = Counter(w for item in items for w in item.context | item.subject)
+    n = max(1, len(items))
+    idf = {w: math.log(1 + n / c) for w, c in docs.items()}
+    # Words rare enough to propose candidates: in at most 15% of facts (always if in 3 or fewer).
+    rare = {w for w, c in docs.items() if c <= max(3, 0.15 * n)}
+    by_family: dict[str, list[_Item]] = defaultdict(list)
+    for item in items:
+        by_family[_family(item.fact.kind)].append(item)
+    groups: list[list[_Item]] = []
+    for family in sorted(by_family):
+        groups += _cluster(by_family[family], idf, rare, cutoff)
+    return groups
 
 
 def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: float) -> list[list[_Item]]:
@@ -217,11 +270,11 @@ def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: 
     clusters: list[list[_Item]] = []
     reports: list[set[int]] = []  # ids of the reports in each cluster
     for item in group:
-        rid = id(item.report)
+        rid = item.number
         best: int | None = None
         key = (item.fact.kind, item.fact.sentence, item.fact.text)
         for c in verbatim.get(key, ()):
-            if rid not in reports[c]:
+            if rid not in reports[c] and not _would_conflict(clusters[c], item):
                 best = c
                 break
         if best is None:
@@ -235,10 +288,16 @@ def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: 
         reports[best].add(rid)
         if best not in verbatim[key]:
             verbatim[key].append(best)
-        for w in item.subject | item.context:
-            if w in rare and best not in index[w][-1:]:
+        for w in _keys(item, rare):
+            if best not in index[w][-1:]:
                 index[w].append(best)
     return clusters
+
+
+def _keys(item: _Item, rare: set[str]) -> list[str]:
+    """What proposes clusters for `item`: the rare words of its context, and its counted noun."""
+    words = sorted(w for w in item.subject | item.context if w in rare)
+    return [*words, f"\0{item.fact.head}"] if item.fact.head else words
 
 
 def _best_candidate(
@@ -252,26 +311,39 @@ def _best_candidate(
 ) -> int | None:
     """The cluster `item` fits best, found through the rare words they share; None if none fits."""
     candidates: Counter[int] = Counter()
-    for w in item.subject | item.context:
-        if w in rare:
-            for c in index.get(w, ()):
-                candidates[c] += 1
+    for w in _keys(item, rare):
+        for c in index.get(w, ()):
+            candidates[c] += 1
     best, best_score = None, cutoff
-    for c, _ in candidates.most_common(30):
-        if id(item.report) in reports[c]:
+    # the 30 clusters sharing most rare words; ties go to the earlier cluster
+    for c in sorted(candidates, key=lambda c: (-candidates[c], c))[:30]:
+        if item.number in reports[c]:
             continue
         members = clusters[c]
         reps = (members[0], members[-1]) if len(members) > 1 else (members[0],)
-        if not all(_same_year(m.fact, item.fact) and _magnitudes_agree(m.fact, item.fact) for m in reps):
+        if not all(
+            pairing.same_thing(m.fact, item.fact)
+            and _same_year(m.fact, item.fact)
+            and _magnitudes_agree(m.fact, item.fact)
+            for m in reps
+        ):
             continue
         raw = max(_similarity(m, item, idf) for m in reps)
-        if raw < cutoff:
+        if raw < cutoff or (raw < CONFLICT_EVIDENCE and _would_conflict(clusters[c], item)):
             continue
         # Among good candidates, a count links to a count and a list to a list first.
         score = raw + (SAME_KIND_BONUS if any(m.fact.kind == item.fact.kind for m in reps) else 0.0)
-        if score >= best_score:
+        if score > best_score or (best is None and score >= best_score):
             best, best_score = c, score
     return best
+
+
+def _would_conflict(members: list[_Item], item: _Item) -> bool:
+    """Whether `item` disagrees with a member from a report covering the same year."""
+    covers = item.report.metadata.covers
+    return covers is not None and any(
+        m.report.metadata.covers == covers and relation(m.fact, item.fact) == "differ" for m in members
+    )
 
 
 def _same_year(a: Fact, b: Fact) -> bool:
@@ -279,48 +351,25 @@ def _same_year(a: Fact, b: Fact) -> bool:
 
 
 def relation(a: Fact, b: Fact) -> str:
-    """How two values of one claim relate: "equal", "compatible" or "differ"."""
-    if a.value == b.value:
+    """How two values of one claim relate: "equal", "compatible" or "differ".
+
+    Values are compared in a unit both are stated in ("30 million nakfa ($2 million)" against
+    "$2 million" in dollars); each figure is the interval its qualifier allows, and two
+    figures are compatible when their intervals overlap (65 and "at least 61").
+    """
+    unit = min(pairing.units(a) & pairing.units(b), default=a.unit or "")
+    va, vb = pairing.value_in(a, unit), pairing.value_in(b, unit)
+    if va == vb and a.qualifier == b.qualifier:
         return "equal"
-    lo_a, hi_a = _bounds(a)
-    lo_b, hi_b = _bounds(b)
-    if lo_a is None or lo_b is None or hi_a is None or hi_b is None:
-        return "differ"
     if a.kind == "list" and b.kind == "list":
         return "differ"
-    point_a, point_b = lo_a == hi_a, lo_b == hi_b
-    if point_a and point_b:
-        return "equal" if lo_a == lo_b else "differ"
-    # a count inside a range or bound, or two ranges that overlap
-    if lo_a <= hi_b and lo_b <= hi_a:
-        return "compatible"
-    return "differ"
-
-
-def _bounds(fact: Fact) -> tuple[float | None, float | None]:
-    value = fact.value
-    if fact.kind == "list" and isinstance(value, tuple):
-        return float(len(value)), float(len(value))
-    if isinstance(value, float):
-        qual = (fact.qualifier or "").lower()
-        if qual in (
-            "at least",
-            "more than",
-            "over",
-            "no fewer than",
-            "no less than",
-            "exceeding",
-            "above",
-            "or more",
-        ):
-            return value, math.inf
-        if qual in ("almost", "nearly", "fewer than", "less than", "under", "below", "at most"):
-            return 0.0, value
-        return value, value
-    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, float) for v in value):
-        lo, hi = value
-        return float(lo), float(hi)
-    return None, None
+    span_a = quantities.fact_interval(replace(a, value=va, alt=None))
+    span_b = quantities.fact_interval(replace(b, value=vb, alt=None))
+    if span_a is None or span_b is None:
+        return "equal" if va == vb else "differ"
+    if span_a == span_b:
+        return "equal"
+    return "compatible" if quantities.overlap(span_a, span_b) else "differ"
 
 
 def judge(values: tuple[tuple[Report, Fact], ...]) -> tuple[ClaimStatus, tuple[str, ...]]:

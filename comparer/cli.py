@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +15,7 @@ import typer
 from comparer import __version__, api
 from comparer.errors import ComparerError
 from comparer.options import MAX_INPUT_BYTES, CompareOptions, ReadOptions
-from comparer.render import write_output
+from comparer.render import write_output as _write_file
 
 app = typer.Typer(
     help="Compare long human-rights reports across years and publishers.",
@@ -59,13 +62,49 @@ EncodingOpt = Annotated[
 MaxBytesOpt = Annotated[
     int, typer.Option("--max-bytes", help="Refuse inputs larger than this many bytes.", min=1)
 ]
-OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here instead of stdout (- is stdout).")
+]
+STDIN_HELP = " - reads standard input."
+
+# Characters a terminal acts on: C0 controls but tab and newline, DEL, C1 controls, and the
+# bidirectional overrides that reorder what is shown. Report text never reaches a terminal raw.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character shown as an escape (\\x1b, \\u202e) instead of acted on."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write `text` to `output` (None or "-": stdout); on a terminal, control characters are escaped."""
+    import sys
+
+    if (output is None or str(output) == "-") and sys.stdout.isatty():
+        text = terminal_safe(text)
+    _write_file(text, output)
 
 
 def _fail(err: ComparerError) -> typer.Exit:
     """Print `err` as one line on stderr and return the exit to raise."""
-    typer.echo(f"Error: {err}", err=True)
+    message = terminal_safe(str(err)).replace("\n", " ")
+    typer.echo(f"Error: {message}", err=True)
     return typer.Exit(code=ExitCode.ERROR)
+
+
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Show the library's warnings as one `Warning:` line each on stderr."""
+    from comparer.discover import ComparerWarning
+
+    def show(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+        typer.echo(f"Warning: {terminal_safe(str(message))}", err=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ComparerWarning)
+        warnings.showwarning = show
+        yield
 
 
 def _version(value: bool) -> None:
@@ -85,7 +124,7 @@ def main(
 
 @app.command()
 def sections(
-    file: Annotated[Path, typer.Argument(help="A report: .txt, .md, .html or .pdf.")],
+    file: Annotated[Path, typer.Argument(help="A report: .txt, .md, .html or .pdf;" + STDIN_HELP)],
     fmt: Annotated[
         SectionsFormat, typer.Option("--format", "-f", help="Output format.")
     ] = SectionsFormat.text,
@@ -104,19 +143,21 @@ def sections(
         if fmt is SectionsFormat.json:
             write_output(json_report.render_sections(report), output)
         else:
-            write_output(text_report.render_sections(report), output)
+            write_output(terminal_safe(text_report.render_sections(report)), output)
     except ComparerError as err:
         raise _fail(err) from err
 
 
 @app.command()
 def compare(
-    old: Annotated[Path, typer.Argument(help="The earlier report (or one publisher's).")],
-    new: Annotated[Path, typer.Argument(help="The later report (or the other publisher's).")],
+    old: Annotated[Path, typer.Argument(help="The earlier report (or one publisher's);" + STDIN_HELP)],
+    new: Annotated[Path, typer.Argument(help="The later report (or the other publisher's);" + STDIN_HELP)],
     fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.html,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Output file (default: report.html for HTML, stdout otherwise)."),
+        typer.Option(
+            "--output", "-o", help="Output file (default: report.html for HTML, stdout otherwise; - is stdout)."
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Exit 1 when there are changes, or fact changes.")
@@ -138,10 +179,11 @@ def compare(
         comparison = api.compare_files(old, new, options=options)
         if output is None and fmt is CompareFormat.html:
             output = Path("report.html")
-        write_output(FORMATS[fmt.value](comparison), output)
+        text = FORMATS[fmt.value](comparison)
+        write_output(terminal_safe(text) if fmt is CompareFormat.md else text, output)
     except ComparerError as err:
         raise _fail(err) from err
-    if output is not None and fmt is CompareFormat.html:
+    if output is not None and str(output) != "-" and fmt is CompareFormat.html:
         typer.echo(f"Wrote {output}", err=True)
     if fail_on is FailOn.changes and api.has_changes(comparison):
         raise typer.Exit(code=ExitCode.DIFFERENCES)
@@ -165,7 +207,7 @@ class CheckFailOn(StrEnum):
     changes = "changes"
 
 
-ReportsArg = Annotated[list[Path], typer.Argument(help="Report files, or folders of reports.")]
+ReportsArg = Annotated[list[Path], typer.Argument(help="Report files, or folders of reports;" + STDIN_HELP)]
 
 
 @app.command()
@@ -183,7 +225,8 @@ def facts(
     from comparer.render import claims_report, html_report
 
     try:
-        reports, claims = api.link_facts(paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes))
+        with _warnings_as_lines():
+            reports, claims = api.link_facts(paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes))
         if fmt is FactsFormat.json:
             text = claims_report.render_json(reports, claims)
         elif fmt is FactsFormat.csv:
@@ -191,7 +234,7 @@ def facts(
         elif fmt is FactsFormat.html:
             text = html_report.render_facts_html(reports, claims, version=__version__)
         else:
-            text = claims_report.render_text(reports, claims)
+            text = terminal_safe(claims_report.render_text(reports, claims))
         write_output(text, output)
     except ComparerError as err:
         raise _fail(err) from err
@@ -212,10 +255,13 @@ def check(
     Example: comparer check reports/ --fail-on conflicts >> "$GITHUB_STEP_SUMMARY"
     """
     from comparer.render import claims_report
+    from comparer.render.markdown_report import GENERATOR_TAG
 
     try:
-        _, claims = api.link_facts(paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes))
-        write_output(claims_report.render_check(claims, fail_on=fail_on.value), output)
+        with _warnings_as_lines():
+            _, claims = api.link_facts(paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes))
+        text = claims_report.render_check(claims, fail_on=fail_on.value)
+        write_output(GENERATOR_TAG + "\n" + terminal_safe(text), output)
     except ComparerError as err:
         raise _fail(err) from err
     wanted = {"conflict"} if fail_on is CheckFailOn.conflicts else {"conflict", "changed"}
@@ -235,12 +281,20 @@ def track(
         typer.Option("--cache", help="The cache file (default: SITE.cache.sqlite beside the site)."),
     ] = None,
     summary: Annotated[
-        Path | None, typer.Option("--summary", help="Also write a Markdown job summary here (for CI).")
+        Path | None, typer.Option("--summary", help="Also write a Markdown job summary here (for CI; - is stdout).")
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Write into a non-empty folder comparer did not write (files of the same names are replaced; others kept)."
+        ),
+    ] = False,
 ) -> None:
     """Turn a collection of reports into a static site: heat map, comparisons, facts over time.
 
-    Re-runs only do new work (a cache keyed by content, options and version).
+    Re-runs only do new work (a cache keyed by content, options and version). The site folder
+    must be new, empty, or one comparer wrote (it leaves a .comparer-site file listing its
+    pages); files you add to it (CNAME, .nojekyll) are kept.
 
     Example: comparer track reports -o site && open site/index.html
     """
@@ -249,26 +303,30 @@ def track(
     from comparer import track as tracking
 
     if not root.is_dir():
-        typer.echo(f"Error: {root}: not a folder of reports", err=True)
-        raise typer.Exit(code=ExitCode.ERROR)
+        raise _fail(ComparerError(f"{root}: not a folder of reports"))
+    if str(output) == "-":
+        raise _fail(ComparerError("-: the site is a folder of pages; it cannot go to standard output"))
     try:
-        with _progress(sys.stderr.isatty()) as progress:
-            result = tracking.build_site(root, output, jobs=jobs, cache_path=cache, progress=progress)
+        with _progress(sys.stderr.isatty()) as progress, _warnings_as_lines(), _terminate_as_interrupt():
+            result = tracking.build_site(
+                root, output, jobs=jobs, cache_path=cache, progress=progress, force=force
+            )
         if summary is not None:
-            write_output(tracking.summary_markdown(result), summary)
+            write_output(terminal_safe(tracking.summary_markdown(result)), summary)
     except ComparerError as err:
         raise _fail(err) from err
     except KeyboardInterrupt as err:
         signal = "SIGTERM" if isinstance(err, tracking.Interrupted) else "interrupt"
         typer.echo(
-            f"Error: {root}: stopped by {signal}; finished work is in the cache (run again to go on)",
+            f"Error: {terminal_safe(str(root))}: stopped by {signal}; finished work is in the cache "
+            "(run again to go on)",
             err=True,
         )
         raise typer.Exit(code=143 if signal == "SIGTERM" else 130) from None
     if result.cache_note:
-        typer.echo(f"Warning: {result.cache_note}", err=True)
+        typer.echo(f"Warning: {terminal_safe(result.cache_note)}", err=True)
     for failure in result.failures:
-        typer.echo(f"Error: {failure.message}", err=True)
+        typer.echo(f"Error: {terminal_safe(failure.message)}", err=True)
     typer.echo(
         f"Wrote {result.pages} pages to {output}/ ({len(result.entries)} reports, {len(result.pairs)} comparisons; "
         f"cache {result.cache_hits} hits, {result.cache_misses} misses)",
@@ -276,6 +334,23 @@ def track(
     )
     if result.failures:
         raise typer.Exit(code=ExitCode.ERROR)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C, so temporary folders are removed and workers stopped."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        from comparer.track import Interrupted
+
+        raise Interrupted  # a KeyboardInterrupt that says it came from SIGTERM
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _progress:

@@ -12,7 +12,7 @@ from typing import Literal
 
 PassageStatus = Literal["unchanged", "modified", "moved", "added", "removed"]
 SectionStatus = Literal["matched", "added", "removed"]
-FactKind = Literal["count", "range", "percent", "money", "date", "list"]
+FactKind = Literal["count", "range", "percent", "money", "date", "list", "name"]
 FactStatus = Literal["changed", "added", "removed", "unchanged"]
 DiffOp = Literal["=", "-", "+"]
 
@@ -177,6 +177,9 @@ class Fact:
     qualifier: str | None = None
     year: int | None = None  # the year the figure is about, when the sentence says
     section: str | None = None
+    head: str = ""  # the counted noun, lemmatised ("citizen", "age of girl"): the claim's identity
+    event: str | None = None  # what happened to what is counted ("arrest", "custody"), when said
+    alt: tuple[float, str] | None = None  # the same amount in a second currency: (value, code)
 
 
 @dataclass(frozen=True, slots=True)

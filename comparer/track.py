@@ -9,7 +9,8 @@ The stages, in order:
    per-topic change counts;
 4. link each country's facts into claims (from cached facts) and render its facts page;
 5. write index.html (a topics x reports heat map per country), every page offline and
-   linked both ways, into a fresh folder that then replaces the site.
+   linked both ways, into a fresh folder whose files then replace comparer's earlier pages
+   in the site (`sitedir`: other files in the site are kept).
 
 Cache keys hold content hashes, the tool version and the options, so a re-run after one new
 report does only the new work. Output is byte-identical for the same inputs.
@@ -21,24 +22,18 @@ import hashlib
 import itertools
 import os
 import re
-import shutil
-import signal
-import tempfile
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from comparer import __version__, api, claims, facts
+from comparer import __version__, api, claims, facts, sitedir, workers
 from comparer.cache import Cache
 from comparer.errors import ComparerError, InputError
 from comparer.model import Fact, Metadata, Report
 from comparer.options import CompareOptions
-from comparer.render.markdown_report import escape_markdown
+from comparer.render.markdown_report import GENERATOR_TAG, escape_markdown
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -185,71 +180,64 @@ def build_site(
     jobs: int | None = None,
     cache_path: Path | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> SiteResult:
     """Build the static site for the reports below `root` into `site`.
 
     Args:
         root: a folder of reports (with catalog.toml files where metadata is stated).
-        site: the output folder; it is replaced as a whole when the run succeeds.
+        site: the output folder: new, empty, or written by an earlier run (see `sitedir`);
+            comparer's pages in it are replaced when the run succeeds, other files are kept.
         jobs: worker processes (default: all cores; 1 runs in this process).
         cache_path: the SQLite cache (default: `<site>.cache.sqlite` beside the site).
         progress: called as (stage, done, total) while working.
+        force: write into a non-empty folder comparer did not write (its other files are kept).
 
     Returns:
         What the run found and did.
 
     Raises:
         InputError: no reports, or a report that cannot be read.
+        RenderError: a site folder comparer must not write into.
     """
     jobs = jobs or os.cpu_count() or 1
     say = progress or (lambda what, done, total: None)
-    files = api.expand_inputs([root])
+    previous = sitedir.check_site(site, root, force=force)
+    cache_path = cache_path or site.with_name(site.name + ".cache.sqlite")
+    sitedir.sweep(site)
+    files = api.expand_inputs([root], exclude=(site, cache_path))
     ids = _ids(root, files)
-    cache = Cache(
-        cache_path or site.with_name(site.name + ".cache.sqlite"), salt=f"{__version__}|{CompareOptions()}"
-    )
+    cache = Cache(cache_path, salt=f"{__version__}|{CompareOptions()}")
     result = SiteResult(cache_note=cache.rebuilt_reason)
     try:
-        with _terminate_as_interrupt():
-            entries, fact_keys = _read_all(files, ids, cache, jobs, say, result)
-            result.entries = entries
-            by_country = _group(entries)
-            planned = _plan(by_country)
-            pages = _compare_all(planned, {e.id: Path(e.path) for e in entries}, cache, jobs, say, result)
-            result.pairs = [p for p in planned if p.page in pages]
-            result.pair_stats = {p.page: pages[p.page] for p in result.pairs}
-            facts_pages = {}
-            for k, (country, members) in enumerate(sorted(by_country.items())):
-                say("linking facts", k, len(by_country))
-                facts_pages[country] = _facts_page(country, members, fact_keys, cache, result)
-            say("linking facts", len(by_country), len(by_country))
-            result.cache_hits, result.cache_misses = cache.hits, cache.misses
-            result.pages = _write_site(site, by_country, result, pages, facts_pages, cache)
-            result.pruned = cache.prune()
+        entries, fact_keys = _read_all(files, ids, cache, jobs, say, result)
+        result.entries = entries
+        by_country = _group(entries)
+        planned = _plan(by_country)
+        pages = _compare_all(planned, {e.id: Path(e.path) for e in entries}, cache, jobs, say, result)
+        result.pairs = [p for p in planned if p.page in pages]
+        result.pair_stats = {p.page: pages[p.page] for p in result.pairs}
+        facts_pages = {}
+        for k, (country, members) in enumerate(sorted(by_country.items())):
+            say("linking facts", k, len(by_country))
+            facts_pages[country] = _facts_page(country, members, fact_keys, cache, result)
+        say("linking facts", len(by_country), len(by_country))
+        result.cache_hits, result.cache_misses = cache.hits, cache.misses
+        with sitedir.building(site) as build:
+            result.pages = _write_pages(build, by_country, result, pages, facts_pages, cache)
+            sitedir.install(build, site, previous, force=force)
+        result.pruned = cache.prune()
     finally:
         cache.close()
     return result
 
 
 class Interrupted(KeyboardInterrupt):
-    """The run was stopped by SIGTERM (Ctrl-C raises KeyboardInterrupt itself)."""
+    """The run was stopped by SIGTERM (the CLI raises it; Ctrl-C raises KeyboardInterrupt).
 
-
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """Turn SIGTERM into an exception, so a killed run unwinds like Ctrl-C (results are kept)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise Interrupted()
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    Every result is committed to the cache when it is stored, so a stopped run loses only
+    the work in progress.
+    """
 
 
 def _ids(root: Path, files: list[Path]) -> dict[Path, str]:
@@ -281,15 +269,10 @@ def _pool_map(
             yield fn(item)
             say(what, k, len(items))
         return
-    pool = ProcessPoolExecutor(max_workers=jobs)
-    try:
+    with workers.pool(jobs) as pool:
         for k, value in enumerate(pool.map(fn, items, chunksize=1), start=1):
             yield value
             say(what, k, len(items))
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
 
 
 def _read_all(
@@ -530,55 +513,37 @@ def _facts_page_ok(data: Any) -> bool:
     )
 
 
-def _write_site(
-    site: Path,
+def _write_pages(
+    build: Path,
     by_country: dict[str, list[Entry]],
     result: SiteResult,
     pages: dict[str, dict[str, Any]],
     facts_pages: dict[str, str],
     cache: Cache,
 ) -> int:
-    """Write every page into a fresh folder, then put it in place of `site`."""
+    """Write every page into the (fresh) folder `build`; return how many."""
     from comparer.render.site_report import render_index
 
-    site.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
     count = 0
-    try:
-        for country, _members in sorted(by_country.items()):
-            folder = build / _slug(country)
-            folder.mkdir()
-            (folder / "facts.html").write_text(facts_pages[country], encoding="utf-8")
-            count += 1
-            for pair in result.pairs:
-                if pair.old.country == country:
-                    html = cache.get_text("compare-html", pages[pair.page]["key"])
-                    if html is None:
-                        raise InputError(f"cache entry for {pair.page} vanished while writing the site")
-                    (folder / pair.page).write_text(html, encoding="utf-8")
-                    count += 1
-        (build / "index.html").write_text(
-            render_index(by_country, result, version=__version__), encoding="utf-8"
-        )
+    for country, _members in sorted(by_country.items()):
+        folder = build / _slug(country)
+        folder.mkdir()
+        (folder / "facts.html").write_text(facts_pages[country], encoding="utf-8")
         count += 1
-        if site.exists():
-            old = site.with_name(f".{site.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            site.replace(old)
-            build.replace(site)
-            shutil.rmtree(old)
-        else:
-            build.replace(site)
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    return count
+        for pair in result.pairs:
+            if pair.old.country == country:
+                html = cache.get_text("compare-html", pages[pair.page]["key"])
+                if html is None:
+                    raise InputError(f"cache entry for {pair.page} vanished while writing the site")
+                (folder / pair.page).write_text(html, encoding="utf-8")
+                count += 1
+    (build / "index.html").write_text(render_index(by_country, result, version=__version__), encoding="utf-8")
+    return count + 1
 
 
 def summary_markdown(result: SiteResult) -> str:
     """A Markdown job summary: what was compared, what changed, which facts conflict."""
-    lines = ["## comparer track", ""]
+    lines = [GENERATOR_TAG, "## comparer track", ""]
     countries = sorted({e.country for e in result.entries})
     lines.append(
         f"{len(result.entries)} reports, {len(countries)} countries, {len(result.pairs)} comparisons."

@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled reports, the shared corpus, and the --update-golden option."""
+"""Shared fixtures: the bundled reports, the corpus (shared or its bundled subset), --update-golden."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
 NK = REPORTS / "north-korea"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT.parent / "shared" / "corpus"  # the whole corpus, where it is beside the repository
+BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "corpus"  # a subset that ships with it
 GOLDEN = Path(__file__).resolve().parent / "golden"
 ACTUAL = Path(__file__).resolve().parent / "actual"
 
@@ -20,6 +21,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output."
     )
+    parser.addoption("--run-slow", action="store_true", help="Also run tests marked slow (whole corpus).")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: minutes long (whole shared corpus); run with --run-slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture
@@ -28,11 +43,12 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 def corpus(rel: str) -> Path:
-    """Path of a file of the shared corpus; skip the test where the corpus is not beside the repo."""
-    path = CORPUS / rel
-    if not path.exists():
-        pytest.skip(f"shared corpus not available: {path}")
-    return path
+    """Path of a corpus file: the shared corpus where it is beside the repository, else the copy
+    in tests/data/corpus (see its README); skip only when neither has it."""
+    for base in (CORPUS, BUNDLED_CORPUS):
+        if (base / rel).exists():
+            return base / rel
+    pytest.skip(f"not in the shared corpus nor in tests/data/corpus: {rel}")
 
 
 def check_golden(name: str, actual: str, update: bool) -> None:

@@ -198,8 +198,8 @@ def test_entries_no_input_uses_are_pruned(reference: tuple[Path, dict[str, bytes
     site, cache = tmp_path / "site", tmp_path / "cache.sqlite"
     build_site(root, site, jobs=1, cache_path=cache)
     victim = sorted((root / "north-korea").glob("*.txt"))[0]
-    victim.unlink()
-    result = build_site(root, site, jobs=1, cache_path=cache)
+    victim.write_text(victim.read_text(encoding="utf-8") + "\nA new closing paragraph.\n", encoding="utf-8")
+    result = build_site(root, site, jobs=1, cache_path=cache)  # the old version's entries are unused
     assert result.pruned > 0
     db = sqlite3.connect(cache)
     reports = db.execute("SELECT COUNT(*) FROM entries WHERE kind = 'report'").fetchone()[0]
@@ -214,6 +214,9 @@ def test_unreadable_report_is_reported_and_the_rest_built(
     shutil.copytree(reference[0], root)
     (root / "north-korea" / "broken.txt").write_bytes(bytes(range(256)) * 20)
     (root / "north-korea" / "empty.md").write_bytes(b"")
+    with (root / "catalog.toml").open("a", encoding="utf-8") as catalog:
+        for name in ("broken.txt", "empty.md"):
+            catalog.write(f'\n[[report]]\nfile = "north-korea/{name}"\ncountry = "North Korea"\n')
     site, summary = tmp_path / "site", tmp_path / "summary.md"
     result = runner.invoke(app, ["track", str(root), "-o", str(site), "-j", "1", "--summary", str(summary)])
     assert result.exit_code == 2

@@ -245,7 +245,7 @@ def test_corpus_json_validates() -> None:
 
 def test_markdown_summary() -> None:
     md = FORMATS["md"](compare_files(NK / "hrw-2014.txt", NK / "hrw-2019.txt"))
-    assert md.startswith("## comparer: what changed")
+    assert md.startswith("<!-- generator: comparer ") and "\n## comparer: what changed\n" in md
     assert "**Japanese citizens** (count): 17 → 12" in md
 
 

@@ -143,7 +143,7 @@ def test_cli_track_with_summary(collection: Path, tmp_path: Path) -> None:
     assert "comparer: reading 0/5" in result.stderr  # plain progress lines when not a terminal
     assert "Wrote 5 pages" in result.stderr
     text = summary.read_text(encoding="utf-8")
-    assert text.startswith("## comparer track") and "| North Korea | 5 | 3 |" in text
+    assert "\n## comparer track\n" in text and "| North Korea | 5 | 3 |" in text
     missing = runner.invoke(app, ["track", str(tmp_path / "nope"), "-o", str(site)])
     assert missing.exit_code == 2 and missing.stderr.startswith("Error: ")
 

@@ -13,10 +13,15 @@ from comparer.model import Comparison
 
 
 def write_output(text: str, out: Path | None) -> None:
-    """Write `text` to `out` atomically (temp file + rename), or to stdout when `out` is None."""
+    """Write `text` to `out` atomically (temp file + rename), or to stdout when `out` is None or "-".
+
+    The file gets the mode a plain open() would give it (the user's umask), not the temp file's 0600.
+    """
+    from comparer.sitedir import file_mode
+
     if not text.endswith("\n"):
         text += "\n"
-    if out is None:
+    if out is None or str(out) == "-":
         try:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -32,6 +37,7 @@ def write_output(text: str, out: Path | None) -> None:
     except OSError as err:
         raise RenderError(f"{out}: cannot write ({err.strerror})") from err
     try:
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, out)

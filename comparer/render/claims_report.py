@@ -58,20 +58,18 @@ def render_csv(reports: list[Report], claims: list[Claim]) -> str:
     writer.writerow(["claim", "subject", "kind", "status", "report", "covers", "value", "text", "sentence"])
     for c in claims:
         for r, f in c.values:
-            writer.writerow(
-                [
-                    c.id,
-                    c.subject,
-                    c.kind,
-                    c.status,
-                    r.id,
-                    r.metadata.covers or "",
-                    _plain(f),
-                    f.text,
-                    f.sentence,
-                ]
-            )
+            row = [c.id, c.subject, c.kind, c.status, r.id, r.metadata.covers or "", _plain(f), f.text, f.sentence]
+            writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP: a leading quote before = + - @)."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _plain(fact: Fact) -> str:

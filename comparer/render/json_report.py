@@ -4,22 +4,35 @@ Format versions:
 - comparer/sections@1, comparer/compare@1, comparer/facts@1: first versions. Beyond the
   contract, sections carry `id`, and removed spans carry `start`/`end` offsets; consumers
   that follow the contract ignore these additive keys.
+- compare@1, additive: each side of a section pair carries its section `id`, each passage its
+  `id`, and each fact change the `passage` it was found in and its `old_section` /
+  `new_section`. Every id referenced is defined in the same document: a span's `section` (old
+  side: the old report's) is the `id` of a side in `sections[]`, a fact's `passage` is the
+  `id` of a passage. The schemas are in schema/ (`*-v1.schema.json`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from comparer.model import Comparison, Fact, Paragraph, Report, Section
+from comparer.model import Comparison, Fact, FactChange, Paragraph, Report, Section
 from comparer.textnorm import word_count
 
 SECTIONS_SCHEMA = "comparer/sections@1"
 
 
+# Characters json.dumps leaves raw with ensure_ascii=False that a terminal acts on or that
+# reorder text (DEL, C1 controls, bidi overrides); they only occur inside strings.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def dumps(data: object) -> str:
-    """Serialise `data` the one deterministic way: sorted keys, 2-space indent, UTF-8."""
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    """Serialise `data` the one deterministic way: sorted keys, 2-space indent, UTF-8; every
+    control character written as a \\u escape (the same JSON value, safe to print)."""
+    text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -93,7 +106,22 @@ def _span(para: Paragraph | None, section: Section | None) -> dict[str, Any] | N
 def _side(section: Section | None) -> dict[str, Any] | None:
     if section is None:
         return None
-    return {"heading": section.heading, "path": list(section.path)}
+    return {"id": section.id, "heading": section.heading, "path": list(section.path)}
+
+
+def _fact_change(change: FactChange) -> dict[str, Any]:
+    """A fact change with where it was found: its passage (the prefix of its facts' ids) and sections."""
+    where = change.old or change.new
+    return {
+        "status": change.status,
+        "kind": change.kind,
+        "subject": change.subject,
+        "old": fact_value(change.old),
+        "new": fact_value(change.new),
+        "passage": where.id.split(".", 1)[0] if where else None,
+        "old_section": change.old.section if change.old else None,
+        "new_section": change.new.section if change.new else None,
+    }
 
 
 def fact_value(fact: Fact | None) -> dict[str, Any] | None:
@@ -143,6 +171,7 @@ def compare_data(comparison: Comparison) -> dict[str, Any]:
         ],
         "passages": [
             {
+                "id": p.id,
                 "status": p.status,
                 "score": p.score,
                 "old": _span(p.old, p.old_section),
@@ -153,16 +182,7 @@ def compare_data(comparison: Comparison) -> dict[str, Any]:
             }
             for p in comparison.passages
         ],
-        "facts": [
-            {
-                "status": f.status,
-                "kind": f.kind,
-                "subject": f.subject,
-                "old": fact_value(f.old),
-                "new": fact_value(f.new),
-            }
-            for f in comparison.facts
-        ],
+        "facts": [_fact_change(f) for f in comparison.facts],
         "summary": summary_counts(comparison),
     }
 

@@ -2,17 +2,24 @@
 
 Same order as the HTML report: reports, counts, changed facts first, then sections.
 Report text is untrusted: HTML-significant characters are escaped so a comment never renders
-markup that came from a report.
+markup that came from a report; file names go into code spans fenced with more backticks than
+they hold, so nothing in a name can end the span early.
+The first line is an HTML comment naming comparer (hidden when rendered), so comparer never
+reads its own output as a report.
 """
 
 from __future__ import annotations
 
+import re
+
+from comparer import __version__
 from comparer.model import Comparison, Fact, FactChange, Report, SectionPair
 from comparer.render.json_report import summary_counts
 from comparer.topics import topic_label
 
 MAX_FACTS = 30
 MAX_SECTIONS = 40
+GENERATOR_TAG = f"<!-- generator: comparer {__version__} -->"
 
 
 def escape_markdown(text: str) -> str:
@@ -23,11 +30,26 @@ def escape_markdown(text: str) -> str:
     return " ".join(out.split())
 
 
+def code_span(text: str, *, in_table: bool = False) -> str:
+    """`text` as a Markdown code span, shown literally (code spans take no backslash escapes).
+
+    The fence is one backtick longer than the longest run of backticks in `text`, padded with
+    a space where `text` starts or ends with a backtick. In a table cell a pipe is written `\\|`,
+    which the table parser consumes (GFM), so the span still shows a plain `|`.
+    """
+    text = " ".join(text.split()) or " "
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    if in_table:
+        text = text.replace("|", "\\|")
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _report_line(label: str, report: Report) -> str:
     m = report.metadata
     bits = [x for x in (m.publisher, m.series, str(m.edition) if m.edition else None) if x]
     covers = f", covers {m.covers}" if m.covers else ""
-    return f"| {label} | `{escape_markdown(report.path)}` | {escape_markdown(' '.join(bits))}{covers} | {report.n_words:,} |"
+    return f"| {label} | {code_span(report.path, in_table=True)} | {escape_markdown(' '.join(bits))}{covers} | {report.n_words:,} |"
 
 
 def _value(fact: Fact | None) -> str:
@@ -55,6 +77,7 @@ def render_markdown(comparison: Comparison) -> str:
     counts = summary_counts(comparison)
     p, f = counts["passages"], counts["facts"]
     lines = [
+        GENERATOR_TAG,
         "## comparer: what changed",
         "",
         "| | file | report | words |",

@@ -1,6 +1,6 @@
 """An evaluation set built from real reports with known edits of every kind.
 
-Each case takes a real report (bundled seeds and the shared corpus), writes it out as clean
+Each case takes a real report (bundled seeds and tests/data/corpus), writes it out as clean
 text (headings and paragraphs), applies edits of one kind at random but reproducible places,
 and records what a correct comparison must report. `score_case` compares the report that
 comparer gives with that truth and counts true positives, misses and false alarms.
@@ -25,8 +25,8 @@ SOURCES = [
     ROOT / "reports" / "north-korea" / "state-dept-2021.txt",
     ROOT / "reports" / "north-korea" / "hrw-2019.txt",
     ROOT / "reports" / "north-korea" / "amnesty-2022.txt",
-    ROOT.parent / "shared" / "corpus" / "eritrea" / "state-dept-2023.txt",
-    ROOT.parent / "shared" / "corpus" / "cuba" / "state-dept-2023.txt",
+    ROOT / "tests" / "data" / "corpus" / "eritrea" / "state-dept-2023.txt",  # copies of the shared
+    ROOT / "tests" / "data" / "corpus" / "cuba" / "state-dept-2023.txt",  # corpus's (tests/data/corpus)
 ]
 EDITS_PER_CASE = 6
 WORD_NUMBERS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve"]

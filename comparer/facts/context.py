@@ -1,0 +1,233 @@
+"""Context of a figure: what it counts (a noun phrase and its lemmatised head), its event, its qualifier.
+
+The counted thing is the noun phrase after the figure ("17 Japanese citizens", "12 editors
+and reporters", "73 were members of parliament"), else the nearest noun before it ("the
+number of prisoners rose to more than 200"). Its head noun, lemmatised with lemminflect
+("citizens" -> "citizen"), is the claim's identity: figures whose heads differ are never one
+claim. Word classes come from lemminflect's lexicon, so "abducted" (a verb only) ends a noun
+phrase and "citizens" (a noun) can be its head.
+
+`STOP` is the one stop-word list of the project (also used by `align` and `claims`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lemminflect import getAllLemmas, getAllLemmasOOV
+
+from comparer.facts.quantities import QUALIFIERS
+
+STOP = frozenset(
+    "a an the of in on at by for to from with and or but that which who whom whose were was is "
+    "are be been being had has have as than into during since its their his her it they he she this "
+    "these those there including among per each some all about such not no also other more most "
+    "any both either neither our your my we you i us them him".split()
+)
+# Words that end a noun phrase: prepositions, conjunctions, relative pronouns, auxiliaries.
+_PHRASE_END = frozenset(
+    "that which who whom whose were was is are be been had has have in on at by for to from with "
+    "during since and or but as than into after before while because according if when where "
+    "over under between against without within per via across through until including".split()
+)
+_LEADING = frozenset("of the its their his her a an these those such".split())
+# Nouns that take their complement into the identity: "members of parliament".
+_RELATIONAL = frozenset(
+    "member members group groups family families case cases number numbers head heads".split()
+)
+_TOKEN = re.compile(r"[A-Za-z][\w\u2019'-]*|\d[\d,.]*|[^\w\s]")
+WINDOW = 160  # characters around a figure read for its context (keeps work linear per figure)
+_MONTH_WORDS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def word_classes(word: str) -> frozenset[str]:
+    """The parts of speech lemminflect knows for `word` ("NOUN", "VERB", "ADJ"...)."""
+    found = getAllLemmas(word) or getAllLemmas(word.lower())
+    return frozenset(found)
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """The lemma of `word` as a noun: "citizens" -> "citizen", "women" -> "woman"."""
+    low = word.lower().replace("\u2019", "'")
+    found = getAllLemmas(low, upos="NOUN").get("NOUN") or getAllLemmasOOV(low, upos="NOUN").get("NOUN")
+    return found[0] if found else low
+
+
+def _is_nounish(word: str) -> bool:
+    classes = word_classes(word)
+    return not classes or bool(classes & {"NOUN", "PROPN", "ADJ", "NUM"}) or word[:1].isupper()
+
+
+def _is_verb_only(word: str) -> bool:
+    classes = word_classes(word)
+    return bool(classes) and not classes & {"NOUN", "PROPN", "ADJ"} and not word[:1].isupper()
+
+
+def tokens_after(sentence: str, end: int) -> list[str]:
+    """Word and punctuation tokens of the window after `end`."""
+    return _TOKEN.findall(sentence[end : end + WINDOW])
+
+
+def noun_phrase(tokens: list[str], limit: int = 5) -> list[str]:
+    """The noun phrase at the start of `tokens`: modifiers, a head, "of X", "and Y" coordination."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens) and tokens[i].lower() in _LEADING:
+        i += 1
+    joined = 0  # "of" and "and" taken in
+    while i < len(tokens) and len(out) < limit:
+        token, low = tokens[i], tokens[i].lower()
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if low in ("of", "and", "or") and out and joined == 0 and _joins(low, out[-1], nxt):
+            out.append(token)
+            joined += 1
+            i += 1
+            continue
+        if not token[:1].isalpha() or low in _PHRASE_END or low in _MONTH_WORDS:
+            break
+        # a participle before a noun modifies it ("12 detained journalists"); else a verb ends the phrase
+        modifier = low.endswith(("ed", "ing")) and nxt[:1].isalpha() and _is_noun(nxt) and not out
+        if _is_verb_only(token) and not modifier:
+            break
+        out.append(token)
+        i += 1
+    while out and out[-1].lower() in ("of", "and", "or"):
+        out.pop()
+    return out
+
+
+def _joins(word: str, last: str, nxt: str) -> bool:
+    """Whether "of"/"and" between `last` and `nxt` continues the phrase ("editors and reporters")."""
+    if not nxt[:1].isalpha() or nxt.lower() in STOP or nxt.lower() in _MONTH_WORDS:
+        return False
+    if word == "of":
+        return _is_nounish(nxt)
+    return _is_noun(nxt) and _is_plural_noun(nxt) and _is_plural_noun(last)
+
+
+def _is_noun(word: str) -> bool:
+    classes = word_classes(word)
+    return not classes or "NOUN" in classes or "PROPN" in classes
+
+
+def _is_plural_noun(word: str) -> bool:
+    return _is_noun(word) and lemma(word) != word.lower()
+
+
+def head_of(phrase: list[str]) -> str:
+    """The lemmatised head of a noun phrase: "Japanese citizens" -> "citizen".
+
+    Coordinated heads are kept together ("editors and reporters" -> "editor and reporter");
+    a relational head keeps its complement ("members of parliament" -> "member of parliament").
+    """
+    if not phrase:
+        return ""
+    lowered = [w.lower() for w in phrase]
+    for joiner in ("and", "or"):
+        if joiner in lowered:
+            k = lowered.index(joiner)
+            left, right = head_of(phrase[:k]), head_of(phrase[k + 1 :])
+            return f"{left} and {right}" if left and right else left or right
+    if "of" in lowered:
+        k = lowered.index("of")
+        left, right = head_of(phrase[:k]), head_of(phrase[k + 1 :])
+        if phrase[k - 1].lower() in _RELATIONAL and right:
+            return f"{left} of {right}"
+        return left or right
+    common = [w for w in phrase if w[:1].islower() and _is_noun(w)]
+    names = [w for w in phrase if w[:1].isupper()]
+    word = (common or names or phrase)[-1]
+    found = lemma(word)
+    return HEAD_CONCEPTS.get(found, found)
+
+
+# Heads that reports use for the same counted thing: general vocabulary of human rights
+# reporting ("detainees", "prisoners" and "inmates" are counted alike), not any one report's.
+HEAD_CONCEPTS = {
+    "detainee": "prisoner", "inmate": "prisoner", "people": "person", "individual": "person",
+    "kwanliso": "camp", "gulag": "camp", "kyohwaso": "camp", "reporter": "journalist",
+    "abductee": "abductee", "child": "child", "minor": "child", "kid": "child",
+}  # fmt: skip
+
+
+def noun_before(sentence: str, start: int) -> list[str]:
+    """The nearest content word before `start` that can be a noun, as a one-word phrase."""
+    words = re.findall(r"[A-Za-z][\w-]*", sentence[max(0, start - WINDOW) : start])
+    for word in reversed(words):
+        low = word.lower()
+        if low in STOP or low in _PHRASE_END or low == "between" or re.fullmatch(QUALIFIERS, low):
+            continue
+        if low in ("least", "estimated", "approximately", "nearly", "almost", "roughly", "around"):
+            continue
+        if _is_noun(word):
+            return [word]
+    return []
+
+
+# Verbs that say nothing of the event counted ("reported 200 deaths" = "200 deaths").
+_PLAIN_VERBS = frozenset(
+    "be have do say report estimate include remain make take give become total number reach rise "
+    "increase decrease fall drop count record document receive allege claim state note tell show find "
+    "believe continue put get see know list bring keep go come".split()
+)
+# Events that reports name with different verbs.
+_EVENTS = {
+    "hold": "custody", "detain": "custody", "imprison": "custody", "jail": "custody",
+    "incarcerate": "custody", "arrest": "arrest", "apprehend": "arrest", "kill": "kill",
+    "murder": "kill", "execute": "execute", "release": "release", "free": "release",
+    "pardon": "release", "abduct": "abduct", "kidnap": "abduct", "sentence": "sentence",
+    "convict": "sentence", "flee": "flee", "escape": "flee", "defect": "flee",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def _verb_lemma(word: str) -> str | None:
+    found = getAllLemmas(word.lower())
+    if set(found) != {"VERB"} or word[:1].isupper():
+        return None  # only words that can be nothing but a verb
+    verb = found["VERB"][0]
+    return None if verb in _PLAIN_VERBS else _EVENTS.get(verb, verb)
+
+
+def event_near(sentence: str, start: int, after: list[str]) -> str | None:
+    """The event a figure counts: a verb just before it, or just after its noun phrase."""
+    before = re.findall(r"[A-Za-z][\w-]*", sentence[max(0, start - 40) : start])[-3:]
+    for word in reversed(before):
+        verb = _verb_lemma(word)
+        if verb:
+            return verb
+    for word in after[:6]:
+        low = word.lower()
+        if not word[:1].isalpha() or low in _PHRASE_END - _AUXILIARIES:
+            break
+        if low in _AUXILIARIES:
+            continue
+        verb = _verb_lemma(word)
+        if verb:
+            return verb
+        if set(getAllLemmas(low)) != {"VERB"}:
+            break  # not a verb phrase
+    return None
+
+
+_AUXILIARIES = frozenset(
+    "were was is are be been being had has have may might could would will can must shall should "
+    "reportedly allegedly still also to not believed thought said estimated reported".split()
+)
+
+
+_QUAL_BEFORE = re.compile(rf"(?:^|(?<=\W))({QUALIFIERS})\s+$", re.IGNORECASE)
+
+
+def qualifier_before(sentence: str, start: int) -> tuple[str | None, int]:
+    """The qualifier written just before `start` ("at least", "up to"), and where it starts."""
+    window = sentence[max(0, start - 30) : start]
+    m = _QUAL_BEFORE.search(window)
+    if not m:
+        return None, start
+    return m.group(1).lower(), start - (len(window) - m.start(1))

@@ -1,0 +1,91 @@
+"""Extraction: run the rules over a sentence, keep the most specific span for each stretch of text.
+
+Work per sentence is linear in the number of figures: each rule reads a bounded window around
+a figure, overlap is checked against sorted spans by bisection, and the year a figure is about
+is found by bisection among the sentence's dates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from comparer.facts.quantities import MONTHS
+from comparer.facts.rules import RULES, Span
+from comparer.model import Fact
+
+# Dates that say which year a figure is about ("in 2011", "in March 2021"), not "since 2003".
+_ABOUT_YEAR = re.compile(
+    rf"\b(?:(?:in|during)\s+(?:(?:{MONTHS})\s+)?|(?:{MONTHS})\s+\d{{1,2}},\s+)((?:19|20)\d{{2}})\b(?!s)"
+)
+
+
+class _Taken:
+    """Non-overlapping half-open spans, sorted, with an overlap test by bisection."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> bool:
+        """Take `start:end` unless it overlaps a span already taken; say whether it was taken."""
+        k = bisect.bisect_right(self.starts, start)
+        if k and self.ends[k - 1] > start:
+            return False
+        if k < len(self.starts) and self.starts[k] < end:
+            return False
+        self.starts.insert(k, start)
+        self.ends.insert(k, end)
+        return True
+
+
+def extract_from_sentence(sentence: str) -> list[Span]:
+    """Find the facts in one `sentence`, most specific rules first, in reading order."""
+    taken = _Taken()
+    spans = [span for rule in RULES for span in rule.find(sentence) if taken.add(span.start, span.end)]
+    spans.sort(key=lambda s: (s.start, s.end))
+    return spans
+
+
+def _years(sentence: str) -> tuple[list[int], list[int]]:
+    found = [(m.start(), int(m.group(1))) for m in _ABOUT_YEAR.finditer(sentence)]
+    return [at for at, _ in found], [year for _, year in found]
+
+
+def _nearest(positions: list[int], years: list[int], at: int) -> int | None:
+    """The year written nearest to position `at` (the earlier one on a tie)."""
+    if not positions:
+        return None
+    k = bisect.bisect_left(positions, at)
+    options = [i for i in (k - 1, k) if 0 <= i < len(positions)]
+    best = min(options, key=lambda i: (abs(positions[i] - at), i))
+    return years[best]
+
+
+def extract_facts(sentences: list[tuple[str, str | None]], *, prefix: str = "f") -> tuple[Fact, ...]:
+    """Extract facts from (sentence, section id) pairs, numbered `prefix`1, `prefix`2, ..."""
+    facts: list[Fact] = []
+    for sentence, section in sentences:
+        positions, years = _years(sentence)
+        for span in extract_from_sentence(sentence):
+            value = span.value
+            if isinstance(value, str):  # dates: kept as their ISO text, one item
+                value = (value,)
+            facts.append(
+                Fact(
+                    id=f"{prefix}{len(facts) + 1}",
+                    kind=span.kind,
+                    subject=span.subject,
+                    value=value,
+                    unit=span.unit,
+                    text=sentence[span.start : span.end],
+                    sentence=sentence,
+                    qualifier=span.qualifier,
+                    year=None if span.kind == "date" else _nearest(positions, years, span.start),
+                    section=section,
+                    head=span.head,
+                    event=span.event,
+                    alt=span.alt,
+                )
+            )
+    return tuple(facts)

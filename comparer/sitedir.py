@@ -1,0 +1,186 @@
+"""The site folder of `comparer track`: never overwrite what comparer did not write.
+
+A site folder carries a marker file listing the files comparer wrote there. `track` writes
+only into a folder that does not exist, is empty, or carries that marker (or with `force`);
+files it did not write (a CNAME, a .nojekyll, a user's notes) survive every re-run. Pages
+are built in a temporary folder beside the site and moved in file by file; temporary
+folders of runs that died (kill -9) are swept on the next run. Files and folders are made
+with the user's umask.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from comparer.errors import RenderError
+
+MARKER = ".comparer-site"
+_MAGIC = "# comparer track site"
+_TMP_TAG = ".comparer-tmp-"
+
+
+def current_umask() -> int:
+    """The process's umask (read without changing it where /proc tells)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode a new file gets from open(): 0666 less the umask."""
+    return 0o666 & ~current_umask()
+
+
+def is_site(folder: Path) -> bool:
+    """Whether `folder` is a site that comparer track wrote (it carries the marker)."""
+    marker = folder / MARKER
+    if not marker.is_file() or marker.is_symlink():
+        return False
+    try:
+        with marker.open(encoding="utf-8", errors="replace") as handle:
+            return handle.readline().startswith(_MAGIC)
+    except OSError:
+        return False
+
+
+def _written(folder: Path) -> set[str]:
+    """The files the marker says comparer wrote (paths relative to the site)."""
+    lines = (folder / MARKER).read_text(encoding="utf-8", errors="replace").splitlines()
+    return {line for line in lines[1:] if line and not line.startswith("#")}
+
+
+def check_site(site: Path, root: Path, *, force: bool = False) -> set[str]:
+    """Refuse a site folder comparer must not write into; return the files it wrote there before.
+
+    Raises:
+        RenderError: `site` is the current folder, holds the reports, is a symbolic link or a
+            file, or is a non-empty folder comparer did not write (unless `force`).
+    """
+    resolved = site.resolve()
+    if site.is_symlink():
+        raise RenderError(f"{site}: the site folder is a symbolic link; name a real folder")
+    if site.exists() and not site.is_dir():
+        raise RenderError(f"{site}: exists and is not a folder")
+    if resolved == Path.cwd().resolve():
+        raise RenderError(f"{site}: the site cannot be the current folder; name a folder for it (-o site)")
+    if resolved == root.resolve() or resolved in root.resolve().parents:
+        raise RenderError(f"{site}: the site folder would hold the reports folder {root}; name another")
+    if not site.is_dir() or not any(site.iterdir()):
+        return set()
+    if is_site(site):
+        return _written(site)
+    if force:
+        return set()
+    raise RenderError(
+        f"{site}: folder is not empty and was not written by comparer track; "
+        "name an empty or new folder, or use --force to write into it (other files are kept)"
+    )
+
+
+def sweep(site: Path) -> None:
+    """Remove temporary build folders that runs which died left beside `site`."""
+    for tmp in site.parent.glob(f".{site.name}{_TMP_TAG}*"):
+        pid = tmp.name.removeprefix(f".{site.name}{_TMP_TAG}").split("-", 1)[0]
+        if tmp.is_dir() and not tmp.is_symlink() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+@contextmanager
+def building(site: Path) -> Iterator[Path]:
+    """A fresh temporary folder beside `site`, removed on the way out, whatever the way.
+
+    It is named for this process, so a run that could not remove it (kill -9) is swept later.
+    """
+    site.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{site.name}{_TMP_TAG}{os.getpid()}-", dir=site.parent))
+    try:
+        yield build
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def install(build: Path, site: Path, previous: set[str], *, force: bool = False) -> None:
+    """Move the files of `build` into `site`; remove the files of `previous` no longer written.
+
+    The marker is written first with old and new files (so an interrupted run leaves a site
+    the next run recognises), then again with the new files only.
+    """
+    new = sorted(p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file())
+    for rel in new:
+        _check_target(site, rel, previous, force)
+    site.mkdir(parents=True, exist_ok=True)
+    _write_marker(site, set(new) | previous)
+    for rel in new:
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(build / rel, target)
+    for rel in sorted(previous - set(new)):
+        _remove_written(site, rel)
+    _write_marker(site, set(new))
+
+
+def _check_target(site: Path, rel: str, previous: set[str], force: bool) -> None:
+    """Refuse to write through a symbolic link or over a file comparer did not write."""
+    target = site / rel
+    for part in [*reversed(target.relative_to(site).parents[:-1]), Path(rel)]:
+        path = site / part
+        if path.is_symlink():
+            raise RenderError(f"{path}: is a symbolic link inside the site; remove it or name another folder")
+        if path != target and path.exists() and not path.is_dir():
+            raise RenderError(f"{path}: exists and is not a folder; comparer would write {rel} below it")
+    if target.exists() and rel not in previous and not force:
+        raise RenderError(f"{target}: exists and was not written by comparer track; move it or use --force")
+
+
+def _remove_written(site: Path, rel: str) -> None:
+    """Remove a page an earlier run wrote, and the folders it leaves empty."""
+    path = site / rel
+    if path.is_file() and not path.is_symlink():
+        path.unlink()
+    folder = path.parent
+    while folder != site and folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _write_marker(site: Path, files: set[str]) -> None:
+    lines = [
+        f"{_MAGIC}: the files listed below were written by comparer track and are replaced on each run.",
+        "# Any other file in this folder is yours: comparer keeps it.",
+        *sorted(files),
+    ]
+    write_file(site / MARKER, "\n".join(lines) + "\n")
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write `text` to `path` atomically (temp file + rename), with the mode open() would give."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, file_mode())
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,70 @@
+"""Worker processes that die with their parent, so a killed `track` leaves none running.
+
+On Linux the kernel kills a worker when its parent goes (prctl PR_SET_PDEATHSIG); elsewhere a
+thread in each worker notices that it was re-parented and exits.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from types import TracebackType
+
+_PR_SET_PDEATHSIG = 1
+_POLL_SECONDS = 0.5
+
+
+class _Pool(ProcessPoolExecutor):
+    """A process pool that, left by an exception (Ctrl-C, SIGTERM, a failed job), drops the
+    queued jobs and stops its workers at once instead of waiting for them."""
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        if exc_type is None:
+            return super().__exit__(exc_type, exc, tb)
+        processes = list((self._processes or {}).values())
+        self.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+        for process in processes:
+            process.join()
+        return None
+
+
+def pool(jobs: int) -> ProcessPoolExecutor:
+    """A process pool of `jobs` workers bound to this process's life."""
+    return _Pool(max_workers=jobs, initializer=_bind_to_parent)
+
+
+def _bind_to_parent() -> None:
+    """Run in each worker: exit as soon as the process that started it is gone."""
+    parent = os.getppid()
+    if parent == 1:  # the parent died before this worker got here
+        os._exit(1)
+    if sys.platform.startswith("linux") and _pdeathsig():
+        if os.getppid() != parent:  # it died while the signal was being armed
+            os._exit(1)
+        return
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+def _pdeathsig() -> bool:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return int(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_POLL_SECONDS)
+    os._exit(1)

@@ -1,0 +1,251 @@
+"""Noise that is formatting, never content: every kind must give zero changes.
+
+For a report given as plain text (and, where it exists, as the original web page), each
+noise kind makes a second copy that differs only in formatting: the page against its text,
+re-wrapped lines, paragraphs glued into one line, CRLF line ends, no-break spaces, soft
+hyphens, zero-width spaces, ligatures, a PDF made from the text, and the page with site
+chrome (navigation, cookie banner, breadcrumbs, share links, footer) around it. Comparing
+the two must report no changed passage and no fact change.
+
+Run as a script to print, per kind, the pairs tried and the false alarms:
+    .venv/bin/python -m tests.eval.noise            # bundled reports only
+    .venv/bin/python -m tests.eval.noise --corpus   # plus every HRW chapter of the shared corpus (conftest.CORPUS)
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+import tempfile
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from comparer.api import build_report, compare_reports
+from comparer.ingest import read_bytes
+from comparer.model import Comparison, Report
+from tests.conftest import CORPUS
+from tests.pdfmaker import make_pdf
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = sorted((ROOT / "reports" / "north-korea").glob("*.txt"))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One report as plain text, and as its original web page when there is one."""
+
+    name: str
+    text: str
+    page: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one noisy pair reported: changed passages and fact changes (all false alarms)."""
+
+    kind: str
+    source: str
+    changed: tuple[str, ...]
+    facts: tuple[str, ...]
+
+
+def corpus_sources(root: Path = CORPUS) -> list[Source]:
+    """Every chapter of `root` that exists both as `.html` and as `.txt`."""
+    out: list[Source] = []
+    for page in sorted(root.glob("*/*.html")):
+        text = page.with_suffix(".txt")
+        if text.exists():
+            out.append(
+                Source(
+                    f"{page.parent.name}/{page.stem}",
+                    text.read_text(encoding="utf-8"),
+                    page.read_text(encoding="utf-8"),
+                )
+            )
+    return out
+
+
+def bundled_sources() -> list[Source]:
+    """The bundled reports as clean text (headings and paragraphs), with a page made from it."""
+    out: list[Source] = []
+    for path in BUNDLED:
+        report = _read(path.read_bytes(), path.name)
+        doc = [(s.heading, [p.text for p in s.paragraphs]) for s in report.sections]
+        text = "\n\n".join(x for h, ps in doc for x in ([h] if h else []) + ps) + "\n"
+        body = "".join(
+            (f"<h{min(s.level, 6)}>{html.escape(s.heading)}</h{min(s.level, 6)}>" if s.heading else "")
+            + "".join(f"<p>{html.escape(p.text)}</p>" for p in s.paragraphs)
+            for s in report.sections
+        )
+        page = f"<!DOCTYPE html><html><head><title>{path.stem}</title></head><body>{body}</body></html>"
+        out.append(Source(f"reports/{path.stem}", text, page))
+    return out
+
+
+def _read(data: bytes, name: str) -> Report:
+    return build_report(read_bytes(data, name=name), report_id=Path(name).stem, catalog=None)
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+
+
+def _words_in(text: str, every: int, change: Callable[[str], str]) -> str:
+    """Apply `change` to every `every`-th word of `text` (deterministic)."""
+    count = 0
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return change(m.group()) if count % every == 0 else m.group()
+
+    return re.sub(r"[A-Za-z]{8,}", one, text)
+
+
+def _chrome(style: int) -> tuple[str, str]:
+    """Site chrome around a page, as three different sites would write it."""
+    if style == 0:
+        return (
+            "<header><a href='/'>Rights Monitor</a><nav><ul><li><a href='/'>Home</a></li>"
+            "<li><a href='/about'>About Us</a></li><li><a href='/countries'>Countries</a></li>"
+            "<li><a href='/donate'>Donate</a></li></ul></nav></header>"
+            "<div id='cookie-consent'><p>We use cookies to improve your experience on our site. "
+            "By continuing to browse you agree to our use of cookies.</p><button>Accept</button></div>"
+            "<main>",
+            "</main><aside><h3>Related Reports</h3><ul><li><a href='/a'>Annual overview</a></li>"
+            "<li><a href='/b'>Country profiles</a></li></ul></aside>"
+            "<footer><p>Contact</p><p>Privacy</p><p>Terms of use</p></footer>",
+        )
+    if style == 1:
+        return (
+            "<div class='site-header'><div class='logo'>World Watch Online</div>"
+            "<div class='breadcrumb'><a href='/'>Home</a> &gt; <a href='/r'>Reports</a> &gt; "
+            "<a href='/r/2001'>2001</a></div></div>"
+            "<div class='share-tools'><a href='#'>Facebook</a> <a href='#'>Twitter</a> "
+            "<a href='#'>Email</a></div><div class='content'>",
+            "</div><div class='newsletter-signup'><p>Get our weekly updates in your inbox</p>"
+            "<form><input name='email'><button>Subscribe</button></form></div>"
+            "<div class='site-footer'><p>Contact the press office</p></div>",
+        )
+    return (
+        "<div role='banner'><span>Monitor Network</span></div>"
+        "<div role='navigation'><a href='/'>Front page</a> | <a href='/news'>News</a> | "
+        "<a href='/topics'>Topics</a></div>"
+        "<div class='gdpr-notice' role='dialog'><p>This website stores data such as cookies to enable "
+        "essential site functionality. You may change your settings at any time.</p></div>"
+        "<div role='main'>",
+        "</div><div role='complementary'><p>Most read this week</p></div>"
+        "<div role='contentinfo'><p>Published by Monitor Network</p></div>",
+    )
+
+
+def _with_chrome(page: str, style: int) -> str:
+    top, bottom = _chrome(style)
+    m = re.search(r"<body[^>]*>", page, re.IGNORECASE)
+    end = page.lower().rfind("</body>")
+    if not m or end < 0:
+        return top + page + bottom
+    return page[: m.end()] + top + page[m.end() : end] + bottom + page[end:]
+
+
+def _pdf(source: Source) -> bytes:
+    report = _read(source.text.encode("utf-8"), "text.txt")
+    title = report.sections[0].heading if report.sections and report.sections[0].level == 1 else ""
+    sections = [
+        (s.heading if not (k == 0 and title) else "", [p.text for p in s.paragraphs])
+        for k, s in enumerate(report.sections)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = make_pdf(title, sections, Path(tmp) / "report.pdf", running_header="Annual Report")
+        return out.read_bytes()
+
+
+# kind -> (old as (bytes, name), new as (bytes, name)); None where the source lacks what it needs
+Maker = Callable[[Source], tuple[tuple[bytes, str], tuple[bytes, str]] | None]
+
+
+def _txt(text: str) -> tuple[bytes, str]:
+    return text.encode("utf-8"), "text.txt"
+
+
+def _page(page: str, name: str = "page.html") -> tuple[bytes, str]:
+    return page.encode("utf-8"), name
+
+
+MAKERS: dict[str, Maker] = {
+    "page-text": lambda s: (_page(s.page), _txt(s.text)) if s.page else None,
+    "wrap": lambda s: (
+        _txt(s.text),
+        _txt("\n\n".join(textwrap.fill(p, 70) for p in _paragraphs(s.text)) + "\n"),
+    ),
+    "flatten": lambda s: (_page(s.page), _txt("".join(_paragraphs(s.text)) + "\n")) if s.page else None,
+    "crlf": lambda s: (_txt(s.text), _txt(s.text.replace("\r\n", "\n").replace("\n", "\r\n"))),
+    "nbsp": lambda s: (_txt(s.text), _txt(re.sub(r"(?<=\b\w{2}) ", "\u00a0", s.text))),
+    "soft-hyphen": lambda s: (_txt(s.text), _txt(_words_in(s.text, 2, lambda w: w[:4] + "\u00ad" + w[4:]))),
+    "zero-width": lambda s: (_txt(s.text), _txt(_words_in(s.text, 3, lambda w: w[:3] + "\u200b" + w[3:]))),
+    "ligature": lambda s: (
+        _txt(s.text),
+        _txt(s.text.replace("ffi", "\ufb03").replace("fi", "\ufb01").replace("fl", "\ufb02")),
+    ),
+    "pdf": lambda s: (_txt(s.text), (_pdf(s), "report.pdf")),
+    "nav": lambda s: (
+        (_page(s.page), _page(_with_chrome(s.page, len(s.name) % 3), "saved.html")) if s.page else None
+    ),
+}
+KINDS = list(MAKERS)
+
+
+def false_alarms(comparison: Comparison) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Changed passages and fact changes of `comparison` (for noise, every one is false)."""
+    changed = tuple(
+        f"{p.status}: {((p.old or p.new).text if (p.old or p.new) else '')[:70]!r}"  # type: ignore[union-attr]
+        for p in comparison.passages
+        if p.status != "unchanged"
+    )
+    facts = tuple(
+        f"{f.status} {f.kind}: {(f.old or f.new).text if (f.old or f.new) else ''!r}"  # type: ignore[union-attr]
+        for f in comparison.facts
+        if f.status != "unchanged"
+    )
+    return changed, facts
+
+
+def run(kind: str, source: Source) -> Outcome | None:
+    """Compare `source` with its `kind` noise; None when the source cannot have that noise."""
+    made = MAKERS[kind](source)
+    if made is None:
+        return None
+    (old_data, old_name), (new_data, new_name) = made
+    comparison = compare_reports(_read(old_data, old_name), _read(new_data, new_name))
+    changed, facts = false_alarms(comparison)
+    return Outcome(kind, source.name, changed, facts)
+
+
+def evaluate(sources: list[Source], kinds: list[str] = KINDS) -> dict[str, list[Outcome]]:
+    """Every kind on every source that can have it."""
+    out: dict[str, list[Outcome]] = {}
+    for kind in kinds:
+        out[kind] = [o for o in (run(kind, s) for s in sources) if o is not None]
+    return out
+
+
+def main(argv: list[str]) -> None:
+    sources = bundled_sources() + (corpus_sources() if "--corpus" in argv else [])
+    verbose = "-v" in argv
+    for kind, outcomes in evaluate(sources).items():
+        bad = [o for o in outcomes if o.changed or o.facts]
+        print(
+            f"{kind:12} pairs {len(outcomes):>3}  with false alarms {len(bad):>3}  "
+            f"changed passages {sum(len(o.changed) for o in outcomes):>4}  "
+            f"fact changes {sum(len(o.facts) for o in outcomes):>4}"
+        )
+        if verbose:
+            for o in bad:
+                print(f"    {o.source}: {o.changed[:3]} {o.facts[:2]}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

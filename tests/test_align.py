@@ -1,0 +1,148 @@
+"""Alignment: nothing vanishes, nothing doubles; sentence refinement inside modified paragraphs."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from comparer.align import refine_sentences
+from comparer.api import compare_reports, read_report, read_text
+from comparer.model import Comparison, Paragraph, Report
+from tests.conftest import CORPUS, NK
+
+_TOKEN = re.compile(r"\S")
+
+
+def _words(paras: list[Paragraph]) -> Counter[tuple[int, str]]:
+    """Every letter of every word of `paras` with its offset into the report text.
+
+    Counted by character, not by token: a sentence break inside a token written without a
+    space ("association.Family") splits the token but loses or doubles nothing.
+    """
+    return Counter((p.start + m.start(), m.group()) for p in paras for m in _TOKEN.finditer(p.text))
+
+
+def conservation_errors(comparison: Comparison) -> list[str]:
+    """What vanished or doubled between the reports and the old/new sides of the passages."""
+    errors: list[str] = []
+    for side, report in (("old", comparison.old), ("new", comparison.new)):
+        expected = _words(list(report.paragraphs()))
+        sides = [getattr(p, side) for p in comparison.passages]
+        got = _words([p for p in sides if p is not None])
+        missing, extra = expected - got, got - expected
+        if missing:
+            errors.append(f"{side}: {_show(report, missing)} vanished")
+        if extra:
+            errors.append(f"{side}: {_show(report, extra)} doubled")
+    return errors
+
+
+def _show(report: Report, chars: Counter[tuple[int, str]]) -> str:
+    first = min(chars)[0]
+    return f"{sum(chars.values())} characters, first at {first}: {report.text[first : first + 40]!r}"
+
+
+def _para(text: str) -> Paragraph:
+    return Paragraph("s1.p1", text, 0, len(text))
+
+
+def test_inserted_sentence_is_added_not_a_doubled_old_one() -> None:
+    old = _para("The first sentence stays as it is. The last sentence stays as well here.")
+    new = _para(
+        "The first sentence stays as it is. A new sentence appears in the middle now. "
+        "The last sentence stays as well here."
+    )
+    pieces = refine_sentences(old, new, 80.0)
+    statuses = [p[0] for p in pieces]
+    assert statuses == ["unchanged", "added", "unchanged"]
+    assert pieces[1][2] is not None and pieces[1][2].text == "A new sentence appears in the middle now."
+
+
+def test_sentences_gained_in_front_of_an_edited_one_do_not_crash() -> None:
+    old = _para("Officials detained 12 people in the capital during the year.")
+    new = _para(
+        "A first new sentence opens the paragraph here. A second new sentence follows right after it. "
+        "Officials detained 14 people in the capital during the year."
+    )
+    pieces = refine_sentences(old, new, 80.0)
+    assert [p[0] for p in pieces] == ["added", "modified"]
+    assert pieces[0][2] is not None and pieces[0][2].text.startswith("A first new sentence")
+
+
+SENTENCES = [
+    "Officials detained 12 people in the capital during the year.",
+    "The courts sentenced four journalists to long prison terms.",
+    "Several camps remained open despite international pressure.",
+    "Authorities detained 14 people in the capital during the year.",
+    "The government denied that any camps existed in the north.",
+    "No independent monitors were allowed into the country at all.",
+    "Refugees reported forced labor and beatings in detention.",
+    "The courts sentenced five journalists to long prison terms.",
+]
+paragraph = st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=6).map(" ".join)
+document = st.lists(paragraph, min_size=1, max_size=5)
+
+
+def _report(paras: list[str], name: str) -> Report:
+    return read_text("Report Title\n\n" + "\n\n".join(paras) + "\n", name=name)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document, document)
+def test_every_word_is_accounted_for_exactly_once(old: list[str], new: list[str]) -> None:
+    comparison = compare_reports(_report(old, "old.txt"), _report(new, "new.txt"))
+    assert conservation_errors(comparison) == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(paragraph, min_size=1, max_size=4), st.data())
+def test_refine_sentences_keeps_every_sentence_once(paras: list[str], data: st.DataObject) -> None:
+    old_text = " ".join(paras)
+    new_text = " ".join(data.draw(st.permutations(paras)))
+    new_text = data.draw(st.sampled_from(SENTENCES)) + " " + new_text
+    old, new = _para(old_text), _para(new_text)
+    pieces = refine_sentences(old, new, 80.0)
+    for side, para, pos in (("old", old, 1), ("new", new, 2)):
+        got = [p[pos] for p in pieces if p[pos] is not None]
+        assert _words(got) == _words([para]), side
+
+
+def _year_pairs(root: Path) -> list[tuple[Path, Path]]:
+    """Every year-over-year pair below `root`: same country, publisher and format, next edition."""
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".txt", ".html") and "-" in p.stem)
+    groups: dict[tuple[Path, str, str], list[tuple[int, Path]]] = {}
+    for path in files:
+        publisher, _, year = path.stem.rpartition("-")
+        if year.isdigit():
+            groups.setdefault((path.parent, publisher, path.suffix), []).append((int(year), path))
+    out: list[tuple[Path, Path]] = []
+    for key in sorted(groups):
+        editions = sorted(groups[key])
+        out += [(a, b) for (_, a), (_, b) in pairwise(editions)]
+    return out
+
+
+BUNDLED_PAIRS = _year_pairs(NK)
+CORPUS_PAIRS = _year_pairs(CORPUS) if CORPUS.exists() else []
+
+
+@pytest.mark.parametrize("old,new", BUNDLED_PAIRS, ids=[f"{a.stem}->{b.stem}" for a, b in BUNDLED_PAIRS])
+def test_bundled_pairs_conserve_every_word(old: Path, new: Path) -> None:
+    comparison = compare_reports(read_report(old), read_report(new))
+    assert conservation_errors(comparison) == []
+
+
+def test_corpus_year_pairs_conserve_every_word() -> None:
+    if not CORPUS_PAIRS:
+        pytest.skip("shared corpus not available")
+    failures: list[str] = []
+    for old, new in CORPUS_PAIRS:
+        errors = conservation_errors(compare_reports(read_report(old), read_report(new)))
+        failures += [f"{old.parent.name}/{old.stem} -> {new.stem}: {e}" for e in errors]
+    assert failures == []

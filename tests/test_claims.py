@@ -1,0 +1,153 @@
+"""Claims: the same claims for any hash seed, argument order, or collection around a folder."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from comparer.api import link_facts
+from comparer.model import Claim
+from comparer.render.claims_report import csv_cell, render_csv
+from tests.conftest import CORPUS, NK, REPORTS, ROOT, corpus
+
+
+def _signature(claims: list[Claim]) -> list[tuple[object, ...]]:
+    """Claims by content: status, kind and (file name, text, value) of each value."""
+    return [
+        (c.status, c.kind, c.subject, tuple((Path(r.path).name, f.text, f.value) for r, f in c.values))
+        for c in claims
+    ]
+
+
+def _facts_json(args: list[str], seed: str) -> bytes:
+    env = dict(os.environ, PYTHONHASHSEED=seed)
+    out = subprocess.run(
+        [sys.executable, "-m", "comparer", "facts", *args, "--format", "json"],
+        cwd=ROOT, env=env, capture_output=True, check=True,
+    )  # fmt: skip
+    return out.stdout
+
+
+def test_same_claims_for_any_hash_seed() -> None:
+    outputs = {_facts_json([str(NK)], seed) for seed in ("0", "1", "2", "3")}
+    assert len(outputs) == 1
+
+
+def test_same_claims_for_any_hash_seed_on_corpus() -> None:
+    folder = corpus("eritrea")
+    outputs = {_facts_json([str(folder)], seed) for seed in ("0", "7", "42")}
+    assert len(outputs) == 1
+
+
+def test_same_claims_for_any_argument_order() -> None:
+    files = sorted(NK.glob("*.txt"))
+    reports, claims = link_facts(files)
+    expected = (_signature(claims), [r.id for r in reports])
+    rng = random.Random(10)
+    for _ in range(3):
+        shuffled = files[:]
+        rng.shuffle(shuffled)
+        reports, claims = link_facts(shuffled)
+        assert (_signature(claims), [r.id for r in reports]) == expected
+
+
+def test_same_claims_for_any_argument_order_on_corpus() -> None:
+    files = sorted(corpus("eritrea").iterdir())
+    files = [f for f in files if f.suffix in (".txt", ".html")]
+    _, claims = link_facts(files)
+    _, reversed_claims = link_facts(files[::-1])
+    assert _signature(reversed_claims) == _signature(claims)
+
+
+def _of_country(claims: list[Claim], country: str | None) -> list[tuple[object, ...]]:
+    return [
+        s
+        for s, c in zip(_signature(claims), claims, strict=True)
+        if c.values[0][0].metadata.country == country
+    ]
+
+
+def test_folder_alone_equals_folder_inside_a_collection(tmp_path: Path) -> None:
+    # The bundled folder, and the same folder beside another country's copy of three reports.
+    collection = tmp_path / "collection"
+    shutil.copytree(REPORTS, collection)
+    (collection / "testland").mkdir()
+    for path in sorted(NK.glob("*.txt"))[:3]:
+        shutil.copy(path, collection / "testland" / path.name)
+    catalog = (collection / "catalog.toml").read_text(encoding="utf-8")
+    copied = {p.name for p in (collection / "testland").iterdir()}
+    entries = [e for e in catalog.split("[[report]]")[1:] if any(f'/{name}"' in e for name in copied)]
+    other = "".join("[[report]]" + e for e in entries)
+    other = other.replace('"north-korea/', '"testland/').replace('"North Korea"', '"Testland"')
+    (collection / "catalog.toml").write_text(catalog + "\n" + other, encoding="utf-8")
+    _, alone = link_facts([NK])
+    _, inside = link_facts([collection])
+    assert _of_country(inside, "North Korea") == _signature(alone)
+    assert _of_country(inside, "Testland")  # the other country's claims are there too
+
+
+def test_one_edition_in_two_formats_counts_once(tmp_path: Path) -> None:
+    text = (NK / "hrw-2014.txt").read_text(encoding="utf-8")
+    (tmp_path / "hrw-2014.txt").write_text(text, encoding="utf-8")
+    paras = "".join(f"<p>{html.escape(p)}</p>\n" for p in text.split("\n\n"))
+    (tmp_path / "hrw-2014.html").write_text(f"<html><body>{paras}</body></html>", encoding="utf-8")
+    shutil.copy(NK / "hrw-2019.txt", tmp_path / "hrw-2019.txt")
+    entry = (
+        '[[report]]\nfile = "{}"\ncountry = "North Korea"\npublisher = "HRW"\nedition = {}\ncovers = {}\n\n'
+    )
+    (tmp_path / "catalog.toml").write_text(
+        entry.format("hrw-2014.txt", 2014, 2013) + entry.format("hrw-2014.html", 2014, 2013)
+        + entry.format("hrw-2019.txt", 2019, 2018),
+        encoding="utf-8",
+    )  # fmt: skip
+    _, claims = link_facts([tmp_path])
+    assert claims
+    for claim in claims:
+        assert len({r.metadata.edition for r, _ in claim.values}) == len(claim.values), claim
+    _, reordered = link_facts(sorted(tmp_path.glob("*.*"), reverse=True))
+    assert _signature(reordered) == _signature(claims)
+
+
+def test_folder_alone_equals_folder_inside_the_corpus() -> None:
+    folder = corpus("eritrea")
+    _, alone = link_facts([folder])
+    _, inside = link_facts([CORPUS])
+    assert _of_country(inside, alone[0].values[0][0].metadata.country) == _signature(alone)
+
+
+def test_corpus_edition_in_two_formats_counts_once() -> None:
+    folder = corpus("eritrea")
+    _, claims = link_facts(
+        [folder / "hrw-2002.txt", folder / "hrw-2002.html", folder / "state-dept-2001.txt"]
+    )
+    for claim in claims:
+        editions = [(r.metadata.publisher, r.metadata.edition) for r, _ in claim.values]
+        assert len(editions) == len(set(editions)), claim
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+     ("\tx", "'\tx"), ("12", "12"), ("a=b", "a=b"), (2021, "2021")],
+)  # fmt: skip
+def test_csv_cells_never_start_a_formula(cell: object, expected: str) -> None:
+    assert csv_cell(cell) == expected
+
+
+def test_csv_output_neutralises_formulas(tmp_path: Path) -> None:
+    line = "@SUM(A1:B2) The authorities held {n} political prisoners in the northern camps, monitors said."
+    for name, n in (("a", "1,200"), ("b", "1,900")):
+        (tmp_path / f"{name}.txt").write_text("Testland\n\nPrisons\n\n" + line.format(n=n) + "\n", encoding="utf-8")
+    reports, claims = link_facts([tmp_path])
+    rows = list(csv.reader(io.StringIO(render_csv(reports, claims))))
+    assert len(rows) == 3
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

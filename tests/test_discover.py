@@ -1,0 +1,95 @@
+"""Which files are reports: comparer never reads its own outputs, project files or hidden folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from comparer.cli import app
+from comparer.discover import ComparerWarning, discover, written_by_comparer
+from comparer.errors import InputError
+from tests.conftest import NK, REPORTS
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> Path:
+    """A folder with two reports and no catalog."""
+    root = tmp_path / "two"
+    root.mkdir()
+    for name in ("hrw-2019.txt", "hrw-2020.txt"):
+        shutil.copy(NK / name, root / name)
+    return root
+
+
+def _names(files: list[Path], root: Path) -> list[str]:
+    return [p.relative_to(root).as_posix() for p in files]
+
+
+def test_own_outputs_are_not_read_as_reports(two: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(two)
+    a, b = "hrw-2019.txt", "hrw-2020.txt"
+    assert runner.invoke(app, ["compare", a, b]).exit_code == 0  # report.html
+    assert runner.invoke(app, ["compare", a, b, "-f", "md", "-o", "diff.md"]).exit_code == 0
+    for _ in range(2):
+        result = runner.invoke(app, ["track", ".", "-o", "site", "--jobs", "1"])
+        assert result.exit_code == 0, result.stderr
+        assert "(2 reports," in result.stderr
+    assert runner.invoke(app, ["facts", ".", "-f", "html", "-o", "facts.html"]).exit_code == 0
+    assert runner.invoke(app, ["check", ".", "-o", "check.md"]).exit_code in (0, 1)
+    assert _names(discover([Path(".")]), Path(".")) == [a, b]
+    facts = runner.invoke(app, ["facts", "."])
+    assert facts.stdout.startswith("2 reports,"), facts.stdout
+    for output in ("report.html", "diff.md", "facts.html", "check.md", "site/index.html"):
+        assert written_by_comparer(Path(output)), output
+
+
+def test_hidden_folders_project_files_and_output_are_skipped(two: Path) -> None:
+    (two / ".git").mkdir()
+    (two / ".git" / "notes.txt").write_text("not a report\n", encoding="utf-8")
+    (two / ".hidden.md").write_text("# hidden\n", encoding="utf-8")
+    for name in ("README.md", "LICENSE.txt", "CHANGELOG.md", "readme.txt", "CONTRIBUTING.md"):
+        (two / name).write_text("# Project file\n\nSome text about the project.\n", encoding="utf-8")
+    (two / "out").mkdir()
+    (two / "out" / "page.html").write_text("<p>a report-like page</p>\n", encoding="utf-8")
+    found = discover([two], exclude=(two / "out",))
+    assert _names(found, two) == ["hrw-2019.txt", "hrw-2020.txt"]
+    # A file named on the command line is always read.
+    assert discover([two / "README.md"]) == [two / "README.md"]
+
+
+def test_catalog_decides_and_uncatalogued_files_warn_once_each(tmp_path: Path) -> None:
+    root = tmp_path / "reports"
+    shutil.copytree(REPORTS, root)
+    (root / "north-korea" / "draft.txt").write_text("A draft of something.\n", encoding="utf-8")
+    (root / "north-korea" / "README.md").write_text("# About these files\n", encoding="utf-8")
+    with pytest.warns(ComparerWarning) as caught:
+        found = discover([root])
+    assert len(found) == 5 and all(p.name != "draft.txt" for p in found)
+    assert [str(w.message) for w in caught] == [f"{root / 'north-korea' / 'draft.txt'}: not in {root / 'catalog.toml'}; skipped"]
+    result = runner.invoke(app, ["facts", str(root / "north-korea")])
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: ")]
+    assert warnings == [f"Warning: {root / 'north-korea' / 'draft.txt'}: not in {root / 'catalog.toml'}; skipped"]
+
+
+def test_catalog_entry_without_its_file_is_an_error(tmp_path: Path) -> None:
+    root = tmp_path / "reports"
+    shutil.copytree(REPORTS, root)
+    (root / "north-korea" / "hrw-2020.txt").unlink()
+    with pytest.raises(InputError, match=r"catalog.toml: entry file = 'north-korea/hrw-2020.txt': no such file"):
+        discover([root])
+    result = runner.invoke(app, ["track", str(root), "-o", str(tmp_path / "site"), "--jobs", "1"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+
+
+def test_reports_are_read_once_in_path_order_whatever_the_argument_order(two: Path) -> None:
+    a, b = two / "hrw-2019.txt", two / "hrw-2020.txt"
+    forward = runner.invoke(app, ["facts", str(a), str(b), "-f", "json"]).stdout
+    backward = runner.invoke(app, ["facts", str(b), str(a), str(b), "-f", "json"]).stdout
+    assert forward == backward
