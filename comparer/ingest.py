@@ -528,6 +528,42 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 
 
+# Page chrome by element semantics: landmark roles, and class/id names sites give their chrome.
+_CHROME_ROLES = {
+    "navigation": "navigation",
+    "banner": "site header",
+    "contentinfo": "site footer",
+    "complementary": "related items",
+    "search": "search form",
+    "dialog": "dialog (cookie or sign-up banner)",
+    "alertdialog": "dialog (cookie or sign-up banner)",
+}
+_CONTENT_TAGS = {"main", "article"}  # a header or footer inside these belongs to the text
+_CHROME_NAME = re.compile(
+    r"(?:^|[-_])(?P<what>cookies?|consent|gdpr|share|sharing|social|newsletter|subscribe|signup|"
+    r"breadcrumbs?|navbar|nav|navigation|menu|sidebar|related|promo|advert|ads|skip|masthead|"
+    r"toolbar|donate|donation|logo)(?:$|[-_])|^(?:site|page|global)[-_](?P<part>header|footer)$",
+    re.IGNORECASE,
+)
+
+
+def _chrome_of(node: Any, tag: str, in_body: bool) -> str | None:
+    """Why element `node` is page chrome (its tag, ARIA role or class/id name), or None."""
+    if tag in ("header", "footer") and in_body:
+        return None  # an article's own header (title, byline) or footer (notes)
+    if tag in _CHROME_TAGS:
+        return _CHROME_TAGS[tag]
+    role = str(node.get("role") or "").lower()
+    if role in _CHROME_ROLES:
+        return _CHROME_ROLES[role]
+    classes = node.get("class") or []
+    names = [("class", c) for c in (classes if isinstance(classes, list) else str(classes).split())]
+    for attr, name in [*names, ("id", str(node.get("id") or ""))]:
+        if _CHROME_NAME.search(name):
+            return f"page chrome ({attr} {name})"
+    return None
+
+
 def _alnum(text: str) -> str:
     """Letters and digits of `text` only."""
     return re.sub(r"\W", "", text)
@@ -590,10 +626,12 @@ def _read_html(text: str, name: str) -> tuple[Block, ...]:
             reason = "navigation link"
         blocks.append(Block(content, "heading" if kind == "heading" else kind, level, reason))  # type: ignore[arg-type]
 
-    # Items: ("node", element, chrome, in_link) to visit, or ("flush", kind, level, removed).
-    todo: list[tuple[str, Any, Any, Any]] = [("node", c, None, False) for c in reversed(list(root.children))]
+    # Items: ("node", element, chrome, in_link, in_body) to visit, or ("flush", kind, level, removed, _).
+    todo: list[tuple[str, Any, Any, Any, bool]] = [
+        ("node", c, None, False, False) for c in reversed(list(root.children))
+    ]
     while todo:
-        what, child, chrome, in_link = todo.pop()
+        what, child, chrome, in_link, in_body = todo.pop()
         if what == "flush":
             flush(child, chrome, in_link)
             continue
@@ -608,25 +646,24 @@ def _read_html(text: str, name: str) -> tuple[Block, ...]:
         tag = child.name.lower()
         if tag in _SKIP_TAGS or child.get("hidden") is not None or child.get("aria-hidden") == "true":
             continue
-        role = str(child.get("role") or "")
-        here = chrome or _CHROME_TAGS.get(tag) or _CHROME_ROLES.get(role)
+        here = chrome or _chrome_of(child, tag, in_body)
+        inside = in_body or tag in _CONTENT_TAGS or str(child.get("role") or "") == "main"
         inner_link = in_link
         if re.fullmatch(r"h[1-6]", tag):
             flush(removed=here)
-            todo.append(("flush", "heading", int(tag[1]), here))
+            todo.append(("flush", "heading", int(tag[1]), here, False))
         elif tag in _BLOCK_TAGS or tag in _CHROME_TAGS:
             flush(removed=chrome)
-            todo.append(("flush", "item" if tag == "li" else "para", 0, here))
+            todo.append(("flush", "item" if tag == "li" else "para", 0, here, False))
         else:
             inner_link = in_link or (tag == "a" and child.get("href") is not None)
-        todo += [("node", c, here, inner_link) for c in reversed(list(child.children))]
+        todo += [("node", c, here, inner_link, inside) for c in reversed(list(child.children))]
     flush()
     if not blocks:
         raise InputError(f"{name}: HTML page has no text")
     return tuple(blocks)
 
 
-_CHROME_ROLES = {"navigation": "navigation", "banner": "site header", "contentinfo": "site footer"}
 
 
 # --- PDF ------------------------------------------------------------------------------------
