@@ -102,6 +102,7 @@ def build_report(raw: RawDocument, *, report_id: str, catalog: metadata.CatalogE
         metadata=meta,
         sections=sections,
         removed=removed,
+        notes=raw.notes,
     )
 
 
