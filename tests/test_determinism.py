@@ -47,6 +47,7 @@ def _commands(reverse: bool) -> list[list[str]]:
     return [
         ["sections", old], ["sections", old, "-f", "json"],
         compare("-f", "html", "-o", "-"), compare("-f", "json"), compare("-f", "md"),
+        compare("-f", "text", "--color", "always"), compare("--stat"),
         *(["facts", *many, "-f", fmt] for fmt in ("text", "json", "csv", "html")),
         ["check", *many], ["check", *many, "--fail-on", "changes"],
     ]  # fmt: skip
