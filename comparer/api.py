@@ -379,7 +379,7 @@ def read_reports(paths: list[Path], *, options: ReadOptions = ReadOptions()) -> 
     named = expand_inputs(paths)
     if sum(1 for p in named if str(p) == STDIN) > 1:
         raise InputError(f"{STDIN}: standard input can be named only once")
-    files = sorted({p.resolve() if str(p) != STDIN else p: p for p in named}.values(), key=str)
+    files = sorted({_resolved(p): p for p in named}.values(), key=str)
     stems = Counter(p.stem for p in files)
     reports = []
     for path in files:
@@ -387,6 +387,16 @@ def read_reports(paths: list[Path], *, options: ReadOptions = ReadOptions()) -> 
         report_id = "stdin" if str(path) == STDIN else report_id
         reports.append(read_report(path, report_id=report_id, options=options))
     return reports
+
+
+def _resolved(path: Path) -> Path:
+    """`path` made absolute with symlinks resolved; as given for `-` or a symlink loop."""
+    if str(path) == STDIN:
+        return path
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: reading it gives the clear error
+        return path
 
 
 def link_facts(
