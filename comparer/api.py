@@ -295,10 +295,10 @@ def _respellings(match: PassageMatch) -> list[FactChange]:
         prefix = f"{lead.group(1)} " if lead else ""
         before, after = _name_run(prefix + a), _name_run(prefix + b)
         if before and after and facts.same_name(before, after):
-            old = Fact(f"{match.id}.o.name{k}", "name", before, (before,), None, before,
+            old = Fact(f"{match.id}.oname{k}", "name", before, (before,), None, before,
                        _around(match.old, a), head="name",
                        section=match.old_section.id if match.old_section else None)  # fmt: skip
-            new = Fact(f"{match.id}.n.name{k}", "name", after, (after,), None, after,
+            new = Fact(f"{match.id}.nname{k}", "name", after, (after,), None, after,
                        _around(match.new, b), head="name",
                        section=match.new_section.id if match.new_section else None)  # fmt: skip
             out.append(FactChange("changed", "name", after, old, new))
@@ -390,13 +390,13 @@ def read_reports(paths: list[Path], *, options: ReadOptions = ReadOptions()) -> 
 
 
 def _resolved(path: Path) -> Path:
-    """`path` made absolute with symlinks resolved; as given for `-` or a symlink loop."""
+    """`path` with its links resolved (standard input as it is): one file named twice is read once."""
     if str(path) == STDIN:
         return path
     try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # a symlink loop: reading it gives the clear error
-        return path
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError) as err:  # a symbolic-link loop, a dangling link, a vanished file
+        raise InputError(f"{path}: cannot be opened: a symbolic link that loops or points nowhere, or a missing file") from err
 
 
 def link_facts(
