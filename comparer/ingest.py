@@ -192,7 +192,7 @@ def read_bytes(data: bytes, *, name: str, options: ReadOptions = ReadOptions()) 
     _require_words(blocks, name)
     notes = list(doc.notes)
     if scrubbed:
-        notes.append(f"removed {scrubbed} characters that are invalid in text (controls, noncharacters)")
+        notes.append(f"removed {scrubbed} characters that are invalid in text (NUL, noncharacters)")
     notes += _summarise(heard)
     return replace(doc, blocks=blocks, notes=tuple(notes))
 
@@ -231,7 +231,7 @@ def _read(data: bytes, name: str, options: ReadOptions) -> RawDocument:
         if data.startswith(magic):
             raise InputError(f"{name}: is {what}, not a report (expected text, HTML or PDF)")
     text, encoding = decode(data, name=name, encoding=options.encoding)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text, notes = repair_text(text)
     if not text.strip():
         raise InputError(f"{name}: is empty")
@@ -260,16 +260,12 @@ _NEEDS_REPAIR = re.compile(
     "|[\u00c2-\u00f4][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
-# OSC sequences (ESC ] ... BEL/ST) retitle terminals; ftfy removes only the CSI kind.
-_OSC = re.compile("\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)?")
-# What must not reach any output: C0 controls but tab/newline/form feed, DEL, C1 controls,
-# noncharacters and surrogates.
+# What no text may hold: NUL, noncharacters and surrogates (other controls are left to the
+# renderers, which escape them for terminals and replace them in HTML).
 _NONCHARACTERS = "".join(
     chr(plane + end) for plane in range(0, 0x110000, 0x10000) for end in (0xFFFE, 0xFFFF)
 )
-_INVALID = re.compile(
-    f"[\\x00-\\x08\\x0b\\x0e-\\x1f\\x7f-\\x9f\\ufdd0-\\ufdef\\ud800-\\udfff{_NONCHARACTERS}]"
-)
+_INVALID = re.compile(f"[\\x00\\ufdd0-\\ufdef\\ud800-\\udfff{_NONCHARACTERS}]")
 
 
 def _ftfy_config() -> Any:
@@ -279,6 +275,10 @@ def _ftfy_config() -> Any:
 
         _FTFY_CONFIG = ftfy.TextFixerConfig(
             unescape_html=False,  # HTML is parsed later; plain text keeps its "&amp;" as written
+            # Terminal escapes and C0 controls stay in the text (nothing vanishes from a diff):
+            # renderers show them escaped on terminals and replace them in HTML.
+            remove_terminal_escapes=False,
+            remove_control_chars=False,
             uncurl_quotes=False,
             fix_character_width=False,
             fix_line_breaks=False,
@@ -303,14 +303,11 @@ def repair_text(text: str) -> tuple[str, tuple[str, ...]]:
     for k, line in enumerate(lines):
         if not _NEEDS_REPAIR.search(line):
             continue
-        fixed = _OSC.sub("", line)
-        fixed, explanation = ftfy.fix_and_explain(fixed, config)
+        fixed, explanation = ftfy.fix_and_explain(line, config)
         if fixed != line:
             changed += 1
             lines[k] = fixed
             steps.update(_step_name(step) for step in explanation or () if step.action in ("apply", "encode"))
-            if not explanation:
-                steps["terminal escapes"] += 1
     if not changed:
         return text, ()
     what = ", ".join(f"{name} ({n})" for name, n in sorted(steps.items())) or "control characters"
@@ -662,8 +659,6 @@ def _read_html(text: str, name: str) -> tuple[Block, ...]:
     if not blocks:
         raise InputError(f"{name}: HTML page has no text")
     return tuple(blocks)
-
-
 
 
 # --- PDF ------------------------------------------------------------------------------------
