@@ -28,20 +28,20 @@ from rapidfuzz import fuzz
 
 from comparer import facts as facts_mod
 from comparer.facts import pairing, quantities
+from comparer.facts.context import STOP, same_head
 from comparer.model import Claim, Fact, Report
 
-LINK_CUTOFF = 0.45  # similarity (0-1) at which two facts are one claim
+LINK_CUTOFF = 0.75  # similarity (0-1) at which two facts are one claim
 HEAD_MATCH = 0.8  # subject similarity (0-1) of two facts that count the same lemmatised noun
 SAME_KIND_BONUS = 0.15
 # A link that would make a conflict (values differ for the same covered year) needs this much
 # similarity: a disagreement is more often two different claims than one claim told two ways.
 CONFLICT_EVIDENCE = 0.8  # a count links to a count, a list to a list, before crossing kinds
 ClaimStatus = Literal["consistent", "changed", "conflict"]
-_STOP = frozenset(
-    "the a an of in on at by for to from with and or but that which who whom whose were was is are be been "
-    "had has have as than into during since its their his her it they he she this these those there "
-    "including among per each some all about such not no also other more most year years said reported "
-    "according report reports government north south people number least estimated".split()
+# The shared stop words, and words every report uses whatever it counts.
+_STOP = STOP | frozenset(
+    "year years said reported according report reports government north south people number least "
+    "estimated".split()
 )
 _SUFFIXES = ("ments", "ment", "ings", "ing", "ees", "ee", "ers", "er", "ions", "ion", "ed", "es", "s")
 
@@ -134,7 +134,7 @@ def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
         if a.subject and b.subject
         else 0.0
     )
-    if a.fact.head and a.fact.head == b.fact.head:
+    if a.fact.head and b.fact.head and same_head(a.fact.head, b.fact.head):
         subject = max(subject, HEAD_MATCH)
     if not a.context or not b.context:
         return subject * 0.5
@@ -150,7 +150,22 @@ def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
     if subject < 0.5 and not (a.numbers & b.numbers and context >= 0.5) and context < 0.8:
         return 0.0
     bonus = 0.15 if same_figure else 0.1 if a.numbers & b.numbers else 0.0  # count == list length
-    return 0.3 * subject + 0.7 * context + bonus
+    return 0.3 * subject + 0.7 * context + bonus + _identity_bonus(a.fact, b.fact)
+
+
+EVENT_BONUS = 0.1  # both say what happened to what is counted, and it is the same ("held")
+DISTINCT_FIGURE_BONUS = 0.1  # both state the same figure of 100 or more (a chance match is rare)
+AGREE_BONUS = 0.1  # they count the same noun and their values can both be true
+
+
+def _identity_bonus(a: Fact, b: Fact) -> float:
+    """Evidence from what two facts count: the same event, a distinctive shared figure, agreement."""
+    bonus = EVENT_BONUS if a.event and a.event == b.event else 0.0
+    if any(v >= 100 for v in _numbers(a) & _numbers(b)):
+        bonus += DISTINCT_FIGURE_BONUS
+    if a.head and b.head and same_head(a.head, b.head) and relation(a, b) != "differ":
+        bonus += AGREE_BONUS
+    return bonus
 
 
 def _magnitudes_agree(a: Fact, b: Fact) -> bool:
@@ -189,9 +204,8 @@ def link_claims(
         head = members[-1].fact
         values = tuple((m.report, m.fact) for m in members)
         status, notes = judge(values)
-        claims.append(
-            Claim(f"c{len(claims) + 1}", head.subject or head.kind, head.kind, status, values, notes)
-        )
+        subject = next((m.fact.subject for m in reversed(members) if m.fact.subject), head.kind)
+        claims.append(Claim(f"c{len(claims) + 1}", subject, head.kind, status, values, notes))
     return claims
 
 
@@ -297,7 +311,7 @@ def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: 
 def _keys(item: _Item, rare: set[str]) -> list[str]:
     """What proposes clusters for `item`: the rare words of its context, and its counted noun."""
     words = sorted(w for w in item.subject | item.context if w in rare)
-    return [*words, f"\0{item.fact.head}"] if item.fact.head else words
+    return [*words, "\0" + item.fact.head.split("|")[0]] if item.fact.head else words
 
 
 def _best_candidate(

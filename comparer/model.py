@@ -179,6 +179,7 @@ class Fact:
     head: str = ""  # the counted noun, lemmatised ("citizen", "age of girl"): the claim's identity
     event: str | None = None  # what happened to what is counted ("arrest", "custody"), when said
     alt: tuple[float, str] | None = None  # the same amount in a second currency: (value, code)
+    scope: str | None = None  # "total" for a running total ("in total", "since 2010"), else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,15 @@ class FactChange:
     subject: str
     old: Fact | None
     new: Fact | None
+    removed_items: tuple[str, ...] = ()  # list items only in the old list, as written there
+    added_items: tuple[str, ...] = ()  # list items only in the new list, as written there
+
+    @property
+    def items_note(self) -> str:
+        """What a list lost and gained, as written: "dropped: No. 15 in Yodok; added: No. 18"."""
+        parts = [f"{label}: {', '.join(items)}" for label, items in
+                 (("dropped", self.removed_items), ("added", self.added_items)) if items]  # fmt: skip
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -305,12 +305,15 @@ def test_a_broken_page_is_caught(browser: Any, tmp_path: Path) -> None:
 
 
 def in_view(page: Any, selector: str) -> bool:
-    """Whether the element is entirely inside the viewport and not under the sticky toolbar."""
+    """Whether the element is inside the viewport and not under the sticky toolbar (entirely, or,
+    when it is taller than the space below the toolbar, from its top)."""
     return bool(
         page.evaluate(
             """sel => { const r = document.querySelector(sel).getBoundingClientRect();
                  const bar = document.querySelector('.toolbar').getBoundingClientRect();
-                 return r.height > 0 && r.top >= bar.bottom - 1 && r.bottom <= window.innerHeight; }""",
+                 const room = window.innerHeight - bar.bottom;
+                 return r.height > 0 && r.top >= bar.bottom - 1 && r.top < window.innerHeight
+                        && (r.bottom <= window.innerHeight || r.height > room); }""",
             selector,
         )
     )

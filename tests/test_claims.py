@@ -17,6 +17,7 @@ import pytest
 from comparer.api import link_facts
 from comparer.model import Claim
 from comparer.render.claims_report import csv_cell, render_csv
+from tests import claim_eval
 from tests.conftest import CORPUS, NK, REPORTS, ROOT, corpus
 
 
@@ -146,8 +147,48 @@ def test_csv_cells_never_start_a_formula(cell: object, expected: str) -> None:
 def test_csv_output_neutralises_formulas(tmp_path: Path) -> None:
     line = "@SUM(A1:B2) The authorities held {n} political prisoners in the northern camps, monitors said."
     for name, n in (("a", "1,200"), ("b", "1,900")):
-        (tmp_path / f"{name}.txt").write_text("Testland\n\nPrisons\n\n" + line.format(n=n) + "\n", encoding="utf-8")
+        (tmp_path / f"{name}.txt").write_text(
+            "Testland\n\nPrisons\n\n" + line.format(n=n) + "\n", encoding="utf-8"
+        )
     reports, claims = link_facts([tmp_path])
     rows = list(csv.reader(io.StringIO(render_csv(reports, claims))))
     assert len(rows) == 3
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+# Floors for the hand-labelled claim links (tests/data/claim_links_labelled.json); lowering one
+# must be an explicit change. "bundled" links only the stored sentences (fresh clone); "corpus"
+# links the whole country folders of the shared corpus.
+LINK_FLOORS = {
+    ("dev", "bundled"): (0.93, 0.86),
+    ("heldout", "bundled"): (0.90, 0.91),
+    ("dev", "corpus"): (0.94, 0.86),
+    ("heldout", "corpus"): (0.88, 0.92),
+}
+
+
+@pytest.mark.parametrize("part", ["dev", "heldout"])
+def test_labelled_claim_links_from_stored_sentences(part: str) -> None:
+    pairs = [p for p in claim_eval.load() if p["part"] == part]
+    precision, recall, n = claim_eval.score_bundled(pairs)
+    assert n >= 200
+    floor_p, floor_r = LINK_FLOORS[(part, "bundled")]
+    assert precision >= floor_p and recall >= floor_r, (precision, recall)
+
+
+@pytest.mark.parametrize("part", ["dev", "heldout"])
+def test_labelled_claim_links_on_the_corpus(part: str) -> None:
+    pairs = [p for p in claim_eval.load() if p["part"] == part]
+    corpus(pairs[0]["country"])
+    precision, recall, _ = claim_eval.score_corpus(pairs, CORPUS)
+    floor_p, floor_r = LINK_FLOORS[(part, "corpus")]
+    assert precision >= floor_p and recall >= floor_r, (precision, recall)
+
+
+def test_labelled_set_is_big_enough_and_held_out_by_country() -> None:
+    pairs = claim_eval.load()
+    assert len(pairs) >= 400
+    dev = {p["country"] for p in pairs if p["part"] == "dev"}
+    held = {p["country"] for p in pairs if p["part"] == "heldout"}
+    assert dev and held and not dev & held
+    assert {True, False} <= {p["same_claim"] for p in pairs if p["part"] == "heldout"}

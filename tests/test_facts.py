@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from comparer.api import link_facts
+from comparer.api import compare_files, link_facts
+from comparer.claims import relation
 from comparer.cli import app
-from comparer.facts import extract_from_sentence
+from comparer.facts import RULES, extract_facts, extract_from_sentence, same_name, same_thing
+from comparer.facts.pairing import list_delta
+from comparer.model import Fact
 from tests.conftest import NK, ROOT, corpus
 
 runner = CliRunner()
@@ -38,6 +41,8 @@ def _extracted(sentence: str) -> list[tuple[str, object]]:
     for span in extract_from_sentence(sentence):
         value = span.value
         out.append(_norm(span.kind, list(value) if isinstance(value, tuple) else value))
+        if span.alt:  # "4,120 Cuban pesos ($17)": one fact in two currencies states both amounts
+            out.append(_norm(span.kind, span.alt[0]))
     return out
 
 
@@ -117,6 +122,9 @@ def test_extraction_examples(sentence: str, expected: list[tuple[str, object]]) 
         "Under the 1994-95 migration accords, returnees were not prosecuted.",
         "He was one of the few; no one answered.",
         "The details are on page 12 and pp. 14-15 of Annex 3.",
+        "The Third Committee adopted the text; the Group of 15 was arrested.",
+        "3. Freedom of Expression, Including for Members of the Press",
+        "One in six children reported violence.",
     ],
 )
 def test_no_false_facts_from_names(sentence: str) -> None:
@@ -143,18 +151,16 @@ def _claims_by_text(paths: list[Path]):  # type: ignore[no-untyped-def]
 def test_seed_claims_linking_precision_recall() -> None:
     gold = json.loads((DATA / "claim_links.json").read_text(encoding="utf-8"))
     _, claims, index = _claims_by_text([ROOT / p for p in gold["reports"]])
-    found = 0
-    for link in gold["links"]:
-        ids = {index.get((r, t)) for r, t in link}
-        found += len(ids) == 1 and None not in ids
-    recall = found / len(gold["links"])
-    assert recall == 1.0
-    correct = len(gold["links"])
-    precision = correct / len(claims)
-    assert precision >= 0.75, (
-        precision,
-        [(c.subject, [(r.id, f.text) for r, f in c.values]) for c in claims],
-    )
+    found = [len({index.get((r, t)) for r, t in link} - {None}) == 1 and all((r, t) in index for r, t in link)
+             for link in gold["links"]]  # fmt: skip
+    assert found[0] and found[1]  # 17 vs 12 abductees; 80,000-120,000 vs up to 120,000 prisoners
+    assert sum(found) / len(found) >= 0.75, found
+    for wrong in gold["wrong"]:
+        assert len({index.get((r, t)) for r, t in wrong} - {None}) != 1 or None in {
+            index.get((r, t)) for r, t in wrong
+        }
+    correct = sum(found)
+    assert correct / len(claims) >= 0.75, [(c.subject, [(r.id, f.text) for r, f in c.values]) for c in claims]
 
 
 def test_seed_claim_status() -> None:
@@ -236,3 +242,171 @@ def test_check_cli_on_seeds() -> None:
     assert runner.invoke(app, ["check", str(NK / "hrw-2019.txt"), str(NK / "hrw-2019.txt")]).exit_code == 0
     bad = runner.invoke(app, ["facts", str(ROOT / "nothing-here")])
     assert bad.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("rule", "sentence", "kind", "value"),
+    [(rule.name, *example) for rule in RULES for example in rule.examples],
+)
+def test_each_rule_finds_its_examples(rule: str, sentence: str, kind: str, value: object) -> None:
+    found = [(s.kind, s.value) for s in extract_from_sentence(sentence)]
+    assert (kind, value) in found, (rule, found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "subject", "head"),
+    [
+        ("There were one hundred and twenty prisoners.", 120.0, "prisoners", "prisoner"),
+        ("Donors sent two hundred fifty thousand tons of food.", 250000.0, "tons of food", "ton"),
+        ("At least 61 were detained.", 61.0, "", "prisoner"),
+        ("Police arrested at least 61 journalists.", 61.0, "journalists", "journalist"),
+        ("Police arrested 12 editors and reporters.", 12.0, "editors and reporters", "editor and journalist"),
+        ("Police held 120 people, of whom 73 were members of parliament.", 73.0, "members of parliament",
+         "member of parliament"),
+        ("Police detained a dozen activists.", 12.0, "activists", "activist"),
+    ],
+)  # fmt: skip
+def test_figures_read_right(sentence: str, value: float, subject: str, head: str) -> None:
+    spans = [s for s in extract_from_sentence(sentence) if s.value == value]
+    assert spans, extract_from_sentence(sentence)
+    assert "least" not in spans[0].subject
+    assert spans[0].head == head
+    if subject:
+        assert spans[0].subject == subject
+
+
+def test_converted_amount_is_one_fact() -> None:
+    [fact] = extract_facts([("Fees rose to 30 million nakfa ($2 million) a year.", None)])
+    assert (fact.value, fact.unit, fact.alt) == (30e6, "ERN", (2e6, "USD"))
+
+
+def _fact(sentence: str) -> Fact:
+    return extract_facts([(sentence, None)])[0]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("It was well over 100 degrees.", "It was 113 degrees.", "compatible"),
+        ("At least 61 journalists were held.", "65 journalists were held.", "compatible"),
+        (
+            "Up to 120,000 prisoners were held.",
+            "Between 80,000 and 120,000 prisoners were held.",
+            "compatible",
+        ),
+        ("About 400 students protested.", "Approximately 2,000 students protested.", "differ"),
+        ("Nearly 100 people died.", "50 people died.", "differ"),
+        ("Hundreds of people fled.", "Some 300 people fled.", "compatible"),
+        ("Fees were 30 million nakfa ($2 million).", "Fees were $2 million.", "equal"),
+        ("17 citizens were abducted.", "12 citizens were abducted.", "differ"),
+    ],
+)
+def test_values_agree_when_their_intervals_can_both_be_true(a: str, b: str, expected: str) -> None:
+    fa, fb = _fact(a), _fact(b)
+    assert same_thing(fa, fb)
+    assert relation(fa, fb) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The US gave $10 million in development aid.", "NGOs must deposit $2 million in a bank."),
+        ("Aid reached $5 million.", "Aid reached 5 million euros."),
+        ("Persons younger than age 14 were freed.", "A girl younger than age 15 was married."),
+        ("Suspects could be held 30 days without charge.", "Suspects saw a judge within 48 hours."),
+        ("He served three years.", "Police detained two teenagers."),
+        ("Police arrested 200 people.", "Police held 10,000 people."),
+    ],
+)
+def test_figures_of_different_things_are_not_one_claim(a: str, b: str) -> None:
+    assert not same_thing(_fact(a), _fact(b))
+
+
+_OLD = """Testland
+
+Executions
+
+Officials confirmed that authorities carried out 798 executions during the year, most of them for drug offences, according to the monitoring group.
+
+Camps
+
+The government operates No. 14 in Kaechun, No. 15 in Yodok, No. 16 in Hwasung, and No. 25 in Chongjin.
+
+Prisoners
+
+The budget fell from 1000 to 60 units while guards numbered 700 in the north. Detainee Kim Kuk-gi was moved to a labour camp in the province.
+"""
+_NEW = """Testland
+
+Executions
+
+In a new report the rights group said 853 executions took place over the twelve months, with drug cases the largest share and several juveniles among the dead.
+
+Camps
+
+The government operates No. 14 in Kaechun, No. 16 in Hwasung, and No. 25 in Chongjin.
+
+Prisoners
+
+The budget fell from 1000 to 50 units while guards numbered 700 in the north. Detainee Kim Kook-kie was moved to a labour camp in the province.
+"""
+
+
+def _fact_changes(tmp_path: Path) -> list[tuple[str, str, str | None, str | None]]:
+    (tmp_path / "old.txt").write_text(_OLD, encoding="utf-8")
+    (tmp_path / "new.txt").write_text(_NEW, encoding="utf-8")
+    comparison = compare_files(tmp_path / "old.txt", tmp_path / "new.txt")
+    return [
+        (c.status, c.kind, c.old.text if c.old else None, c.new.text if c.new else None)
+        for c in comparison.facts
+    ]
+
+
+def test_compare_links_figures_of_a_rewritten_paragraph(tmp_path: Path) -> None:
+    changes = _fact_changes(tmp_path)
+    assert ("changed", "count", "798", "853") in changes
+    assert not any(c[2] == "798" and c[0] == "removed" for c in changes)
+
+
+def test_compare_pairs_by_the_word_diff(tmp_path: Path) -> None:
+    changes = _fact_changes(tmp_path)
+    assert ("changed", "count", "60", "50") in changes
+    assert not any(c[0] == "changed" and c[2] in ("1000", "700") for c in changes)
+
+
+def test_compare_names_list_items_dropped_as_written(tmp_path: Path) -> None:
+    (tmp_path / "old.txt").write_text(_OLD, encoding="utf-8")
+    (tmp_path / "new.txt").write_text(_NEW, encoding="utf-8")
+    comparison = compare_files(tmp_path / "old.txt", tmp_path / "new.txt")
+    [camps] = [c for c in comparison.facts if c.kind == "list"]
+    assert camps.status == "changed" and camps.removed_items == ("No. 15 in Yodok",) and not camps.added_items
+    assert camps.items_note == "dropped: No. 15 in Yodok"
+
+
+def test_compare_reports_a_name_spelled_two_ways(tmp_path: Path) -> None:
+    assert ("changed", "name", "Kim Kuk-gi", "Kim Kook-kie") in _fact_changes(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [("Kim Kuk-gi", "Kim Kook-kie", True), ("Mohammed Ahmed", "Mohamed Ahmad", True),
+     ("Kachin", "Karen", False), ("Sunday", "Saturday", False), ("Kim Jong-un", "Kim Yo-jong", False),
+     ("No. 15", "No. 16", False)],
+)  # fmt: skip
+def test_same_name_spelled_two_ways(a: str, b: str, same: bool) -> None:
+    assert same_name(a, b) is same
+
+
+def test_list_items_pair_by_number_whatever_the_wording() -> None:
+    old = _fact("Camps 14, 15, 16, 18, and 25 remain open.")
+    new = _fact("They run No. 14 in Kaechun, No. 16 in Hwasung, No. 18, and No. 25 in Chongjin.")
+    removed, added, renamed = list_delta(old, new)
+    assert removed == ("15",) and added == () and renamed == []
+
+
+def test_many_numbers_in_one_sentence() -> None:
+    # from issue 14: a sentence of 4,000 figures is read figure by figure (no work per pair of figures)
+    sentence = "Police held " + "".join(f"{i + 3} prisoners, " for i in range(4000)) + "and 7 more people."
+    spans = extract_from_sentence(sentence)
+    assert len(spans) >= 3800
+    assert [s.start for s in spans] == sorted(s.start for s in spans)

@@ -59,13 +59,15 @@ def _check_compare_ids(data: dict[str, Any]) -> None:
         assert p["new"] is None or p["new"]["section"] in new_ids, p
     passages = {p["id"]: p for p in data["passages"]}
     for f in data["facts"]:
-        assert f["passage"] in passages, f
-        passage = passages[f["passage"]]
-        assert f["old_section"] is None or f["old_section"] == passage["old"]["section"], f
-        assert f["new_section"] is None or f["new_section"] == passage["new"]["section"], f
+        assert f["passage"] in (f["old_passage"], f["new_passage"]), f
         for side in ("old", "new"):
-            if f[side] is not None:  # the fact is quoted from its passage
-                assert f[side]["text"] in " ".join(passage[side]["text"].split()) or f[side]["text"] in passage[side]["text"]
+            if f[side] is None:
+                assert f[f"{side}_passage"] is None and f[f"{side}_section"] is None, f
+                continue
+            passage = passages[f[f"{side}_passage"]]
+            assert f[f"{side}_section"] == passage[side]["section"], f
+            # the fact is quoted from its passage
+            assert f[side]["text"] in " ".join(passage[side]["text"].split()) or f[side]["text"] in passage[side]["text"]
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda p: f"{p[0].stem}-{p[1].stem}")

@@ -19,14 +19,27 @@ from typing import Any
 
 from comparer.facts.context import STOP
 from comparer.facts.extraction import extract_facts, extract_from_sentence
-from comparer.facts.pairing import pair_facts, same_thing, same_value, subject_key
+from comparer.facts.pairing import changed, pair_facts, same_name, same_thing, same_value, subject_key
 from comparer.facts.quantities import fact_interval, parse_number
 from comparer.facts.rules import RULES, Span
 from comparer.model import Fact, FactKind
 
 __all__ = [
-    "RULES", "STOP", "Span", "extract_facts", "extract_from_sentence", "fact_from_json", "fact_interval",
-    "fact_to_json", "pair_facts", "parse_number", "same_thing", "same_value", "subject_key",
+    "RULES",
+    "STOP",
+    "Span",
+    "changed",
+    "extract_facts",
+    "extract_from_sentence",
+    "fact_from_json",
+    "fact_interval",
+    "fact_to_json",
+    "pair_facts",
+    "parse_number",
+    "same_name",
+    "same_thing",
+    "same_value",
+    "subject_key",
 ]  # fmt: skip
 _KINDS: tuple[FactKind, ...] = ("count", "range", "percent", "money", "date", "list", "name")
 
@@ -38,7 +51,7 @@ def fact_to_json(fact: Fact) -> dict[str, object]:
         "id": fact.id, "kind": fact.kind, "subject": fact.subject, "value": value, "unit": fact.unit,
         "text": fact.text, "sentence": fact.sentence, "qualifier": fact.qualifier, "year": fact.year,
         "section": fact.section, "head": fact.head, "event": fact.event,
-        "alt": list(fact.alt) if fact.alt else None,
+        "alt": list(fact.alt) if fact.alt else None, "scope": fact.scope,
     }  # fmt: skip
 
 
@@ -62,5 +75,5 @@ def fact_from_json(data: dict[str, Any]) -> Fact:
         id=str(data["id"]), kind=kind, subject=str(data["subject"]), value=value, unit=data["unit"],
         text=str(data["text"]), sentence=str(data["sentence"]), qualifier=data["qualifier"],
         year=data["year"], section=data["section"], head=str(data["head"]), event=data["event"],
-        alt=(float(alt[0]), str(alt[1])) if alt else None,
+        alt=(float(alt[0]), str(alt[1])) if alt else None, scope=data["scope"],
     )  # fmt: skip

@@ -53,7 +53,7 @@ def word_classes(word: str) -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """The lemma of `word` as a noun: "citizens" -> "citizen", "women" -> "woman"."""
-    low = word.lower().replace("\u2019", "'")
+    low = word.lower().replace("\u2019", "'").rstrip("'")
     found = getAllLemmas(low, upos="NOUN").get("NOUN") or getAllLemmasOOV(low, upos="NOUN").get("NOUN")
     return found[0] if found else low
 
@@ -65,7 +65,7 @@ def _is_nounish(word: str) -> bool:
 
 def _is_verb_only(word: str) -> bool:
     classes = word_classes(word)
-    return bool(classes) and not classes & {"NOUN", "PROPN", "ADJ"} and not word[:1].isupper()
+    return "VERB" in classes and not classes & {"NOUN", "PROPN", "ADJ"} and not word[:1].isupper()
 
 
 def tokens_after(sentence: str, end: int) -> list[str]:
@@ -90,10 +90,18 @@ def noun_phrase(tokens: list[str], limit: int = 5) -> list[str]:
             continue
         if not token[:1].isalpha() or low in _PHRASE_END or low in _MONTH_WORDS:
             break
+        if re.fullmatch(r"(?:year|month|week|day|hour)s?['\u2019]", low):
+            out.append(token)  # "three years’ imprisonment": a span of time
+            break
         # a participle before a noun modifies it ("12 detained journalists"); else a verb ends the phrase
-        modifier = low.endswith(("ed", "ing")) and nxt[:1].isalpha() and _is_noun(nxt) and not out
+        modifier = (
+            low.endswith(("ed", "ing")) and nxt[:1].isalpha() and _is_nounish(nxt) and not _is_verb_only(nxt)
+        )
         if _is_verb_only(token) and not modifier:
             break
+        if word_classes(token) == {"ADV"} and nxt[:1].isalpha():
+            i += 1  # "four officially registered groups": an adverb inside the phrase
+            continue
         out.append(token)
         i += 1
     while out and out[-1].lower() in ("of", "and", "or"):
@@ -131,19 +139,39 @@ def head_of(phrase: list[str]) -> str:
     for joiner in ("and", "or"):
         if joiner in lowered:
             k = lowered.index(joiner)
-            left, right = head_of(phrase[:k]), head_of(phrase[k + 1 :])
+            left, right = _bare(head_of(phrase[:k])), _bare(head_of(phrase[k + 1 :]))
             return f"{left} and {right}" if left and right else left or right
     if "of" in lowered:
         k = lowered.index("of")
         left, right = head_of(phrase[:k]), head_of(phrase[k + 1 :])
         if phrase[k - 1].lower() in _RELATIONAL and right:
-            return f"{left} of {right}"
+            return f"{_bare(left)} of {_bare(right)}"
         return left or right
-    common = [w for w in phrase if w[:1].islower() and _is_noun(w)]
-    names = [w for w in phrase if w[:1].isupper()]
-    word = (common or names or phrase)[-1]
-    found = lemma(word)
-    return HEAD_CONCEPTS.get(found, found)
+    common = [k for k, w in enumerate(phrase) if w[:1].islower() and _is_noun(w)]
+    names = [k for k, w in enumerate(phrase) if w[:1].isupper()]
+    at = (common or names or [len(phrase) - 1])[-1]
+    found = lemma(phrase[at])
+    head = HEAD_CONCEPTS.get(found, found)
+    # a noun before the head that can be nothing but a noun names a kind of it: "radio station"
+    modifier = word_classes(phrase[at - 1]) if at > 0 and phrase[at - 1][:1].islower() else frozenset()
+    if "NOUN" in modifier and "ADJ" not in modifier:
+        return f"{head}|{lemma(phrase[at - 1])}"
+    return head
+
+
+def _bare(head: str) -> str:
+    """A head without its noun modifier ("station|radio" -> "station")."""
+    return head.split("|", 1)[0]
+
+
+def same_head(a: str, b: str) -> bool:
+    """Whether two heads name the same thing: equal nouns, and equal modifiers where both have one.
+
+    "station|radio" and "station|television" differ; "camp|prison" and "camp" agree.
+    """
+    head_a, _, mod_a = a.partition("|")
+    head_b, _, mod_b = b.partition("|")
+    return head_a == head_b and (not mod_a or not mod_b or mod_a == mod_b)
 
 
 # Heads that reports use for the same counted thing: general vocabulary of human rights
@@ -173,14 +201,16 @@ def noun_before(sentence: str, start: int) -> list[str]:
 _PLAIN_VERBS = frozenset(
     "be have do say report estimate include remain make take give become total number reach rise "
     "increase decrease fall drop count record document receive allege claim state note tell show find "
-    "believe continue put get see know list bring keep go come".split()
+    "believe continue put get see know list bring keep go come carry conduct perform occur happen "
+    "place".split()
 )
 # Events that reports name with different verbs.
 _EVENTS = {
     "hold": "custody", "detain": "custody", "imprison": "custody", "jail": "custody",
     "incarcerate": "custody", "arrest": "arrest", "apprehend": "arrest", "kill": "kill",
     "murder": "kill", "execute": "execute", "release": "release", "free": "release",
-    "pardon": "release", "abduct": "abduct", "kidnap": "abduct", "sentence": "sentence",
+    "pardon": "release", "abduct": "abduct", "kidnap": "abduct", "return": "return",
+    "repatriate": "return", "deport": "return", "expel": "return", "refoule": "return", "sentence": "sentence",
     "convict": "sentence", "flee": "flee", "escape": "flee", "defect": "flee",
 }  # fmt: skip
 
@@ -201,17 +231,14 @@ def event_near(sentence: str, start: int, after: list[str]) -> str | None:
         verb = _verb_lemma(word)
         if verb:
             return verb
-    for word in after[:6]:
+    # the clause's verb after the noun phrase, over prepositional phrases and relative pronouns
+    for word in after[:12]:
         low = word.lower()
-        if not word[:1].isalpha() or low in _PHRASE_END - _AUXILIARIES:
+        if not word[:1].isalpha():
             break
-        if low in _AUXILIARIES:
+        if low in _AUXILIARIES or set(getAllLemmas(low)) != {"VERB"}:
             continue
-        verb = _verb_lemma(word)
-        if verb:
-            return verb
-        if set(getAllLemmas(low)) != {"VERB"}:
-            break  # not a verb phrase
+        return _verb_lemma(word)  # the first verb decides (None for "remained", "said")
     return None
 
 
@@ -221,7 +248,23 @@ _AUXILIARIES = frozenset(
 )
 
 
-_QUAL_BEFORE = re.compile(rf"(?:^|(?<=\W))({QUALIFIERS})\s+$", re.IGNORECASE)
+_TOTAL = re.compile(
+    r"\b(?:in\s+total|a\s+total\s+of|total\s+of|cumulative(?:ly)?|altogether|to\s+date|so\s+far|"
+    r"since\s+(?:19|20)\d\d|since\s+(?:the\s+)?(?:start|beginning))\b",
+    re.IGNORECASE,
+)
+
+
+def scope_near(sentence: str, start: int, end: int) -> str | None:
+    """ "total" when the figure is a running total ("in total", "since 2010", "to date"), else None."""
+    window = sentence[max(0, start - 40) : end + 40]
+    return "total" if _TOTAL.search(window) else None
+
+
+_QUAL_BEFORE = re.compile(
+    rf"(?:^|(?<=\W))({QUALIFIERS})\s+(?:(?:an\s+additional|another|a\s+further|a\s+total\s+of)\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def qualifier_before(sentence: str, start: int) -> tuple[str | None, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from comparer.facts.context import scope_near
 from comparer.facts.quantities import MONTHS
 from comparer.facts.rules import RULES, Span
 from comparer.model import Fact
@@ -86,6 +87,7 @@ def extract_facts(sentences: list[tuple[str, str | None]], *, prefix: str = "f")
                     head=span.head,
                     event=span.event,
                     alt=span.alt,
+                    scope=scope_near(sentence, span.start, span.end) if span.kind != "date" else None,
                 )
             )
     return tuple(facts)

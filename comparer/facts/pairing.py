@@ -9,9 +9,12 @@ identical facts first, then by that identity and the similarity of their subject
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from rapidfuzz import fuzz
 
-from comparer.facts.context import STOP
+from comparer.facts.context import STOP, same_head
 from comparer.model import Fact, FactChange, FactStatus
 
 _NUMBERS = ("count", "range", "list")
@@ -40,10 +43,14 @@ def same_thing(a: Fact, b: Fact) -> bool:
         return a.kind == b.kind
     if not units(a) & units(b):
         return False
-    if a.head and b.head and a.head != b.head:
+    if a.scope != b.scope:  # a running total is not the figure of one period
         return False
-    if a.head in _TIME_UNITS:  # a span of time is one claim only with its event ("sentenced to")
-        return a.event is not None and a.event == b.event
+    if a.head and b.head and not same_head(a.head, b.head):
+        return False
+    if (
+        a.head.split("|")[0] in _TIME_UNITS
+    ):  # a span of time is one claim only with the same event ("sentenced to")
+        return a.event == b.event
     return not (a.event and b.event and a.event != b.event)
 
 
@@ -79,32 +86,43 @@ def subject_score(a: Fact, b: Fact) -> float:
 
 
 def pair_facts(
-    old: tuple[Fact, ...], new: tuple[Fact, ...], *, cutoff: float = PAIR_CUTOFF
+    old: tuple[Fact, ...],
+    new: tuple[Fact, ...],
+    *,
+    cutoff: float = PAIR_CUTOFF,
+    old_at: list[float] | None = None,
+    new_at: list[float] | None = None,
 ) -> list[FactChange]:
     """Pair the facts of two versions of a passage; say what changed.
 
     Identical facts pair first, so an unchanged figure never pairs with a changed one; then
-    each remaining old fact pairs with the best new fact that counts the same thing, ties
-    going to the new fact nearest in reading position.
+    each remaining old fact pairs with the best new fact that counts the same thing. Among
+    equally good candidates the one nearest to where the word diff puts the old fact wins:
+    `old_at` gives each old fact's position mapped into the new text, `new_at` each new
+    fact's position (without them, relative reading order stands in).
     """
+    where_old = old_at if old_at is not None else [_position(k, old) for k in range(len(old))]
+    where_new = new_at if new_at is not None else [_position(k, new) for k in range(len(new))]
     changes: list[FactChange] = []
     used: set[int] = set()
     pending: list[tuple[int, Fact]] = []
     for i, a in enumerate(old):
-        exact = next(
-            (k for k, b in enumerate(new) if k not in used and b.kind == a.kind and same_value(a, b)
-             and same_thing(a, b) and subject_score(a, b) >= cutoff),
-            None,
-        )  # fmt: skip
-        if exact is None:
+        exact = [
+            k for k, b in enumerate(new)
+            if k not in used and b.kind == a.kind and same_value(a, b) and same_thing(a, b)
+            and subject_score(a, b) >= cutoff
+        ]  # fmt: skip
+        if not exact:
             pending.append((i, a))
-        else:
-            used.add(exact)
-            changes.append(FactChange("unchanged", a.kind, new[exact].subject or a.subject, a, new[exact]))
+            continue
+        k = min(exact, key=lambda k: (abs(where_new[k] - where_old[i]), k))
+        used.add(k)
+        changes.append(FactChange("unchanged", a.kind, new[k].subject or a.subject, a, new[k]))
     for i, a in pending:
-        candidates = [k for k, b in enumerate(new) if k not in used and same_thing(a, b)]
         ranked = [
-            (subject_score(a, new[k]), -abs(_position(k, new) - _position(i, old)), -k, k) for k in candidates
+            (subject_score(a, new[k]), -abs(where_new[k] - where_old[i]), -k, k)
+            for k, b in enumerate(new)
+            if k not in used and same_thing(a, b)
         ]
         ranked = [r for r in ranked if r[0] >= cutoff]
         if not ranked:
@@ -112,11 +130,81 @@ def pair_facts(
             continue
         best = max(ranked)[3]
         used.add(best)
-        b = new[best]
-        status: FactStatus = "unchanged" if same_value(a, b) else "changed"
-        changes.append(FactChange(status, b.kind, b.subject or a.subject, a, b))
+        changes += changed(a, new[best])
     changes += [FactChange("added", b.kind, b.subject, None, b) for k, b in enumerate(new) if k not in used]
     return changes
+
+
+def changed(a: Fact, b: Fact) -> list[FactChange]:
+    """The change from `a` to `b` (one claim), with list items dropped and added, and respellings."""
+    status: FactStatus = "unchanged" if same_value(a, b) else "changed"
+    if a.kind != "list" or b.kind != "list":
+        return [FactChange(status, b.kind, b.subject or a.subject, a, b)]
+    removed, added, renamed = list_delta(a, b)
+    out = (
+        [FactChange(status, b.kind, b.subject or a.subject, a, b, removed, added)] if removed or added else []
+    )
+    out += [name_change(a, b, before, after) for before, after in renamed]
+    return out or [FactChange(status, b.kind, b.subject or a.subject, a, b)]
+
+
+def item_key(item: str) -> str:
+    """What identifies a list item whatever its wording: its number ("No. 15 in Yodok" -> "15"), else its letters."""
+    number = re.match(r"(?:Nos?\.\s*)?(\d+)\b", item)
+    if number:
+        return number.group(1)
+    return re.sub(r"[^a-z0-9]", "", item.lower())
+
+
+def list_delta(a: Fact, b: Fact) -> tuple[tuple[str, ...], tuple[str, ...], list[tuple[str, str]]]:
+    """Items only in `a`, items only in `b` (as written), and items spelled two ways (old, new)."""
+    old_items = [str(x) for x in a.value] if isinstance(a.value, tuple) else []
+    new_items = [str(x) for x in b.value] if isinstance(b.value, tuple) else []
+    new_keys = {item_key(x) for x in new_items}
+    old_keys = {item_key(x) for x in old_items}
+    removed = [x for x in old_items if item_key(x) not in new_keys]
+    added = [x for x in new_items if item_key(x) not in old_keys]
+    renamed: list[tuple[str, str]] = []
+    for before in list(removed):
+        after = next((x for x in added if same_name(before, x)), None)
+        if after is not None:
+            renamed.append((before, after))
+            removed.remove(before)
+            added.remove(after)
+    return tuple(removed), tuple(added), renamed
+
+
+# spelling similarity (0-100, rapidfuzz ratio of the letters) of one name written two ways
+NAME_SIMILARITY = 60.0
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december monday "
+    "tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether `a` and `b` are one name spelled two ways ("Kim Kuk-gi", "Kim Kook-kie")."""
+    wa, wb = a.split(), b.split()
+    if a == b or len(wa) != len(wb) or not all(w[:1].isupper() for w in wa + wb):
+        return False
+    if re.search(r"\d", a + b) or {w.lower() for w in wa + wb} & _CALENDAR:
+        return False
+    # the first letters of every word agree, and the letters are alike
+    if any(x[0].lower() != y[0].lower() for x, y in zip(wa, wb, strict=True)):
+        return False
+    letters = [re.sub(r"[^a-z]", "", s.lower()) for s in (a, b)]
+    return fuzz.ratio(*letters) >= NAME_SIMILARITY
+
+
+def name_change(a: Fact, b: Fact, before: str, after: str) -> FactChange:
+    """A name respelt between `a`'s sentence and `b`'s: a `name` fact changed."""
+    old = replace(
+        a, id=f"{a.id}.n", kind="name", subject=before, value=(before,), unit=None, text=before, head="name"
+    )
+    new = replace(
+        b, id=f"{b.id}.n", kind="name", subject=after, value=(after,), unit=None, text=after, head="name"
+    )
+    return FactChange("changed", "name", after, old, new)
 
 
 def _position(k: int, facts: tuple[Fact, ...]) -> float:

@@ -45,13 +45,19 @@ class Rule:
 
 _NUM, _DIGITS, _WORDNUM = q.NUM, q.DIGITS, q.WORDNUM
 _TIME_UNITS = frozenset("year month week day hour minute".split())
+_RATE_UNITS = frozenset("year month week day hour minute person capita".split())
 
 
 def _counted(sentence: str, end: int) -> tuple[str, str, str | None]:
     """(subject, head, event) of the noun phrase after `end`."""
     tokens = ctx.tokens_after(sentence, end)
     phrase = ctx.noun_phrase(tokens)
-    head, event = ctx.head_of(phrase), ctx.event_near(sentence, end, tokens[len(phrase) :])
+    rest = tokens[len(phrase) :]
+    head, event = ctx.head_of(phrase), ctx.event_near(sentence, end, rest)
+    rate = [w.lower() for w in rest[:2]]
+    if head and len(rate) == 2 and rate[0] in ("per", "a", "each", "every") and rate[1] in _RATE_UNITS:
+        noun, bar, modifier = head.partition("|")
+        head = f"{noun}/{rate[1]}{bar}{modifier}"  # "16 hours per week": a rate, not a count of hours
     return " ".join(phrase), _held(head, event), event
 
 
@@ -87,7 +93,7 @@ def is_name_number(sentence: str, start: int, end: int) -> bool:
     after = sentence[end : end + 12]
     if re.match(r"\.[a-z]\b|\.\d", after):  # "1.e", "2.3"
         return True
-    if start == 0 and re.match(r"\.?\s+[A-Z]", after) and not re.match(r"\s+[A-Z][a-z]+\s+[a-z]", after):
+    if start == 0 and sentence[start:end].isdigit() and re.match(r"[.)]\s+[A-Z]", after):
         return True  # a numbered heading: "3. Freedom of Expression"
     return bool(re.match(r"-year-old|-year|th\b|st\b|nd\b|rd\b", after))
 
@@ -103,9 +109,7 @@ def _camp_lists(sentence: str) -> Iterator[Span]:
     for m in _CAMP_LIST.finditer(sentence):
         # items kept as written, with their place: "No. 15 in Yodok"
         parts = re.split(r",\s*(?:and\s+)?|,?\s+and\s+", m.group(0))
-        items = tuple(
-            re.sub(r"^(?:Nos?\.|[Cc]amps?|[Kk]wanliso|[Kk]yohwaso)\s*", "", p).strip() for p in parts
-        )
+        items = tuple(re.sub(r"^(?:[Cc]amps?|[Kk]wanliso|[Kk]yohwaso)\s*", "", p).strip() for p in parts)
         items = tuple(i for i in items if i)
         if len(items) >= 2:
             head = re.match(r"\s*([Cc]amps?|[Kk]wanliso|[Kk]yohwaso)", m.group(0))
@@ -118,25 +122,22 @@ _CAMP_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
     (
         "It runs No. 14 in Kaechun, No. 15 in Yodok, and No. 25.",
         "list",
-        ("14 in Kaechun", "15 in Yodok", "25"),
+        ("No. 14 in Kaechun", "No. 15 in Yodok", "No. 25"),
     ),
 )
 
-_NAME_LIST = re.compile(
-    r"(?P<items>(?:[A-Z][\w\u2019'-]+(?:\s(?:of\s)?[A-Z][\w\u2019'-]+){0,5},\s+){2,30}(?:and\s+|or\s+)?"
-    r"[A-Z][\w\u2019'-]+(?:\s(?:of\s)?[A-Z][\w\u2019'-]+){0,5})"
-)
+_NAME_ITEM = r"(?:the\s+)?[A-Z][\w\u2019'-]+(?:\s(?:of\s|for\s)?[A-Z][\w\u2019'-]+){0,5}"
+_NAME_LIST = re.compile(rf"(?P<items>(?:{_NAME_ITEM},\s+){{2,30}}(?:and\s+|or\s+)?{_NAME_ITEM})")
 
 
 def _name_lists(sentence: str) -> Iterator[Span]:
     for m in _NAME_LIST.finditer(sentence):
         if sentence[m.end() : m.end() + 1] == ":" or re.search(r"\s(?:The|A|An|In|On)$", m.group("items")):
             continue  # a run-in heading ("Threats, Harassment, Surveillance, and Coercion:")
-        items = tuple(
-            x.strip()
-            for x in re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("items"))
-            if x.strip()
-        )
+        if re.match(r"[A-Z][\w-]*\s+of\s", m.group("items")):
+            continue  # one name: "Bureau of Democracy, Human Rights, and Labor"
+        parts = re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("items"))
+        items = tuple(re.sub(r"^the\s+", "", x.strip()) for x in parts if x.strip())
         if len(items) >= 3:
             subject, head = _before(sentence, m.start())
             yield Span("list", m.start(), m.end(), items, None, None, subject or "names", head or "name")
@@ -228,7 +229,7 @@ _DATE = re.compile(
     rf"|\b(?P<month3>{_M})\s+(?P<year3>(?:19|20)\d{{2}})\b"
     rf"|\bthe\s+(?P<decade>(?:19|20)\d0)s\b"
     rf"|\b(?P<month5>{_M})\s+(?P<day5>\d{{1,2}})\b(?!,?\s+(?:19|20)\d{{2}})(?!\d)"
-    rf"|\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Tt]hroughout|[Bb]y|[Uu]ntil|[Bb]efore|[Aa]fter|[Oo]f)\s+(?:(?:early|late|mid)[- ])?(?P<year4>(?:19|20)\d{{2}})\b(?!\s+(?:[A-Z]|report|law|resolution|white paper))"
+    rf"|\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Tt]hroughout|[Bb]y|[Uu]ntil|[Bb]efore|[Aa]fter|[Oo]f|[Ff]or|year)\s+(?:(?:early|late|mid)[- ])?(?P<year4>(?:19|20)\d{{2}})\b(?!\s+(?:[A-Z]|report|law|resolution|white paper))"
     rf"|\b(?P<day6>\d{{1,2}})\s+(?P<month6>{_M})\b(?!,?\s+(?:19|20)\d{{2}})"
 )
 
@@ -334,7 +335,8 @@ def _durations(sentence: str) -> Iterator[Span]:
 
 
 _ELIDED = re.compile(
-    rf"\b[Tt]he\s+(?P<n>{_WORDNUM}|\d{{1,3}})\s+(?=(?:were|who|had|have|are|faced|received|remained)\b)"
+    rf"(?:\b[Tt]he\s+|[:;]\s+|,?\s+and\s+|\b(?:of\s+whom|of\s+which|among\s+them),?\s+)(?P<n>{_WORDNUM}|\d{{1,3}}(?:,\d{{3}})*)\s+"
+    rf"(?=(?:were|was|who|had|have|are|faced|received|remained|remain)\b)"
 )
 
 
@@ -379,6 +381,11 @@ def _copulas(sentence: str) -> Iterator[Span]:
 _COPULA_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
     ("Police held 120 people, of whom 73 were members of parliament.", "count", 73.0),
 )
+_ELIDED_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
+    ("Police held five students. The five were charged.", "count", 5.0),
+    ("Six prisoners were freed: three were told their cases were closed.", "count", 3.0),
+    ("Police arrested 208 persons, of whom 87 remained in detention.", "count", 87.0),
+)
 
 
 # --- ages --------------------------------------------------------------------------------------
@@ -410,6 +417,7 @@ def _ages_stated(sentence: str) -> Iterator[Span]:
 _AGE = re.compile(
     rf"\b(?:(?P<cmp>older than|younger than|under|over|below|above)\s+)?(?:aged?|ages|age of)\s+(?P<n>{_NUM})\b"
     rf"|\b(?P<n2>{_DIGITS}|{_WORDNUM})-year-old\b"
+    rf"|\b(?P<cmp4>as young as|as old as)\s+(?P<n4>{_NUM})\b(?!\s+(?:percent|%))"
     rf"|\b(?:(?P<cmp3>at least|under|over|as young as|as old as)\s+)?(?P<n3>{_NUM})\s+years?(?:\s+of\s+age\b|\s+old\b|(?=\s+(?:and|or)\s+(?P<tail>older|younger|above|over|under)\b))",
     re.IGNORECASE,
 )
@@ -435,10 +443,10 @@ def _ages(sentence: str) -> Iterator[Span]:
             if n is not None:
                 yield Span("count", m.start(key), m.end(key), n, "years old", None, subject, head)
     for m in _AGE.finditer(sentence):
-        n = q.parse_number(m.group("n") or m.group("n2") or m.group("n3"))
+        n = q.parse_number(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
         if n is not None:
             tail = m.group("tail") and f"or {m.group('tail').lower()}"
-            qual = m.group("cmp") or m.group("cmp3") or tail
+            qual = m.group("cmp") or m.group("cmp3") or m.group("cmp4") or tail
             subject, head = _age_head(sentence, m.start(), m.end())
             yield Span("count", m.start(), m.end(), n, "years old", qual and qual.lower(), subject, head)
 
@@ -449,6 +457,7 @@ _AGE_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
     ("A 15-year-old boy was shot.", "count", 15.0),
     ("Service was mandatory for men at least 18 years of age.", "count", 18.0),
     ("Visas were refused to children 11 years and older.", "count", 11.0),
+    ("Children as young as 14 could sign a contract.", "count", 14.0),
 )
 
 _ORDINAL = re.compile(
@@ -509,7 +518,7 @@ _CEILING_QUALS = ("up to", "as many as", "as high as", "at most", "no more than"
 def _is_pronoun_one(sentence: str, start: int, end: int) -> bool:
     """ "one of the", "no one": a pronoun, not a count."""
     return bool(
-        re.match(r"\s+(?:of|another|and|who|which)\b", sentence[end : end + 12])
+        re.match(r"\s+(?:of|another|and|who|which|in\s+(?:\d|[a-z]+\b))\b", sentence[end : end + 16])
         or re.search(r"\b(?:no|any|every|some|each|the)\s+$", sentence[max(0, start - 8) : start].lower())
     )
 
@@ -523,6 +532,8 @@ def _counts(sentence: str) -> Iterator[Span]:
             continue
         if text.lower() == "one" and _is_pronoun_one(sentence, start, end):
             continue
+        if re.search(r"\bone\s+in\s+$", sentence[max(0, start - 8) : start], re.IGNORECASE):
+            continue  # "one in six children": a ratio, not a count
         span = _count_at(sentence, start, end, n)
         if span is not None:
             yield span
@@ -561,6 +572,20 @@ _COUNT_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
     ("Up to 120,000 detainees are held.", "range", (0.0, 120000.0)),
 )
 
+_NAME_LIST_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
+    ("They visited Kaesong, Wonsan, and Hamhung.", "list", ("Kaesong", "Wonsan", "Hamhung")),
+    (
+        "It blocked the New York Times, the BBC, and The Economist.",
+        "list",
+        ("New York Times", "BBC", "The Economist"),
+    ),
+    (
+        "Workers of the Korea Peace Foundation for Human Rights Research, Seoul Media, and Daily NK left.",
+        "list",
+        ("Korea Peace Foundation for Human Rights Research", "Seoul Media", "Daily NK"),
+    ),
+)
+
 RULES: tuple[Rule, ...] = (
     Rule("camp list", _camp_lists, _CAMP_EXAMPLES),
     Rule("money", _money, _MONEY_EXAMPLES),
@@ -570,15 +595,11 @@ RULES: tuple[Rule, ...] = (
     Rule("enumerated", _enumerated, (("They got 10, nine, and seven years in prison.", "count", 9.0),)),
     Rule("duration", _durations, (("It set a two-year strategy.", "count", 2.0),)),
     Rule("copula", _copulas, _COPULA_EXAMPLES),
-    Rule("elided", _elided, (("Police held five students. The five were charged.", "count", 5.0),)),
+    Rule("elided", _elided, _ELIDED_EXAMPLES),
     Rule("age stated", _ages_stated, _AGE_EXAMPLES[:1]),
     Rule("age", _ages, _AGE_EXAMPLES[1:]),
     Rule("ordinal", _ordinals, _ORDINAL_EXAMPLES),
     Rule("vague", _vague, _VAGUE_EXAMPLES),
     Rule("count", _counts, _COUNT_EXAMPLES),
-    Rule(
-        "name list",
-        _name_lists,
-        (("They visited Kaesong, Wonsan, and Hamhung.", "list", ("Kaesong", "Wonsan", "Hamhung")),),
-    ),
+    Rule("name list", _name_lists, _NAME_LIST_EXAMPLES),
 )

@@ -404,6 +404,7 @@ def _fact_rows(comparison: Comparison, views: list[SectionView]) -> list[dict[st
                 "old": _fact_text(change, "old"),
                 "new": _fact_text(change, "new"),
                 "sentence": _sentence(change),
+                "items_note": change.items_note,
                 "anchor": anchors.get(_passage_id(change), ""),
                 "gist": _fact_gist(change),
             }

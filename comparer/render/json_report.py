@@ -109,17 +109,27 @@ def _side(section: Section | None) -> dict[str, Any] | None:
 
 
 def _fact_change(change: FactChange) -> dict[str, Any]:
-    """A fact change with where it was found: its passage (the prefix of its facts' ids) and sections."""
-    where = change.old or change.new
+    """A fact change with where it was found: its passages (the prefix of its facts' ids) and sections.
+
+    The two sides of a fact change can sit in two passages (a figure of a rewritten paragraph,
+    linked across a removed and an added passage): `old_passage` and `new_passage` name each,
+    `passage` the first of them.
+    """
+    old_passage = change.old.id.split(".", 1)[0] if change.old else None
+    new_passage = change.new.id.split(".", 1)[0] if change.new else None
     return {
         "status": change.status,
         "kind": change.kind,
         "subject": change.subject,
         "old": fact_value(change.old),
         "new": fact_value(change.new),
-        "passage": where.id.split(".", 1)[0] if where else None,
+        "passage": old_passage or new_passage,
+        "old_passage": old_passage,
+        "new_passage": new_passage,
         "old_section": change.old.section if change.old else None,
         "new_section": change.new.section if change.new else None,
+        **({"removed_items": list(change.removed_items)} if change.removed_items else {}),
+        **({"added_items": list(change.added_items)} if change.added_items else {}),
     }
 
 
@@ -130,7 +140,7 @@ def fact_value(fact: Fact | None) -> dict[str, Any] | None:
     value: Any = fact.value
     if isinstance(value, tuple):
         value = [_number(v) if isinstance(v, float) else v for v in value]
-        if fact.kind == "date":
+        if fact.kind in ("date", "name"):
             value = value[0]
     elif isinstance(value, float):
         value = _number(value)

@@ -63,7 +63,8 @@ def _value(fact: Fact | None) -> str:
 def _fact_line(change: FactChange) -> str:
     where = change.new or change.old
     section = f" ({escape_markdown(where.section)})" if where and where.section else ""
-    return f"- **{escape_markdown(change.subject or change.kind)}** ({change.kind}): {_value(change.old)} → {_value(change.new)}{section}"
+    items = f" ({escape_markdown(change.items_note)})" if change.items_note else ""
+    return f"- **{escape_markdown(change.subject or change.kind)}** ({change.kind}): {_value(change.old)} → {_value(change.new)}{items}{section}"
 
 
 def _section_title(pair: SectionPair) -> str:
