@@ -103,26 +103,48 @@ GLANCE_ITEMS = 5  # fact changes and section renames listed on the first screen
 
 # Where a long modified passage is cut into aligned lines: after a sentence end or a list
 # separator (";"), before the next word.
-_CUT = re.compile(r"(?<=[.!?;])\s+")
+_SPACE = re.compile(r"\s+")
+_ENDS = ".!?;"
 SENTENCE_ROWS_CHARS = 400  # modified passages longer than this are shown sentence by sentence
 
 
 def sentence_chunks(ops: tuple[tuple[DiffOp, str], ...]) -> list[tuple[tuple[DiffOp, str], ...]]:
     """Cut a word diff into sentence-sized runs of ops, so each old sentence sits by its new one.
 
-    Cuts fall after sentence ends and list separators in any op's text; a chunk holds the
-    pieces of both sides between two cuts, so its old and new halves correspond.
+    A cut falls after a sentence end or list separator (and its spaces), and only where the
+    other side is at such a boundary too, so a chunk's old and new halves correspond.
     """
     chunks: list[list[tuple[DiffOp, str]]] = [[]]
+    last = {"-": " ", "+": " "}  # the last character each side emitted (start: a boundary)
+    clean = {"-": True, "+": True}  # whether each side's text in the chunk ends at a boundary
     for op, text in ops:
+        sides = ("-", "+") if op == "=" else (op,)
+        others = [x for x in ("-", "+") if x not in sides]
         start = 0
-        for cut in _CUT.finditer(text):
-            chunks[-1].append((op, text[start : cut.end()]))
-            chunks.append([])
-            start = cut.end()
-        if start < len(text):
-            chunks[-1].append((op, text[start:]))
-    return [tuple(c) for c in chunks if c]
+        if chunks[-1] and all(last[x] in _ENDS for x in sides) and all(clean[x] for x in others):
+            chunks.append([])  # the diff put the space after a sentence end on the far side of this op
+            clean = {"-": True, "+": True}
+        for run in _SPACE.finditer(text):
+            before = text[run.start() - 1] if run.start() > 0 else last[sides[0]]
+            if before in _ENDS and all(clean[x] for x in others) and run.end() > start:
+                chunks[-1].append((op, text[start : run.end()]))
+                chunks.append([])
+                start = run.end()
+                clean = {"-": True, "+": True}
+        rest = text[start:]
+        if rest:
+            chunks[-1].append((op, rest))
+            for x in sides:
+                clean[x] = rest.rstrip()[-1:] in tuple(_ENDS)
+        for x in sides:
+            last[x] = text[-1:] or last[x]
+    merged: list[list[tuple[DiffOp, str]]] = []
+    for chunk in chunks:
+        if merged and all(t.isspace() for _, t in chunk):
+            merged[-1] += chunk  # a lone space belongs to the sentence before it
+        elif chunk:
+            merged.append(chunk)
+    return [tuple(c) for c in merged]
 
 
 @dataclass(slots=True)
