@@ -56,6 +56,7 @@ _GLUED_LETTERED = re.compile(r"(?<=[a-z0-9.)/][.:)])(?=[a-h]\. [A-Z])")
 # "Section 1. Respect for the Integrity of the Persona. Arbitrary ...": a section heading runs
 # straight into its first subsection, "a.".
 _SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
+_INVISIBLE = str.maketrans(dict.fromkeys(["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]))
 _GLUE_MIN_PER_10K = 3.0  # accepted glue points per 10,000 characters that mark a flattened page
 _GLUE_MIN = 2  # ... and at least this many: one odd spelling never makes a page flattened
 _FLAT_LINE = 60  # a line this long may be a flattened page: chrome runs are short, and what
@@ -70,7 +71,9 @@ _LABEL_WORDS = 6  # a left piece this short is a label or menu entry ("Share thi
 
 def blocks_from_text(text: str, *, markdown: bool = False) -> list[Block]:
     """Lay out plain text or Markdown as blocks."""
-    lines = text.split("\n")
+    # Invisible marks (soft hyphens, zero-width spaces) are dropped from display text anyway;
+    # dropped first, they cannot change the line lengths that decide hard-wrap re-joining.
+    lines = text.translate(_INVISIBLE).split("\n")
     furniture = _repeated_furniture(lines)
     return _reflow(lines, furniture, markdown=markdown)
 

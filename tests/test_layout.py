@@ -153,3 +153,12 @@ def test_a_short_chrome_line_is_split_by_its_density_of_glue_points() -> None:
         "Home Page",
         "About Us",
     ]
+
+
+def test_invisible_marks_do_not_change_hard_wrap_rejoining() -> None:
+    text = "".join(
+        f"The government continued to detain people in region {k} without any charge at all\nand held them.\n"
+        for k in range(12)
+    )
+    marked = text.replace("government", "gov\u00adern\u200bment")
+    assert [b.text for b in blocks_from_text(marked)] == [b.text for b in blocks_from_text(text)]
