@@ -1,31 +1,42 @@
-"""Stage 6, align: match passages across two reports, then pair their sections.
+"""Stage 6, align: match the passages of two reports and pair their sections.
 
-Passages (paragraphs) are matched globally, not section by section, so a paragraph that moved
-to another section is found wherever it went:
-1. identical passages (after folding) pair by hash, in order;
-2. the rest are scored with rapidfuzz: `process.cdist` over all remaining pairs when that is
-   small, otherwise only over candidate pairs that share rare word 3-grams (no O(n*m) blow-up);
-3. pairs at or above `match_cutoff` are taken greedily, best first, one partner each.
-
-Sections are then paired by the passages they share (same publisher, consecutive years), their
-heading (numbering stripped: "1.b Disappearance" vs "2.c Disappearance and Abduction"), their
-topic, and their vocabulary (cross-publisher), so renamed, split, merged and re-ordered
-sections still pair. Finally each passage pair is unchanged, modified or moved: moved when its
-sections are not paired, or when it left the order of its neighbours.
+`align_reports` runs a cascade; each step works on what the steps before it left:
+1. exact: identical passages (after folding) pair by hash, in order;
+2. re-broken text: between exact pairs that stay in order, the unpaired passages of both
+   reports are read as one stream without spaces; where the streams agree, paragraphs are cut
+   at the other side's breaks into pieces that pair unchanged (paragraph and sentence breaks,
+   wrapping and glue are formatting, `resplit_gaps`);
+3. fuzzy: the rest are scored with rapidfuzz, `process.cdist` over all remaining pairs when
+   that is small, otherwise only candidate pairs that share rare word 3-grams (no O(n*m));
+   pairs at or above `match_cutoff` are taken greedily, best first, one partner each;
+4. sections pair by the passages they share, their heading (numbering stripped), topic and
+   vocabulary (weights `W_*`), so renamed, split, merged and re-ordered sections still pair;
+5. each passage pair is unchanged, modified or moved (moved when its sections are not paired,
+   or when it left the order of its neighbours); unpaired passages are added or removed;
+6. sentences of removed paragraphs are found again in added ones (paragraphs merged or split
+   while rewritten);
+7. a removed and an added paragraph at the same place that keep enough of their words are
+   one paragraph rewritten in place: one modified passage, its sentences aligned inside.
+The result (`Alignment`) lists every passage's `Link` in reading order: every character of
+both reports' paragraphs is on exactly one side of one link.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from comparer.model import Paragraph, PassageStatus, Report, Section, SectionPair, Sentence
 from comparer.options import CompareOptions
-from comparer.textnorm import fold
+from comparer.textnorm import compact_key, fold
 from comparer.topics import clean_heading
 
 CDIST_MAX_PAIRS = 400_000  # above this many remaining pairs, prune candidates by shared 3-grams
@@ -33,6 +44,19 @@ SHINGLE_MAX_DF = 4  # a 3-gram found in more passages than this is too common to
 MIN_FUZZY_WORDS = 5  # shorter passages only match exactly
 SPLIT_OVERLAP = 40.0  # a second partner of a section needs this much shared text (0-100)
 SPLIT_DESCRIBED = 30.0  # ... and headings, topics or vocabulary that agree this much
+SPLIT_HEADING = 50.0  # ... or, inside an outline pair's subtree, a heading at least this alike
+# How a section pair is described when their shared text does not decide (weights sum to 1):
+W_HEADING = 0.35  # the headings, numbering stripped (token-sort ratio): editors rename little
+W_TOPIC = 0.30  # the same topic of the taxonomy: survives renames and other publishers' outlines
+W_VOCABULARY = 0.35  # cosine of content-word counts: what the section is about, in any words
+# Outline headings with no text of their own have only their heading and topic:
+W_EMPTY_HEADING = 0.55
+W_EMPTY_TOPIC = 0.45
+SENTENCE_CUTOFF_EXTRA = 5.0  # a lone sentence must match this much better than a paragraph
+SECTION_DENSE_MAX = 250_000  # above this many section pairs, score only candidate pairs
+SECTION_CANDIDATES = 20  # ... at most this many per section by heading and by topic
+SECTION_FLOOR = 20.0  # section pairs scoring below this are never kept (memory of big outlines)
+REWRITE_MIN_SHARED = 0.3  # content words (Dice 0-1) a paragraph rewritten in place keeps
 _STOPWORDS = frozenset(
     "the and for that with from this were was are have has had been which their they its into "
     "also other more than such these those there would could should about after before during "
@@ -42,24 +66,139 @@ _STOPWORDS = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
-class _Passage:
+class Passage:
+    """A paragraph (or a piece of one) of a report, as alignment sees it."""
+
     index: int  # position in the report
     para: Paragraph
     section: Section
-    key: str  # folded, lower-cased text
+    key: str  # folded, lower-cased text: equal keys are equal text
+    whole: bool = True  # False for a piece cut from a paragraph (sentences, re-broken text)
 
 
-def _passages(report: Report) -> list[_Passage]:
-    out: list[_Passage] = []
+@dataclass(frozen=True, slots=True)
+class Link:
+    """What happened to one passage: `old` and `new` sides, either of them None when added/removed.
+
+    `rewritten` marks a paragraph rewritten in place: one modified passage whose sentences are
+    aligned inside it, instead of a removed and an added paragraph.
+    """
+
+    status: PassageStatus
+    old: Passage | None
+    new: Passage | None
+    score: float  # 0-100
+    rewritten: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """The result of `align_reports`: section pairs, and every passage's link in reading order."""
+
+    sections: tuple[SectionPair, ...]
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Refined:
+    """A sentence-level piece of a modified paragraph pair (`refine_sentences`)."""
+
+    status: PassageStatus
+    old: Paragraph | None
+    new: Paragraph | None
+    score: float  # 0-100
+
+
+def align_reports(old: Report, new: Report, options: CompareOptions) -> Alignment:
+    """Align `old` with `new`: the cascade of the module docstring, steps 1-7."""
+    olds, news, pairs = match_passages(old, new, options)  # steps 1-3
+    sections = align_sections(old, new, olds, news, pairs, options)  # step 4
+    links = classify_passages(olds, news, pairs, sections)  # step 5
+    links = match_leftover_sentences(links, olds, news, sections, options)  # step 6
+    links = _in_reading_order(links, pairs)
+    links = rewritten_in_place(links, olds, news, sections)  # step 7
+    return Alignment(tuple(sections), tuple(links))
+
+
+def _in_reading_order(links: list[Link], pairs: dict[int, tuple[int, float]]) -> list[Link]:
+    """Order links by the new report; a removed passage after the new place of its old neighbour."""
+    new_of_old = {i: j for i, (j, _) in pairs.items()}
+    before: list[int] = []  # before[i]: the largest new index paired with an old passage before i
+    best = -1
+    for i in range(max([*new_of_old, -1]) + 2):
+        before.append(best)
+        best = max(best, new_of_old.get(i, -1))
+
+    def key(link: Link) -> tuple[float, int, int]:
+        if link.new is not None:
+            return (float(link.new.index), 0, link.new.para.start)
+        assert link.old is not None
+        i = link.old.index
+        prior = before[i] if i < len(before) else best
+        return (prior + 0.5, i, link.old.para.start)
+
+    return sorted(links, key=key)
+
+
+def rewritten_in_place(
+    links: list[Link], olds: list[Passage], news: list[Passage], sections: list[SectionPair]
+) -> list[Link]:
+    """Pair a removed and an added paragraph at the same place into one rewritten paragraph.
+
+    Between two passages that stayed, a paragraph removed and one added in the same section
+    (or its parent) that keep `REWRITE_MIN_SHARED` of their content words are one paragraph
+    rewritten below the match cutoff: one modified passage, its sentences aligned inside.
+    """
+    related = _relation(olds, news, sections)
+    out: list[Link] = []
+    run: list[Link] = []
+
+    def close() -> None:
+        removed = [x for x in run if x.status == "removed" and x.old is not None and x.old.whole]
+        added = [x for x in run if x.status == "added" and x.new is not None and x.new.whole]
+        pairs: dict[int, Link] = {}
+        used: set[int] = set()
+        for r in removed:
+            assert r.old is not None
+            for a in added:
+                assert a.new is not None
+                if id(a) in used or not related(r.old.section.id, a.new.section.id):
+                    continue
+                if _shared_words(r.old.key, a.new.key) >= REWRITE_MIN_SHARED:
+                    score = round(fuzz.ratio(r.old.key, a.new.key), 1)
+                    pairs[id(a)] = Link("modified", r.old, a.new, score, rewritten=True)
+                    used |= {id(a), id(r)}
+                    break
+        out.extend(pairs.get(id(x), x) for x in run if id(x) not in used or id(x) in pairs)
+        run.clear()
+
+    for link in links:
+        if link.status in ("removed", "added"):
+            run.append(link)
+            continue
+        close()
+        out.append(link)
+    close()
+    return out
+
+
+def _shared_words(a: str, b: str) -> float:
+    """Dice overlap (0-1) of the content words of two texts."""
+    wa, wb = set(_content_words(a)), set(_content_words(b))
+    return 2 * len(wa & wb) / (len(wa) + len(wb)) if wa and wb else 0.0
+
+
+def _passages(report: Report) -> list[Passage]:
+    out: list[Passage] = []
     for section in report.sections:
         for para in section.paragraphs:
-            out.append(_Passage(len(out), para, section, fold(para.text).lower()))
+            out.append(Passage(len(out), para, section, fold(para.text).lower()))
     return out
 
 
 def match_passages(
     old: Report, new: Report, options: CompareOptions
-) -> tuple[list[_Passage], list[_Passage], dict[int, tuple[int, float]]]:
+) -> tuple[list[Passage], list[Passage], dict[int, tuple[int, float]]]:
     """Match paragraphs of `old` to paragraphs of `new`; return both lists and old->(new, score)."""
     olds, news = _passages(old), _passages(new)
     pairs: dict[int, tuple[int, float]] = {}
@@ -75,6 +214,8 @@ def match_passages(
             j = queue.pop(0)
             taken.add(j)
             pairs[p.index] = (j, 100.0)
+    olds, news, pairs = resplit_gaps(olds, news, pairs)
+    taken = {j for j, _ in pairs.values()}
     rest_old = [p for p in olds if p.index not in pairs and len(p.key.split()) >= MIN_FUZZY_WORDS]
     rest_new = [p for p in news if p.index not in taken and len(p.key.split()) >= MIN_FUZZY_WORDS]
     if rest_old and rest_new:
@@ -85,8 +226,166 @@ def match_passages(
     return olds, news, pairs
 
 
+def resplit_gaps(
+    olds: list[Passage], news: list[Passage], pairs: dict[int, tuple[int, float]]
+) -> tuple[list[Passage], list[Passage], dict[int, tuple[int, float]]]:
+    """Cut passages where the other report breaks its paragraphs, so equal text pairs as equal.
+
+    Paragraph breaks are formatting: between two identical passages that stay in order (the
+    anchors), the unpaired passages of both reports are read as one stream of characters
+    (`compact_key`: no spaces, folded). The stretch both streams share from the start of the
+    gap, and the one they share up to its end, are cut at the paragraph breaks of either side
+    into pieces that pair one to one, unchanged; what differs in between stays whole. Work is
+    linear in the text shared, plus one passage per gap.
+    """
+    anchors = sorted(_increasing(sorted((i, j) for i, (j, _) in pairs.items())))
+    paired_new = {j for j, _ in pairs.values()}
+    found: list[tuple[int, int, int, int, int]] = []  # (old, offset, new, offset, length) shared pieces
+    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]] = {}
+    bounds = [(-1, -1), *anchors, (len(olds), len(news))]
+    for (i1, j1), (i2, j2) in itertools.pairwise(bounds):
+        gap_old = [p for p in olds[i1 + 1 : i2] if p.index not in pairs]
+        gap_new = [p for p in news[j1 + 1 : j2] if p.index not in paired_new]
+        if not gap_old or not gap_new:
+            continue
+        for side, gap in (("o", gap_old), ("n", gap_new)):
+            for p in gap:
+                if (side, p.index) not in keys:
+                    keys[(side, p.index)] = compact_key(p.para.text)
+        o_keys = [keys[("o", p.index)][0] for p in gap_old]
+        n_keys = [keys[("n", p.index)][0] for p in gap_new]
+        head = _shared_run(o_keys, n_keys)
+        tail = [
+            (
+                len(o_keys) - 1 - a,
+                len(o_keys[-1 - a]) - x - n,
+                len(n_keys) - 1 - b,
+                len(n_keys[-1 - b]) - y - n,
+                n,
+            )
+            for a, x, b, y, n in _shared_run(
+                [k[::-1] for k in reversed(o_keys)], [k[::-1] for k in reversed(n_keys)]
+            )
+        ]
+        if head and tail and (tail[-1][0], tail[-1][1]) < (head[-1][0], head[-1][1] + head[-1][4]):
+            tail = []  # the two runs meet: the head alone covers the gap
+        found += [(gap_old[a].index, x, gap_new[b].index, y, n) for a, x, b, y, n in head + tail]
+    found = _whole_cuts_only(found, keys)
+    if not found:
+        return olds, news, pairs
+    o_cuts: dict[int, set[int]] = defaultdict(set)  # passage index -> cut positions in its compact key
+    n_cuts: dict[int, set[int]] = defaultdict(set)
+    for i, x, j, y, n in found:
+        o_cuts[i] |= {x, x + n}
+        n_cuts[j] |= {y, y + n}
+    twins = [((i, x), (j, y)) for i, x, j, y, _ in found]
+    return _apply_cuts(olds, news, pairs, o_cuts, n_cuts, twins, keys)
+
+
+def _whole_cuts_only(
+    found: list[tuple[int, int, int, int, int]], keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]]
+) -> list[tuple[int, int, int, int, int]]:
+    """Keep only shared pieces whose passages are cut into shared pieces and nothing else.
+
+    A passage is cut only where every piece of it pairs: a paragraph that the other report
+    breaks in two is two unchanged pieces, but a paragraph that gained a sentence stays one
+    modified passage (with its word diff), not an unchanged piece and an added one.
+    """
+    while True:
+        covered: dict[tuple[str, int], int] = defaultdict(int)
+        for i, _, j, _, n in found:
+            covered[("o", i)] += n
+            covered[("n", j)] += n
+        bad = {k for k, n in covered.items() if n != len(keys[k][0])}
+        if not bad:
+            return found
+        found = [t for t in found if ("o", t[0]) not in bad and ("n", t[2]) not in bad]
+
+
+def _shared_run(a: list[str], b: list[str]) -> list[tuple[int, int, int, int, int]]:
+    """Walk the streams `a` and `b` (lists of passage keys) from their start while they agree.
+
+    Returns every piece both share completely as (passage in a, offset, passage in b, offset,
+    length); a piece ends where a passage of either side ends.
+    """
+    out: list[tuple[int, int, int, int, int]] = []
+    ka = kb = xa = xb = 0
+    while ka < len(a) and kb < len(b):
+        n = min(len(a[ka]) - xa, len(b[kb]) - xb)
+        if n == 0 or a[ka][xa : xa + n] != b[kb][xb : xb + n]:
+            break
+        out.append((ka, xa, kb, xb, n))
+        xa, xb = xa + n, xb + n
+        if xa == len(a[ka]):
+            ka, xa = ka + 1, 0
+        if xb == len(b[kb]):
+            kb, xb = kb + 1, 0
+    return out
+
+
+def _apply_cuts(
+    olds: list[Passage],
+    news: list[Passage],
+    pairs: dict[int, tuple[int, float]],
+    o_cuts: dict[int, set[int]],
+    n_cuts: dict[int, set[int]],
+    twins: list[tuple[tuple[int, int], tuple[int, int]]],
+    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]],
+) -> tuple[list[Passage], list[Passage], dict[int, tuple[int, float]]]:
+    """Cut passages at `o_cuts`/`n_cuts`, renumber them, and pair the `twins` pieces."""
+    new_olds, o_where = _cut_all(olds, o_cuts, keys, "o")
+    new_news, n_where = _cut_all(news, n_cuts, keys, "n")
+    out: dict[int, tuple[int, float]] = {}
+    for i, (j, score) in pairs.items():
+        out[o_where[(i, 0)]] = (n_where[(j, 0)], score)
+    for (i, x), (j, y) in twins:
+        a, b = o_where[(i, x)], n_where[(j, y)]
+        out[a] = (b, 100.0)
+        shared = new_olds[a].key if new_olds[a].key == new_news[b].key else keys[("o", i)][0]
+        new_olds[a] = replace(new_olds[a], key=shared)
+        new_news[b] = replace(new_news[b], key=shared)
+    return new_olds, new_news, out
+
+
+def _cut_all(
+    passages: list[Passage],
+    cuts: dict[int, set[int]],
+    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]],
+    side: str,
+) -> tuple[list[Passage], dict[tuple[int, int], int]]:
+    """Passages cut into pieces at `cuts`; and (old index, cut) -> new index."""
+    out: list[Passage] = []
+    where: dict[tuple[int, int], int] = {}
+    for p in passages:
+        points = sorted(cuts.get(p.index, set()) | {0})
+        if len(points) == 1:
+            where[(p.index, 0)] = len(out)
+            out.append(Passage(len(out), p.para, p.section, p.key, p.whole))
+            continue
+        compact, offsets = keys[(side, p.index)]
+        for n, (x, y) in enumerate(itertools.pairwise([*points, len(compact)])):
+            if x >= len(compact):
+                continue
+            start = 0 if x == 0 else offsets[x]
+            end = len(p.para.text) if y >= len(compact) else offsets[y]
+            para = _span(p.para, start, end, n)
+            where[(p.index, x)] = len(out)
+            out.append(Passage(len(out), para, p.section, fold(para.text).lower(), whole=False))
+    return out, where
+
+
+def _span(para: Paragraph, start: int, end: int, n: int) -> Paragraph:
+    """Characters `start`-`end` of `para` (spaces at the edges dropped), as a passage."""
+    text = para.text[start:end]
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    return Paragraph(
+        f"{para.id}-{n + 1}", text, para.start + start + lead, para.start + start + lead + len(text)
+    )
+
+
 def _fuzzy_pairs(
-    rest_old: list[_Passage], rest_new: list[_Passage], cutoff: float
+    rest_old: list[Passage], rest_new: list[Passage], cutoff: float
 ) -> list[tuple[int, int, float]]:
     """Candidate (old index, new index, score) pairs at or above `cutoff`, best first."""
     found: list[tuple[float, int, int]] = []
@@ -114,7 +413,7 @@ def _shingles(key: str) -> set[str]:
     return {" ".join(words[k : k + 3]) for k in range(len(words) - 2)}
 
 
-def _shingle_candidates(rest_old: list[_Passage], rest_new: list[_Passage]) -> set[tuple[int, int]]:
+def _shingle_candidates(rest_old: list[Passage], rest_new: list[Passage]) -> set[tuple[int, int]]:
     """Pairs of positions in `rest_old`/`rest_new` that share a rare word 3-gram."""
     index: dict[str, list[int]] = defaultdict(list)
     for b, p in enumerate(rest_new):
@@ -132,89 +431,217 @@ def _shingle_candidates(rest_old: list[_Passage], rest_new: list[_Passage]) -> s
     return candidates
 
 
-def _vocab_vectors(sections: list[Section], vocab: dict[str, int]) -> np.ndarray:
-    """Word counts of each section over `vocab`."""
-    matrix = np.zeros((len(sections), max(1, len(vocab))), dtype=np.float32)
-    for r, s in enumerate(sections):
-        for w, n in Counter(_content_words(s.text)).items():
-            if w in vocab:
-                matrix[r, vocab[w]] = n
-    return matrix
-
-
-def _normalise(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1
-    return np.asarray(matrix / norms)
-
-
-def _subtrees(sections: list[Section]) -> np.ndarray:
-    """Matrix M with M[a, b] = 1 when section b is section a or inside it (by heading levels)."""
-    n = len(sections)
-    tree = np.eye(n, dtype=np.float32)
-    for a in range(n):
-        for b in range(a + 1, n):
-            if sections[b].level <= sections[a].level or (sections[a].level == 1 and not sections[a].heading):
-                break
-            tree[a, b] = 1.0
-    return tree
-
-
 def _content_words(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOPWORDS]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """Why two sections may pair: shared text, description, heading and topic (each 0-100)."""
+
+    score: float
+    content: float
+    described: float
+    heading: float
+    topic: float
+
+
+def _subtree_ends(sections: list[Section]) -> list[int]:
+    """For each section, the index after its last subsection (its subtree is a contiguous run)."""
+    ends = [len(sections)] * len(sections)
+    stack: list[int] = []
+    for k, sec in enumerate(sections):
+        while stack and (sec.level <= sections[stack[-1]].level or _untitled_top(sections[stack[-1]])):
+            ends[stack.pop()] = k
+        stack.append(k)
+    return ends
+
+
+def _untitled_top(section: Section) -> bool:
+    return section.level == 1 and not section.heading
+
+
+def _ancestry(ends: list[int]) -> list[list[int]]:
+    """For each section: itself and the sections whose subtree holds it."""
+    out: list[list[int]] = []
+    stack: list[int] = []
+    for k in range(len(ends)):
+        while stack and ends[stack[-1]] <= k:
+            stack.pop()
+        out.append([k, *stack])
+        stack.append(k)
+    return out
+
+
+def _subtree_words(sections: list[Section], ends: list[int]) -> list[float]:
+    cum = [0, *itertools.accumulate(s.n_words for s in sections)]
+    return [max(1.0, float(cum[ends[k]] - cum[k])) for k in range(len(sections))]
+
+
+def _shared_text(
+    os_: list[Section],
+    ns: list[Section],
+    olds: list[Passage],
+    news: list[Passage],
+    pairs: dict[int, tuple[int, float]],
+) -> dict[tuple[int, int], float]:
+    """Words shared by each pair of section subtrees (sparse: only pairs that share any)."""
+    o_pos = {s.id: k for k, s in enumerate(os_)}
+    n_pos = {s.id: k for k, s in enumerate(ns)}
+    o_up, n_up = _ancestry(_subtree_ends(os_)), _ancestry(_subtree_ends(ns))
+    shared: dict[tuple[int, int], float] = defaultdict(float)
+    for i, (j, _) in pairs.items():
+        po, pn = olds[i], news[j]
+        words = min(po.para.n_words, pn.para.n_words)
+        for a in o_up[o_pos[po.section.id]]:
+            for b in n_up[n_pos[pn.section.id]]:
+                shared[(a, b)] += words
+    return shared
+
+
+def _vocabulary_vectors(sections: list[Section], ends: list[int], vocab: set[str]) -> list[dict[str, float]]:
+    """Unit-length content-word count vectors of each section's subtree."""
+    own = [Counter(w for w in _content_words(s.text) if w in vocab) for s in sections]
+    out: list[dict[str, float]] = []
+    for k in range(len(sections)):
+        total: Counter[str] = Counter()
+        for d in range(k, ends[k]):
+            total.update(own[d])
+        norm = float(np.sqrt(sum(v * v for v in total.values()))) or 1.0
+        out.append({w: v / norm for w, v in total.items()})
+    return out
+
+
+def _candidates(
+    os_: list[Section], ns: list[Section], shared: dict[tuple[int, int], float]
+) -> set[tuple[int, int]]:
+    """Section pairs worth scoring when there are too many to score all: those sharing text, the
+    same heading, or the same topic (at most `SECTION_CANDIDATES` per section and reason)."""
+    out = set(shared)
+    by_heading: dict[str, list[int]] = defaultdict(list)
+    by_topic: dict[str, list[int]] = defaultdict(list)
+    for b, sec in enumerate(ns):
+        by_heading[clean_heading(sec.heading).lower()].append(b)
+        if sec.topic:
+            by_topic[sec.topic].append(b)
+    for a, sec in enumerate(os_):
+        near = a * len(ns) / max(1, len(os_))  # where this section would sit in the new outline
+        for group in (
+            by_heading.get(clean_heading(sec.heading).lower(), []),
+            by_topic.get(sec.topic or "", []),
+        ):
+            # the group is in outline order: take the partners nearest to where this one would sit
+            mid = bisect.bisect_left(group, near)
+            window = group[max(0, mid - SECTION_CANDIDATES) : mid + SECTION_CANDIDATES]
+            out.update((a, b) for b in sorted(window, key=lambda b: (abs(b - near), b))[:SECTION_CANDIDATES])
+    return out
+
+
+def _score_sections(
+    os_: list[Section],
+    ns: list[Section],
+    olds: list[Passage],
+    news: list[Passage],
+    pairs: dict[int, tuple[int, float]],
+) -> dict[tuple[int, int], _Scored]:
+    """Score the section pairs that may pair: every pair of a small outline (vectorised),
+    only candidates of a big one, so the work stays bounded."""
+    o_ends, n_ends = _subtree_ends(os_), _subtree_ends(ns)
+    shared = _shared_text(os_, ns, olds, news, pairs)
+    o_words, n_words = _subtree_words(os_, o_ends), _subtree_words(ns, n_ends)
+    counts = Counter(w for s in os_ + ns for w in set(_content_words(s.text)))
+    vocab = {w for w, n in counts.items() if n >= 2}
+    o_vec, n_vec = _vocabulary_vectors(os_, o_ends, vocab), _vocabulary_vectors(ns, n_ends, vocab)
+    o_head = [clean_heading(s.heading) for s in os_]
+    n_head = [clean_heading(s.heading) for s in ns]
+    if len(os_) * len(ns) <= SECTION_DENSE_MAX:
+        return _score_dense(os_, ns, shared, (o_words, n_words), (o_vec, n_vec), (o_head, n_head))
+    out: dict[tuple[int, int], _Scored] = {}
+    for a, b in sorted(_candidates(os_, ns, shared)):
+        content = 100 * 2 * shared.get((a, b), 0.0) / (o_words[a] + n_words[b])
+        both_top = os_[a].level == ns[b].level == 1
+        heading = 100.0 if both_top else float(fuzz.token_sort_ratio(o_head[a], n_head[b]))
+        topic = 100.0 if os_[a].topic and os_[a].topic == ns[b].topic else 0.0
+        small, big = sorted((o_vec[a], n_vec[b]), key=len)
+        cosine = 100 * sum(v * big.get(w, 0.0) for w, v in small.items())
+        empty = o_words[a] <= 1 or n_words[b] <= 1
+        described = float(_described(heading, topic, cosine, empty))
+        score = max(content, described)
+        if score >= SECTION_FLOOR or content >= SPLIT_OVERLAP:
+            out[(a, b)] = _Scored(score, content, described, heading, topic)
+    return out
+
+
+def _described(heading: Any, topic: Any, cosine: Any, empty: Any) -> Any:
+    """How alike two sections are described (0-100), for numbers or numpy arrays alike."""
+    full = W_HEADING * heading + W_TOPIC * topic + W_VOCABULARY * cosine
+    # Outline headings without text of their own: heading and topic are all there is.
+    return np.where(empty, W_EMPTY_HEADING * heading + W_EMPTY_TOPIC * topic, full)
+
+
+def _score_dense(
+    os_: list[Section],
+    ns: list[Section],
+    shared: dict[tuple[int, int], float],
+    words: tuple[list[float], list[float]],
+    vectors: tuple[list[dict[str, float]], list[dict[str, float]]],
+    heads: tuple[list[str], list[str]],
+) -> dict[tuple[int, int], _Scored]:
+    """`_score_sections` for every pair, as matrices."""
+    matrix = np.zeros((len(os_), len(ns)), dtype=np.float64)
+    for (a, b), value in shared.items():
+        matrix[a, b] = value
+    o_words, n_words = np.array(words[0]), np.array(words[1])
+    content = 100 * 2 * matrix / (o_words[:, None] + n_words[None, :])
+    index = {w: k for k, w in enumerate(sorted({w for vec in vectors[0] + vectors[1] for w in vec}))}
+    o_mat, n_mat = np.zeros((len(os_), max(1, len(index)))), np.zeros((len(ns), max(1, len(index))))
+    for mat, vecs in ((o_mat, vectors[0]), (n_mat, vectors[1])):
+        for r, vec in enumerate(vecs):
+            for w, v in vec.items():
+                mat[r, index[w]] = v
+    cosine = 100 * o_mat @ n_mat.T
+    heading = np.asarray(
+        process.cdist(heads[0], heads[1], scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float64
+    )
+    tops = np.outer([s.level == 1 for s in os_], [s.level == 1 for s in ns])
+    heading = np.where(tops, 100.0, heading)  # a title or untitled opening answers the other's
+    codes = {t: k for k, t in enumerate(sorted({s.topic for s in os_ + ns if s.topic}))}
+    o_top = np.array([codes.get(s.topic, -1) if s.topic else -1 for s in os_])
+    n_top = np.array([codes.get(s.topic, -2) if s.topic else -2 for s in ns])
+    topic = np.where(np.equal.outer(o_top, n_top), 100.0, 0.0)
+    described = _described(heading, topic, cosine, (o_words[:, None] <= 1) | (n_words[None, :] <= 1))
+    score = np.maximum(content, described)
+    keep = np.nonzero((score >= SECTION_FLOOR) | (content >= SPLIT_OVERLAP))
+    return {
+        (int(a), int(b)): _Scored(
+            float(score[a, b]),
+            float(content[a, b]),
+            float(described[a, b]),
+            float(heading[a, b]),
+            float(topic[a, b]),
+        )
+        for a, b in zip(*keep, strict=True)
+    }
 
 
 def align_sections(
     old: Report,
     new: Report,
-    olds: list[_Passage],
-    news: list[_Passage],
+    olds: list[Passage],
+    news: list[Passage],
     pairs: dict[int, tuple[int, float]],
     options: CompareOptions,
 ) -> list[SectionPair]:
-    """Pair the sections of `old` and `new` by shared passages, heading, topic and vocabulary."""
+    """Pair the sections of `old` and `new` by shared passages, heading, topic and vocabulary.
+
+    Every pair is scored when the outlines are small; beyond `SECTION_DENSE_MAX` pairs only
+    candidates are (`_candidates`), so 50,000 headings need no 50,000 x 50,000 matrix.
+    """
     os_, ns = list(old.sections), list(new.sections)
-    o_pos = {s.id: k for k, s in enumerate(os_)}
-    n_pos = {s.id: k for k, s in enumerate(ns)}
-    shared = np.zeros((len(os_), len(ns)), dtype=np.float32)
-    for i, (j, _) in pairs.items():
-        po, pn = olds[i], news[j]
-        shared[o_pos[po.section.id], n_pos[pn.section.id]] += min(po.para.n_words, pn.para.n_words)
-    # A section stands for its whole subtree: an outline heading ("Section 7. Worker Rights")
-    # holds the text of its subsections, so it pairs with where that text went.
-    o_tree, n_tree = _subtrees(os_), _subtrees(ns)
-    shared = o_tree @ shared @ n_tree.T
-    o_words = o_tree @ np.array([s.n_words for s in os_], dtype=np.float32)
-    n_words = n_tree @ np.array([s.n_words for s in ns], dtype=np.float32)
-    o_words, n_words = np.maximum(o_words, 1), np.maximum(n_words, 1)
-    content = 100 * 2 * shared / (o_words[:, None] + n_words[None, :])
-    words = Counter(w for s in os_ + ns for w in set(_content_words(s.text)))
-    vocab = {w: k for k, w in enumerate(sorted(w for w, n in words.items() if n >= 2))}
-    cosine = 100 * (
-        _normalise(o_tree @ _vocab_vectors(os_, vocab)) @ _normalise(n_tree @ _vocab_vectors(ns, vocab)).T
-    )
-    o_head = [clean_heading(s.heading) for s in os_]
-    n_head = [clean_heading(s.heading) for s in ns]
-    heading = np.asarray(
-        process.cdist(o_head, n_head, scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float32
-    )
-    for a in range(len(os_)):
-        for b in range(len(ns)):
-            if os_[a].level == ns[b].level == 1:
-                heading[a, b] = 100.0  # a title or untitled opening answers the other's
-    topic = np.array(
-        [[100.0 if s.topic and s.topic == t.topic else 0.0 for t in ns] for s in os_], dtype=np.float32
-    ).reshape(len(os_), len(ns))
-    described = 0.35 * heading + 0.30 * topic + 0.35 * cosine
-    # Outline headings without text of their own: heading and topic are all there is.
-    empty = (o_words[:, None] <= 1) | (n_words[None, :] <= 1)
-    described = np.where(empty, 0.55 * heading + 0.45 * topic, described)
-    score = np.maximum(content, described)
+    o_ends, n_ends = _subtree_ends(os_), _subtree_ends(ns)
+    scored = _score_sections(os_, ns, olds, news, pairs)
     order = sorted(
-        (
-            (float(score[x, y]), int(x), int(y))
-            for x, y in zip(*np.nonzero(score >= options.section_cutoff), strict=True)
-        ),
+        ((v.score, a, b) for (a, b), v in scored.items() if v.score >= options.section_cutoff),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     o_used: dict[int, int] = {}
@@ -226,48 +653,59 @@ def align_sections(
         o_used[a], n_used[b] = b, a
         chosen.append((a, b, value))
     # Splits and merges: a section whose text went largely to a second section pairs with it too.
-    for a_, b_ in zip(*np.nonzero((content >= SPLIT_OVERLAP) & (described >= SPLIT_DESCRIBED)), strict=True):
-        a, b = int(a_), int(b_)
+    taken = {(x, y) for x, y, _ in chosen}
+    for (a, b), v in sorted(scored.items()):
+        if v.content < SPLIT_OVERLAP or v.described < SPLIT_DESCRIBED:
+            continue
         partner_new, partner_old = o_used.get(a), n_used.get(b)
-        aggregate = (partner_new is not None and n_tree[b, partner_new] > 0) or (
-            partner_old is not None and o_tree[a, partner_old] > 0
+        aggregate = (partner_new is not None and b <= partner_new < n_ends[b]) or (
+            partner_old is not None and a <= partner_old < o_ends[a]
         )
-        if aggregate and heading[a, b] < 50 and topic[a, b] == 0:
+        if aggregate and v.heading < SPLIT_HEADING and v.topic == 0:
             continue  # only the outline above a pair shares its text; that says nothing new
-        if (a in o_used) != (b in n_used) and (a, b) not in {(x, y) for x, y, _ in chosen}:
-            chosen.append((a, b, float(content[a, b])))
+        if (a in o_used) != (b in n_used) and (a, b) not in taken:
+            chosen.append((a, b, v.content))
+            taken.add((a, b))
             o_used.setdefault(a, b)
             n_used.setdefault(b, a)
-    out: list[SectionPair] = []
+    return _section_pairs(os_, ns, chosen, o_used, n_used)
+
+
+def _section_pairs(
+    os_: list[Section],
+    ns: list[Section],
+    chosen: list[tuple[int, int, float]],
+    o_used: dict[int, int],
+    n_used: dict[int, int],
+) -> list[SectionPair]:
+    """Section pairs, then unpaired sections, in the order a reader expects: by the new report;
+    a removed section right after the new place of the old section that preceded it."""
+    out: list[tuple[tuple[float, int], SectionPair]] = []
     for a, b, value in chosen:
-        out.append(SectionPair("matched", os_[a], ns[b], round(value, 1), ns[b].topic or os_[a].topic))
+        out.append(
+            (
+                (float(b), 0),
+                SectionPair("matched", os_[a], ns[b], round(value, 1), ns[b].topic or os_[a].topic),
+            )
+        )
+    best = -1
     for a, sec in enumerate(os_):
         if a not in o_used and (sec.paragraphs or sec.heading):
-            out.append(SectionPair("removed", sec, None, 0.0, sec.topic))
+            out.append(((best + 0.5, a), SectionPair("removed", sec, None, 0.0, sec.topic)))
+        best = max(best, o_used.get(a, -1))
     for b, sec in enumerate(ns):
         if b not in n_used and (sec.paragraphs or sec.heading):
-            out.append(SectionPair("added", None, sec, 0.0, sec.topic))
-
-    # Order as a reader expects: by the new report; a removed section right after the new
-    # place of the old section that preceded it.
-    def key(p: SectionPair) -> tuple[float, int]:
-        if p.new is not None:
-            return (float(n_pos[p.new.id]), 0)
-        assert p.old is not None
-        a = o_pos[p.old.id]
-        before = [o_used[k] for k in range(a) if k in o_used]
-        return ((max(before) if before else -1) + 0.5, a)
-
-    out.sort(key=key)
-    return out
+            out.append(((float(b), 0), SectionPair("added", None, sec, 0.0, sec.topic)))
+    out.sort(key=lambda t: t[0])
+    return [p for _, p in out]
 
 
 def classify_passages(
-    olds: list[_Passage],
-    news: list[_Passage],
+    olds: list[Passage],
+    news: list[Passage],
     pairs: dict[int, tuple[int, float]],
     sections: list[SectionPair],
-) -> list[tuple[PassageStatus, _Passage | None, _Passage | None, float]]:
+) -> list[Link]:
     """Say for each passage whether it is unchanged, modified, moved, added or removed."""
     related = _relation(olds, news, sections)
     in_place: list[tuple[int, int]] = []
@@ -275,25 +713,27 @@ def classify_passages(
         if related(olds[i].section.id, news[j].section.id):
             in_place.append((i, j))
     keep = _increasing(in_place)
-    out: list[tuple[PassageStatus, _Passage | None, _Passage | None, float]] = []
+    out: list[Link] = []
     for i, (j, score) in sorted(pairs.items(), key=lambda kv: kv[1][0]):
         a, b = olds[i], news[j]
         if (i, j) in keep:
             status: PassageStatus = "unchanged" if a.key == b.key else "modified"
         else:
             status = "moved"
-        out.append((status, a, b, score))
+        out.append(Link(status, a, b, score))
     matched_new = {j for j, _ in pairs.values()}
     for b in news:
         if b.index not in matched_new:
-            out.append(("added", None, b, 0.0))
+            out.append(Link("added", None, b, 0.0))
     for a in olds:
         if a.index not in pairs:
-            out.append(("removed", a, None, 0.0))
+            out.append(Link("removed", a, None, 0.0))
     return out
 
 
-def _relation(olds: list[_Passage], news: list[_Passage], sections: list[SectionPair]):  # type: ignore[no-untyped-def]
+def _relation(
+    olds: list[Passage], news: list[Passage], sections: list[SectionPair]
+) -> Callable[[str, str], bool]:
     """A test of whether an old and a new section id are the same place in the outline.
 
     They are when the sections pair, or one of them pairs with the other's parent: text of an
@@ -312,20 +752,20 @@ def _relation(olds: list[_Passage], news: list[_Passage], sections: list[Section
 
 
 def match_leftover_sentences(
-    classified: list[tuple[PassageStatus, _Passage | None, _Passage | None, float]],
-    olds: list[_Passage],
-    news: list[_Passage],
+    classified: list[Link],
+    olds: list[Passage],
+    news: list[Passage],
     sections: list[SectionPair],
     options: CompareOptions,
-) -> list[tuple[PassageStatus, _Passage | None, _Passage | None, float]]:
+) -> list[Link]:
     """Find sentences of removed paragraphs again in added paragraphs.
 
     Reports are rewritten by merging and splitting paragraphs; a sentence that survived such a
     rewrite is then no longer "removed" with the rest: it is unchanged, modified or moved, and
     the sentences around it stay removed or added.
     """
-    removed = [a for st, a, b, _ in classified if st == "removed" and a is not None]
-    added = [b for st, a, b, _ in classified if st == "added" and b is not None]
+    removed = [x.old for x in classified if x.status == "removed" and x.old is not None]
+    added = [x.new for x in classified if x.status == "added" and x.new is not None]
     if not removed or not added:
         return classified
     o_sents = [(p, k, st) for p in removed for k, st in enumerate(p.para.sentences)]
@@ -336,11 +776,11 @@ def match_leftover_sentences(
     n_ok = [b for b, key in enumerate(n_keys) if len(key.split()) >= MIN_FUZZY_WORDS]
     if not o_ok or not n_ok:
         return classified
-    fake_old = [_Passage(a, o_sents[a][0].para, o_sents[a][0].section, o_keys[a]) for a in o_ok]
-    fake_new = [_Passage(b, n_sents[b][0].para, n_sents[b][0].section, n_keys[b]) for b in n_ok]
+    fake_old = [Passage(a, o_sents[a][0].para, o_sents[a][0].section, o_keys[a]) for a in o_ok]
+    fake_new = [Passage(b, n_sents[b][0].para, n_sents[b][0].section, n_keys[b]) for b in n_ok]
     chosen: dict[int, tuple[int, float]] = {}
     used: set[int] = set()
-    for a, b, score in _fuzzy_pairs(fake_old, fake_new, options.match_cutoff + 5):
+    for a, b, score in _fuzzy_pairs(fake_old, fake_new, options.match_cutoff + SENTENCE_CUTOFF_EXTRA):
         if a not in chosen and b not in used:
             chosen[a] = (b, score)
             used.add(b)
@@ -352,8 +792,8 @@ def match_leftover_sentences(
     out = [
         item
         for item in classified
-        if not (item[0] == "removed" and item[1] is not None and item[1].index in touched_old)
-        and not (item[0] == "added" and item[2] is not None and item[2].index in touched_new)
+        if not (item.status == "removed" and item.old is not None and item.old.index in touched_old)
+        and not (item.status == "added" and item.new is not None and item.new.index in touched_new)
     ]
     for a, (b, score) in sorted(chosen.items()):
         op, ok, _ = o_sents[a]
@@ -364,25 +804,25 @@ def match_leftover_sentences(
             status: PassageStatus = "unchanged" if o_keys[a] == n_keys[b] else "modified"
         else:
             status = "moved"
-        out.append((status, old_piece, new_piece, score))
+        out.append(Link(status, old_piece, new_piece, score))
     matched_o = {(o_sents[a][0].index, o_sents[a][1]) for a in chosen}
     matched_n = {(n_sents[b][0].index, n_sents[b][1]) for b, _ in chosen.values()}
     for p in removed:
         if p.index in touched_old:
             for run in _runs(len(p.para.sentences), {k for i, k in matched_o if i == p.index}):
-                out.append(("removed", _piece(p, run), None, 0.0))
+                out.append(Link("removed", _piece(p, run), None, 0.0))
     for p in added:
         if p.index in touched_new:
             for run in _runs(len(p.para.sentences), {k for i, k in matched_n if i == p.index}):
-                out.append(("added", None, _piece(p, run), 0.0))
+                out.append(Link("added", None, _piece(p, run), 0.0))
     return out
 
 
-def _piece(passage: _Passage, idx: list[int]) -> _Passage:
+def _piece(passage: Passage, idx: list[int]) -> Passage:
     """The sentences `idx` of `passage`, as a passage of their own."""
     para = _sub(passage.para, passage.para.sentences, idx)
     assert para is not None
-    return _Passage(passage.index, para, passage.section, fold(para.text).lower())
+    return Passage(passage.index, para, passage.section, fold(para.text).lower(), whole=False)
 
 
 def _runs(n: int, taken: set[int]) -> list[list[int]]:
@@ -416,8 +856,6 @@ def _ancestors(sections: list[Section]) -> dict[str, list[str]]:
 
 def _increasing(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
     """The longest run of `pairs` (sorted by old index) whose new indices also increase."""
-    import bisect
-
     tails: list[int] = []
     tail_idx: list[int] = []
     prev: list[int] = [-1] * len(pairs)
@@ -438,9 +876,7 @@ def _increasing(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
     return out
 
 
-def refine_sentences(
-    old: Paragraph, new: Paragraph, cutoff: float
-) -> list[tuple[PassageStatus, Paragraph | None, Paragraph | None, float]]:
+def refine_sentences(old: Paragraph, new: Paragraph, cutoff: float) -> list[Refined]:
     """Split a modified paragraph pair into sentence-level passages.
 
     Identical sentences are unchanged, sentences edited in place are modified, the rest added
@@ -482,10 +918,10 @@ def refine_sentences(
             merged[-1][2].extend(step[2])
         else:
             merged.append(step)
-    out: list[tuple[PassageStatus, Paragraph | None, Paragraph | None, float]] = []
-    for status, oi, ni, score in merged:
-        out.append((status, _sub(old, o_sents, oi), _sub(new, n_sents, ni), score))
-    return out
+    return [
+        Refined(status, _sub(old, o_sents, oi), _sub(new, n_sents, ni), score)
+        for status, oi, ni, score in merged
+    ]
 
 
 def _sub(para: Paragraph, sentences: tuple[Sentence, ...], idx: list[int]) -> Paragraph | None:

@@ -18,7 +18,6 @@ import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from comparer import __version__, align, claims, clean, facts, ingest, metadata, segment, topics
 from comparer.diff import diff_words
@@ -34,7 +33,6 @@ from comparer.model import (
     Metadata,
     Paragraph,
     PassageMatch,
-    PassageStatus,
     Report,
     Section,
 )
@@ -138,64 +136,99 @@ def compare_reports(old: Report, new: Report, *, options: CompareOptions = Compa
     """Compare two reports that were already read.
 
     The stages, in order:
-    1. match passages globally (exact hashes, then rapidfuzz on the rest), so moved text is found;
-    2. align sections by shared passages, headings, topics and vocabulary;
-    3. classify each passage (unchanged, modified, moved, added, removed);
-    4. diff each changed passage word by word (diff-match-patch, one passage at a time);
-    5. extract the facts of changed passages and pair them, so changed figures come first.
+    1. align: the cascade of `comparer.align` (passages, sections, statuses, reading order);
+    2. refine modified paragraphs to sentences, so an edit is one small passage;
+    3. diff each changed passage word by word (diff-match-patch, one passage at a time);
+    4. extract the facts of changed passages and pair them, so changed figures come first.
     """
-    olds, news, pairs = align.match_passages(old, new, options)
-    sections = align.align_sections(old, new, olds, news, pairs, options)
-    classified = align.classify_passages(olds, news, pairs, sections)
-    classified = align.match_leftover_sentences(classified, olds, news, sections, options)
+    alignment = align.align_reports(old, new, options)
     matches: list[PassageMatch] = []
     fact_changes: list[FactChange] = []
-    for status, a, b, score in _in_reading_order(classified, pairs):
-        pieces: list[tuple[PassageStatus, Paragraph | None, Paragraph | None, float]]
-        if status == "modified" and a is not None and b is not None and len(a.para.sentences) > 1:
-            pieces = align.refine_sentences(a.para, b.para, options.sentence_cutoff)
-        else:
-            pieces = [(status, a.para if a else None, b.para if b else None, score)]
-        for sub_status, old_para, new_para, sub_score in pieces:
-            ops: tuple[tuple[DiffOp, str], ...] = ()
-            if sub_status in ("modified", "moved") and old_para is not None and new_para is not None:
-                ops = diff_words(old_para.text, new_para.text)
+    for link in alignment.links:
+        for piece, ops in _pieces(link, options):
             match = PassageMatch(
                 id=f"p{len(matches) + 1}",
-                status=sub_status,
-                old=old_para,
-                new=new_para,
-                old_section=a.section if a else None,
-                new_section=b.section if b else None,
-                score=sub_score,
+                status=piece.status,
+                old=piece.old,
+                new=piece.new,
+                old_section=link.old.section if link.old else None,
+                new_section=link.new.section if link.new else None,
+                score=piece.score,
                 diff=ops,
             )
             matches.append(match)
-            fact_changes += _fact_changes(match)
+            if link.rewritten and match.old is not None and match.new is not None:
+                # facts pair only inside sentences aligned with each other, never across a rewrite
+                for k, p in enumerate(align.refine_sentences(match.old, match.new, options.sentence_cutoff)):
+                    fact_changes += _fact_changes(
+                        replace(match, id=f"{match.id}.{k + 1}", status=p.status, old=p.old, new=p.new)
+                    )
+            else:
+                fact_changes += _fact_changes(match)
     return Comparison(
         old=old,
         new=new,
-        sections=tuple(sections),
+        sections=alignment.sections,
         passages=tuple(matches),
         facts=tuple(_facts_first(_link_leftovers(fact_changes))),
         tool_version=__version__,
     )
 
 
-def _in_reading_order(
-    classified: list[tuple[PassageStatus, Any, Any, float]], pairs: dict[int, tuple[int, float]]
-) -> list[tuple[PassageStatus, Any, Any, float]]:
-    """Order passages by the new report; a removed passage after the new place of its old neighbour."""
-    new_of_old = {i: j for i, (j, _) in pairs.items()}
+Ops = tuple[tuple[DiffOp, str], ...]
 
-    def key(item: tuple[PassageStatus, Any, Any, float]) -> tuple[float, int, int]:
-        _, a, b, _ = item
-        if b is not None:
-            return (float(b.index), 0, b.para.start)
-        before = [new_of_old[k] for k in range(a.index) if k in new_of_old]
-        return ((max(before) if before else -1) + 0.5, a.index, a.para.start)
 
-    return sorted(classified, key=key)
+def _pieces(link: align.Link, options: CompareOptions) -> list[tuple[align.Refined, Ops]]:
+    """The passages one link becomes, each with its word diff.
+
+    A modified paragraph of several sentences becomes its sentences (unchanged ones stay
+    quiet); a paragraph rewritten in place stays one passage whose diff runs sentence by sentence.
+    """
+    old_para = link.old.para if link.old else None
+    new_para = link.new.para if link.new else None
+    whole = align.Refined(link.status, old_para, new_para, link.score)
+    if old_para is None or new_para is None or link.status not in ("modified", "moved"):
+        return [(whole, ())]
+    if link.rewritten:
+        return [(whole, _sentence_diff(old_para, new_para, options))]
+    if link.status == "modified" and len(old_para.sentences) > 1:
+        pieces = align.refine_sentences(old_para, new_para, options.sentence_cutoff)
+        return [(p, _diff(p)) for p in pieces]
+    return [(whole, _diff(whole))]
+
+
+def _diff(piece: align.Refined) -> Ops:
+    if piece.status in ("modified", "moved") and piece.old is not None and piece.new is not None:
+        return diff_words(piece.old.text, piece.new.text)
+    return ()
+
+
+def _sentence_diff(old: Paragraph, new: Paragraph, options: CompareOptions) -> Ops:
+    """The word diff of a rewritten paragraph, sentence by aligned sentence."""
+    ops: list[tuple[DiffOp, str]] = []
+    pos = new.start  # how far the new text is written out
+    for piece in align.refine_sentences(old, new, options.sentence_cutoff):
+        if piece.new is not None:
+            if piece.new.start > pos:
+                ops.append(("=", new.text[pos - new.start : piece.new.start - new.start]))
+            pos = piece.new.end
+        if piece.status == "unchanged" and piece.new is not None:
+            ops.append(("=", piece.new.text))
+        elif piece.old is not None and piece.new is not None:
+            ops += diff_words(piece.old.text, piece.new.text)
+        elif piece.old is not None:
+            ops.append(("-", piece.old.text + " "))
+        elif piece.new is not None:
+            ops.append(("+", piece.new.text))
+    if pos < new.end:
+        ops.append(("=", new.text[pos - new.start :]))
+    merged: list[tuple[DiffOp, str]] = []
+    for op, text in ops:
+        if merged and merged[-1][0] == op:
+            merged[-1] = (op, merged[-1][1] + text)
+        elif text:
+            merged.append((op, text))
+    return tuple(merged)
 
 
 def _sentences_of(para: Paragraph | None, section: Section | None) -> list[tuple[str, str | None]]:
@@ -262,9 +295,11 @@ def _respellings(match: PassageMatch) -> list[FactChange]:
         before, after = _name_run(prefix + a), _name_run(prefix + b)
         if before and after and facts.same_name(before, after):
             old = Fact(f"{match.id}.oname{k}", "name", before, (before,), None, before,
-                       _around(match.old, a), head="name")  # fmt: skip
+                       _around(match.old, a), head="name",
+                       section=match.old_section.id if match.old_section else None)  # fmt: skip
             new = Fact(f"{match.id}.nname{k}", "name", after, (after,), None, after,
-                       _around(match.new, b), head="name")  # fmt: skip
+                       _around(match.new, b), head="name",
+                       section=match.new_section.id if match.new_section else None)  # fmt: skip
             out.append(FactChange("changed", "name", after, old, new))
     return out
 

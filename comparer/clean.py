@@ -17,10 +17,16 @@ import re
 from dataclasses import replace
 
 from comparer.model import Block
-from comparer.textnorm import fold
+from comparer.textnorm import fold, match_key
 
+# A breadcrumb: up to five words per crumb, each starting with a capital or digit, joined by
+# ">" (one is enough) or by "/", "|" (two or more: "and / or" is prose).
+_CRUMB = r"[A-Z0-9][^\s.>/\u00bb\u203a|]*(?: [^\s.>/\u00bb\u203a|]+){0,4}"
+_BREADCRUMB = (
+    rf"^(?:{_CRUMB}\s*[>\u00bb\u203a]\s*)+(?:{_CRUMB})?$|^{_CRUMB}(?:\s+[/|]\s+{_CRUMB}){{2,}}\s*[/|]?$"
+)
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p, re.IGNORECASE), reason)
+    (re.compile(p, 0 if reason == "breadcrumb" else re.IGNORECASE), reason)
     for p, reason in (
         (r"^skip (?:to|navigation)\b", "skip link"),
         (
@@ -46,6 +52,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "language menu",
         ),
         (r"(?:>>|\u00bb|\u203a)\s*$", "navigation link"),
+        # "Table of Contents > Asia >", "Home / Reports / 2021": short link labels in a row
+        (_BREADCRUMB, "breadcrumb"),
         (r"\u00a9|\(c\) ?\d{4}|\bcopyright\b|\ball rights reserved\b", "copyright or credit line"),
         (r"\b501\s?\(c\)\s?\(3\)|\bEIN\b|\|\s*t\s*\+?\d[\d. -]{7,}", "address footer"),
         (r"^\d{1,2}\s*/\s*\S", "form control"),
@@ -82,7 +90,7 @@ def _short(text: str) -> bool:
 
 
 def clean_blocks(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ...], frozenset[str]]:
-    """Mark boilerplate blocks; return all blocks and the folded texts of table-of-contents entries."""
+    """Mark boilerplate blocks; return all blocks and the `match_key`s of table-of-contents entries."""
     out = [_by_pattern(b) for b in blocks]
     body = [i for i, b in enumerate(out) if b.removed is None and is_sentence_like(b.text)]
     if not body:
@@ -116,25 +124,38 @@ def _by_pattern(block: Block) -> Block:
 
 
 def _table_of_contents(blocks: list[Block], first: int) -> set[str]:
-    """Find the page's own table of contents: short head blocks that re-appear after the body starts."""
-    later = {fold(b.text) for b in blocks[first:] if b.removed is None and _short(b.text)}
+    """Find the page's own table of contents: a run of short head blocks that re-appear later.
+
+    Entries match later blocks whatever their case ("Human Rights Developments" lists the
+    heading "HUMAN RIGHTS DEVELOPMENTS"), and the later block may be any block after the run,
+    a heading before the first body paragraph included.
+    """
+    last_seen: dict[str, int] = {}
+    for i, b in enumerate(blocks):
+        if b.removed is None and _short(b.text):
+            last_seen[match_key(b.text)] = i
     toc: set[str] = set()
     run: list[int] = []
     for i in range(first):
         b = blocks[i]
-        if b.removed is None and _short(b.text) and fold(b.text) in later:
+        if b.removed is None and _short(b.text) and last_seen.get(match_key(b.text), -1) > i:
             run.append(i)
             continue
         if b.removed is not None and run:
             continue  # share buttons between TOC entries do not end the run
-        if len(run) >= 2:
+        if _is_toc(blocks, run, last_seen):
             break
         run = []
-    if len(run) >= 2:
+    if _is_toc(blocks, run, last_seen):
         for i in run:
-            toc.add(fold(blocks[i].text))
+            toc.add(match_key(blocks[i].text))
             blocks[i] = replace(blocks[i], removed="table of contents")
     return toc
+
+
+def _is_toc(blocks: list[Block], run: list[int], last_seen: dict[str, int]) -> bool:
+    """Whether `run` (2+ entries) is a table of contents: each entry re-appears after the run."""
+    return len(run) >= 2 and all(last_seen[match_key(blocks[i].text)] > run[-1] for i in run)
 
 
 def _mark_head(blocks: list[Block], first: int, toc: set[str]) -> None:

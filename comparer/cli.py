@@ -46,6 +46,15 @@ class CompareFormat(StrEnum):
     html = "html"
     json = "json"
     md = "md"
+    text = "text"
+
+
+class ColorMode(StrEnum):
+    """When `compare -f text` colours its word diff."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 class FailOn(StrEnum):
@@ -156,7 +165,9 @@ def compare(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Output file (default: report.html for HTML, stdout otherwise; - is stdout)."
+            "--output",
+            "-o",
+            help="Output file (default: report.html for HTML, stdout otherwise; - is stdout).",
         ),
     ] = None,
     fail_on: Annotated[
@@ -164,31 +175,67 @@ def compare(
     ] = FailOn.none,
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = MAX_INPUT_BYTES,
+    review: Annotated[
+        Path | None,
+        typer.Option("--review", help="A review file the HTML page exported: its marks carry over."),
+    ] = None,
+    color: Annotated[
+        ColorMode, typer.Option("--color", help="Colour the text word diff (auto: on a terminal).")
+    ] = ColorMode.auto,
+    stat: Annotated[bool, typer.Option("--stat", help="One line per changed section, then totals.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No output: exit 1 when the reports differ, 0 when not.")
+    ] = False,
 ) -> None:
     """Compare two reports: aligned topic sections, matched passages, word diffs and fact changes.
 
     Exit code 0 when nothing changed (or --fail-on is none), 1 when --fail-on finds what it asks
-    about, 2 on bad input.
+    about (or, with -q, when anything differs), 2 on bad input.
 
     Example: comparer compare reports/north-korea/hrw-2019.txt reports/north-korea/hrw-2020.txt -o report.html
     """
-    from comparer.render import FORMATS
-
     options = CompareOptions(read=ReadOptions(encoding=encoding, max_bytes=max_bytes))
     try:
         comparison = api.compare_files(old, new, options=options)
-        if output is None and fmt is CompareFormat.html:
+        if quiet:
+            raise typer.Exit(code=ExitCode.DIFFERENCES if api.has_changes(comparison) else ExitCode.OK)
+        if output is None and fmt is CompareFormat.html and not stat:
             output = Path("report.html")
-        text = FORMATS[fmt.value](comparison)
-        write_output(terminal_safe(text) if fmt is CompareFormat.md else text, output)
+        text = _compare_output(comparison, fmt, review, stat, _colored(color, output))
+        write_output(terminal_safe(text) if fmt is CompareFormat.md and not stat else text, output)
     except ComparerError as err:
         raise _fail(err) from err
-    if output is not None and str(output) != "-" and fmt is CompareFormat.html:
+    if output is not None and str(output) != "-" and fmt is CompareFormat.html and not stat:
         typer.echo(f"Wrote {output}", err=True)
     if fail_on is FailOn.changes and api.has_changes(comparison):
         raise typer.Exit(code=ExitCode.DIFFERENCES)
     if fail_on is FailOn.facts and api.has_fact_changes(comparison):
         raise typer.Exit(code=ExitCode.DIFFERENCES)
+
+
+def _colored(mode: ColorMode, output: Path | None) -> bool:
+    """Whether to colour: always, never, or (auto) when writing to a terminal and NO_COLOR is unset."""
+    import os
+    import sys
+
+    if mode is not ColorMode.auto:
+        return mode is ColorMode.always
+    to_stdout = output is None or str(output) == "-"
+    return to_stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _compare_output(comparison: Any, fmt: CompareFormat, review: Path | None, stat: bool, color: bool) -> str:
+    """The text `compare` writes, in the format asked for."""
+    from comparer.render import FORMATS, html_report, text_report
+    from comparer.review import load_review
+
+    if stat:
+        return text_report.render_stat(comparison)
+    if fmt is CompareFormat.text:
+        return text_report.render_compare(comparison, color=color)
+    if fmt is CompareFormat.html and review is not None:
+        return html_report.render_html(comparison, review=load_review(review))
+    return FORMATS[fmt.value](comparison)
 
 
 class FactsFormat(StrEnum):
@@ -226,7 +273,9 @@ def facts(
 
     try:
         with _warnings_as_lines():
-            reports, claims = api.link_facts(paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes))
+            reports, claims = api.link_facts(
+                paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes)
+            )
         if fmt is FactsFormat.json:
             text = claims_report.render_json(reports, claims)
         elif fmt is FactsFormat.csv:
@@ -281,12 +330,20 @@ def track(
         typer.Option("--cache", help="The cache file (default: SITE.cache.sqlite beside the site)."),
     ] = None,
     summary: Annotated[
-        Path | None, typer.Option("--summary", help="Also write a Markdown job summary here (for CI; - is stdout).")
+        Path | None,
+        typer.Option("--summary", help="Also write a Markdown job summary here (for CI; - is stdout)."),
+    ] = None,
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review", help="A review file a page exported: its marks carry into every comparison."
+        ),
     ] = None,
     force: Annotated[
         bool,
         typer.Option(
-            "--force", help="Write into a non-empty folder comparer did not write (files of the same names are replaced; others kept)."
+            "--force",
+            help="Write into a non-empty folder comparer did not write (files of the same names are replaced; others kept).",
         ),
     ] = False,
 ) -> None:
@@ -306,10 +363,13 @@ def track(
         raise _fail(ComparerError(f"{root}: not a folder of reports"))
     if str(output) == "-":
         raise _fail(ComparerError("-: the site is a folder of pages; it cannot go to standard output"))
+    from comparer.review import load_review
+
     try:
+        marks = load_review(review) if review is not None else None
         with _progress(sys.stderr.isatty()) as progress, _warnings_as_lines(), _terminate_as_interrupt():
             result = tracking.build_site(
-                root, output, jobs=jobs, cache_path=cache, progress=progress, force=force
+                root, output, jobs=jobs, cache_path=cache, progress=progress, force=force, review=marks
             )
         if summary is not None:
             write_output(terminal_safe(tracking.summary_markdown(result)), summary)

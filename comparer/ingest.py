@@ -232,6 +232,42 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 
 
+# Page chrome by element semantics: landmark roles, and class/id names sites give their chrome.
+_CHROME_ROLES = {
+    "navigation": "navigation",
+    "banner": "site header",
+    "contentinfo": "site footer",
+    "complementary": "related items",
+    "search": "search form",
+    "dialog": "dialog (cookie or sign-up banner)",
+    "alertdialog": "dialog (cookie or sign-up banner)",
+}
+_CONTENT_TAGS = {"main", "article"}  # a header or footer inside these belongs to the text
+_CHROME_NAME = re.compile(
+    r"(?:^|[-_])(?P<what>cookies?|consent|gdpr|share|sharing|social|newsletter|subscribe|signup|"
+    r"breadcrumbs?|navbar|nav|navigation|menu|sidebar|related|promo|advert|ads|skip|masthead|"
+    r"toolbar|donate|donation|logo)(?:$|[-_])|^(?:site|page|global)[-_](?P<part>header|footer)$",
+    re.IGNORECASE,
+)
+
+
+def _chrome_of(node: Any, tag: str, in_body: bool) -> str | None:
+    """Why element `node` is page chrome (its tag, ARIA role or class/id name), or None."""
+    if tag in ("header", "footer") and in_body:
+        return None  # an article's own header (title, byline) or footer (notes)
+    if tag in _CHROME_TAGS:
+        return _CHROME_TAGS[tag]
+    role = str(node.get("role") or "").lower()
+    if role in _CHROME_ROLES:
+        return _CHROME_ROLES[role]
+    classes = node.get("class") or []
+    names = [("class", c) for c in (classes if isinstance(classes, list) else str(classes).split())]
+    for attr, name in [*names, ("id", str(node.get("id") or ""))]:
+        if _CHROME_NAME.search(name):
+            return f"page chrome ({attr} {name})"
+    return None
+
+
 def _alnum(text: str) -> str:
     """Letters and digits of `text` only."""
     return re.sub(r"\W", "", text)
@@ -260,7 +296,7 @@ def _read_html(text: str, name: str) -> tuple[Block, ...]:
             reason = "navigation link"
         blocks.append(Block(content, "heading" if kind == "heading" else kind, level, reason))  # type: ignore[arg-type]
 
-    def walk(node: Any, chrome: str | None, in_link: bool) -> None:
+    def walk(node: Any, chrome: str | None, in_link: bool, in_body: bool = False) -> None:
         for child in node.children:
             if isinstance(child, NavigableString):
                 if type(child) is not NavigableString:  # comments, doctype, CDATA
@@ -277,24 +313,18 @@ def _read_html(text: str, name: str) -> tuple[Block, ...]:
             hidden = child.get("hidden") is not None or child.get("aria-hidden") == "true"
             if hidden:
                 continue
-            role = str(child.get("role") or "")
-            here = (
-                chrome
-                or _CHROME_TAGS.get(tag)
-                or {"navigation": "navigation", "banner": "site header", "contentinfo": "site footer"}.get(
-                    role
-                )
-            )
+            here = chrome or _chrome_of(child, tag, in_body)
+            inside = in_body or tag in _CONTENT_TAGS or str(child.get("role") or "") == "main"
             if re.fullmatch(r"h[1-6]", tag):
                 flush(removed=here)
-                walk(child, here, in_link)
+                walk(child, here, in_link, inside)
                 flush("heading", int(tag[1]), here)
             elif tag in _BLOCK_TAGS or tag in _CHROME_TAGS:
                 flush(removed=chrome)
-                walk(child, here, in_link)
+                walk(child, here, in_link, inside)
                 flush("item" if tag == "li" else "para", 0, here)
             else:
-                walk(child, here, in_link or (tag == "a" and child.get("href") is not None))
+                walk(child, here, in_link or (tag == "a" and child.get("href") is not None), inside)
 
     walk(root, None, False)
     flush()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from comparer.model import Block
 from comparer.textnorm import clean_display
@@ -32,17 +32,39 @@ _FUNCTION_WORDS = frozenset(
     "their his her nor but as ".split()
 )
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
-# A glue point: a word or sentence ends and the next begins with a capital, no space between.
-_GLUE = re.compile(
-    r"(?<=[^\W\dA-Z_\u00c0-\u00de]|[0-9.?!\u201d\u2019\")>:])(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff ])"
+_UPPER = "A-Z\u00c0-\u00de"
+_LOWER = "a-z\u00df-\u00ff"
+_CAPS_RUN = rf"[{_UPPER}]{{4,}}|[{_UPPER}]{{2,}} [{_UPPER}]{{2,}}"  # an ALL-CAPS heading starts
+# Glue points: where a flattened page joined two blocks without a space. Each kind of point
+# says what ended on its left, which decides what the left piece must look like (`_accept`).
+_GLUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # a sentence, label or link list ended: "year.The", "In:Available", "Chapter >>There";
+    # a quote only where it closes ("said."The"), never an opening one ("the "Shouters")
+    (
+        "punct",
+        re.compile(rf"(?:(?<=[0-9.?!)>:])|(?<=\S[\u201d\u2019\"]))(?=[{_UPPER}][{_LOWER} ]|{_CAPS_RUN})"),
+    ),
+    # a word ended and a capitalised one began: "TreatmentNorth Korean"
+    ("case", re.compile(rf"(?<=[^\W\d_{_UPPER}])(?=[{_UPPER}][{_LOWER} ])")),  # any caseless letter too
+    # an ALL-CAPS heading began after a word, or ended before a sentence:
+    # "CommunityHUMAN RIGHTS DEVELOPMENTSThe"
+    ("caps", re.compile(rf"(?<=[{_LOWER}])(?={_CAPS_RUN})")),
+    ("caps", re.compile(rf"(?<=[{_UPPER}]{{3}})(?=[{_UPPER}][{_LOWER}]|[AI] [{_LOWER}])")),
 )
 # A lettered heading glued after a sentence end: "not guilty.b. Disappearance".
 _GLUED_LETTERED = re.compile(r"(?<=[a-z0-9.)/][.:)])(?=[a-h]\. [A-Z])")
 # "Section 1. Respect for the Integrity of the Persona. Arbitrary ...": a section heading runs
 # straight into its first subsection, "a.".
 _SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
-_GLUE_MIN_PER_10K = 3.0  # glue points per 10,000 characters that mark a flattened page
-_FLAT_LINE = 1500  # a line this long is a candidate flattened page
+_GLUE_MIN_PER_10K = 3.0  # accepted glue points per 10,000 characters that mark a flattened page
+_GLUE_MIN = 2  # ... and at least this many: one odd spelling never makes a page flattened
+_FLAT_LINE = 200  # a line this long may be a flattened page (chrome runs are short)
+# What follows a sentence end, a "Section 1. Title" running into "a.", or a title-bar "|"
+_LAST_CLAUSE = re.compile(r"(?<=[a-z][.?!])\s+(?=[A-Z])|(?<=[a-z])(?=a\. [A-Z])|\s+\|\s+")
+_NUMBERED_HEADING_WORDS = 25  # numbered headings run longer ("Section 5. Governmental Posture ...")
+_HEADING_WORDS = 14  # a left piece longer than this does not read as a heading
+_COMMON = 3  # a word written apart this often starts a sentence, not a name
+_LABEL_WORDS = 6  # a left piece this short is a label or menu entry ("Share this via Email")
 
 
 def blocks_from_text(text: str, *, markdown: bool = False) -> list[Block]:
@@ -153,6 +175,7 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
     width = _wrap_width([ln for i, ln in enumerate(lines) if i not in furniture])
     head_width = _heading_width(lines, width)
     vocab = _vocabulary(lines) if width else set()
+    words = _standalone_words("\n".join(lines))
     blocks: list[Block] = []
     pending_furniture: list[Block] = []
     current: list[str] = []
@@ -164,7 +187,7 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
         if current:
             text = clean_display(" ".join(current))
             if text:
-                blocks.extend(_finish_block(text, current_kind, current_level))
+                blocks.extend(_finish_block(text, current_kind, current_level, words))
         current, current_kind, current_level = [], "para", 0
         blocks.extend(pending_furniture)
         pending_furniture.clear()
@@ -283,62 +306,149 @@ def _dehyphenate(prev: str, nxt: str, vocab: set[str]) -> str:
     return prev + nxt
 
 
-def _finish_block(text: str, kind: str, level: int) -> Iterable[Block]:
+def _finish_block(text: str, kind: str, level: int, vocab: Mapping[str, int]) -> Iterable[Block]:
     """Yield the block for `text`, splitting a flattened page into its pieces."""
-    if kind == "para" and len(text) >= _FLAT_LINE and _is_flattened(text):
-        for piece in unflatten(text):
-            yield Block(piece)
-        return
+    if kind == "para" and len(text) >= _FLAT_LINE:
+        cuts = _glue_cuts(text, vocab)
+        if len(cuts) >= _GLUE_MIN and len(cuts) * 10_000 / len(text) >= _GLUE_MIN_PER_10K:
+            for piece in _split_at(text, cuts):
+                yield Block(piece)
+            return
     yield Block(text, kind, level)  # type: ignore[arg-type]
 
 
-def _is_flattened(text: str) -> bool:
-    """Return whether `text` is many paragraphs glued together ("year.The", "TreatmentNorth")."""
-    points = len(_GLUE.findall(text))
-    return points * 10_000 / len(text) >= _GLUE_MIN_PER_10K
+def unflatten(text: str, vocab: Mapping[str, int] | None = None) -> list[str]:
+    """Split a flattened page at its glue points into paragraphs, headings and chrome pieces.
+
+    `vocab` counts the document's own words (lower case, as written apart); by default `text`'s.
+    """
+    return _split_at(text, _glue_cuts(text, _standalone_words(text) if vocab is None else vocab))
 
 
-def unflatten(text: str) -> list[str]:
-    """Split a flattened page at its glue points into paragraphs, headings and chrome pieces."""
-    pieces: list[str] = []
-    start = 0
-    cuts = sorted(
-        {m.start() for m in _GLUE.finditer(text)} | {m.start() for m in _GLUED_LETTERED.finditer(text)}
-    )
-    for cut in cuts:
-        left = text[start:cut]
-        word = re.search(r"([A-Za-z]+)$", left)
-        # Keep names like McDonald or MacArthur whole.
-        if word and word.group(1) in ("Mc", "Mac", "De", "Le", "La", "Di", "Da", "Van", "O"):
-            continue
-        if not left.strip():
-            continue
-        # "YouTube,", "TikTok.": two short halves followed by punctuation are a brand name.
-        brand = re.match(r"[A-Z][a-z]{1,3}(?=[,.;:)'\u2019])", text[cut:])
-        if brand and word and len(word.group(1)) <= 4 and word.group(1)[:1].isupper():
-            continue
-        # "Justicia 11J,", "14yMedio": digits glued to a letter are a name, unless a year ends
-        # a heading ("Events of 2013A North").
-        token = re.search(r"(\w+)$", left)
-        right_word = re.match(r"[A-Z][a-z]*", text[cut:])
-        if token and token.group(1)[-1].isdigit() and right_word and len(right_word.group(0)) == 1:
-            is_year = bool(re.fullmatch(r"(?:19|20)\d\d", token.group(1)))
-            if not (is_year and right_word.group(0) in "AI"):
-                continue
-        if token and re.search(r"\d", token.group(1)) and re.search(r"[A-Za-z]", token.group(1)):
-            continue
-        pieces.append(left.strip())
-        start = cut
-    if text[start:].strip():
-        pieces.append(text[start:].strip())
+def _split_at(text: str, cuts: list[int]) -> list[str]:
+    pieces = [text[a:b].strip() for a, b in itertools.pairwise([0, *cuts, len(text)])]
     out: list[str] = []
     for piece in pieces:
+        if not piece:
+            continue
         m = _SECTION_THEN_A.match(piece)
-        if m:
-            out += [piece[: m.end()], piece[m.end() :]]
-        else:
-            out.append(piece)
+        out += [piece[: m.end()], piece[m.end() :]] if m else [piece]
     return out
+
+
+def _glue_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
+    """The glue points of `text` where a cut is accepted, in order."""
+    found: dict[int, str] = {m.start(): "punct" for m in _GLUED_LETTERED.finditer(text)}
+    for kind, pattern in _GLUE_KINDS:
+        for m in pattern.finditer(text):
+            found.setdefault(m.start(), kind)
+    cuts: list[int] = []
+    start = 0
+    points = sorted(found)
+    for k, cut in enumerate(points):
+        if _accept(text, start, cut, found[cut], vocab) or _label_follows(text, points[k:], found, vocab):
+            cuts.append(cut)
+            start = cut
+    return cuts
+
+
+def _label_follows(text: str, points: list[int], found: dict[int, str], vocab: Mapping[str, int]) -> bool:
+    """Whether a heading or menu label sits glued after a paragraph that did not end with a full
+    stop ("...of associationEuropean UnionThe E.U.", "...to justiceDonate NowGet Updates").
+
+    The piece from this glue point to the next must be a short label, followed by a sentence
+    (a word the document often writes apart) or by a heading.
+    """
+    if len(points) < 2 or found[points[0]] == "punct" or _glued_name(text, points[0]):
+        return False
+    if not _is_label(text[points[0] : points[1]].strip()):
+        return False
+    right = re.match(rf"[{_UPPER}][{_LOWER}]*", text[points[1] :])
+    if right is not None and vocab.get(right.group(0).lower(), 0) >= _COMMON:
+        return True
+    return len(points) >= 3 and _reads_as_heading(text[points[1] : points[2]].strip())
+
+
+def _is_label(piece: str) -> bool:
+    return len(piece.split()) <= _LABEL_WORDS and "," not in piece and _reads_as_heading(piece)
+
+
+def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]) -> bool:
+    """Whether to cut `text` at `cut`: the left piece ends a sentence or reads as a heading."""
+    left = text[start:cut].strip()
+    if not left or _glued_name(text, cut):
+        return False
+    # A word the document writes apart elsewhere is one word here too ("SPDC continued").
+    before = re.search(rf"[{_UPPER}{_LOWER}]+$", text[start:cut])
+    after = re.match(rf"[{_UPPER}{_LOWER}]+", text[cut:])
+    if before and after and vocab.get((before.group(0) + after.group(0)).lower(), 0) >= 2:
+        return False
+    if kind == "punct" and _ends_sentence(left):
+        return True
+    # Only what follows the last sentence end can be a heading: "...Person a. Arbitrary Killings".
+    left = _LAST_CLAUSE.split(left)[-1]
+    if not _reads_as_heading(left):
+        return False
+    if kind == "case":
+        # Two capitalised halves ("MohammadBasteh") are a name unless the document writes the
+        # right half as a word of its own, or the left piece is a short label.
+        right = re.match(rf"[{_UPPER}][{_LOWER}]*", text[cut:])
+        word = right.group(0).lower() if right else ""
+        known = vocab.get(word, 0) >= 1 or word in _FUNCTION_WORDS
+        return known or (len(left.split()) <= _LABEL_WORDS and "," not in left)
+    return True
+
+
+def _glued_name(text: str, cut: int) -> bool:
+    """Whether the glue point at `cut` is inside a name that is written without a space."""
+    left = text[max(0, cut - 40) : cut]
+    word = re.search(r"([A-Za-z]+)$", left)
+    # Keep names like McDonald or MacArthur whole.
+    if word and word.group(1) in ("Mc", "Mac", "De", "Le", "La", "Di", "Da", "Van", "O"):
+        return True
+    # "YouTube,", "TikTok.": two short halves followed by punctuation are a brand name.
+    brand = re.match(r"[A-Z][a-z]{1,3}(?=[,.;:)'\u2019])", text[cut:])
+    if brand and word and len(word.group(1)) <= 4 and word.group(1)[:1].isupper():
+        return True
+    # "WhatsAppShare", "LinkedInShare": a short capitalised half glued on both sides ends a brand.
+    if word and word.group(1)[:1].isupper() and re.match(r"[A-Z][a-z]{1,3}(?=[A-Z])", text[cut:]):
+        return True
+    # "Justicia 11J,", "14yMedio": digits glued to a letter are a name, unless a year ends
+    # a heading ("Events of 2013A North").
+    token = re.search(r"(\w+)$", left)
+    right_word = re.match(r"[A-Z][a-z]*", text[cut:])
+    if token and token.group(1)[-1].isdigit() and right_word and len(right_word.group(0)) == 1:
+        is_year = bool(re.fullmatch(r"(?:19|20)\d\d", token.group(1)))
+        if not (is_year and right_word.group(0) in "AI"):
+            return True
+    return bool(token and re.search(r"\d", token.group(1)) and re.search(r"[A-Za-z]", token.group(1)))
+
+
+def _ends_sentence(left: str) -> bool:
+    """Whether `left` ends like a sentence, a label ("Available In:") or a link list (">>")."""
+    return bool(re.search(r"(?:[.?!:>]|[.?!,][\u201d\u2019\")]+|[.?!]\d{1,3}|\d)$", left))
+
+
+def _reads_as_heading(left: str) -> bool:
+    """Whether `left` reads as a heading or label: short, capitalised, not stopping mid-phrase."""
+    words = left.split()
+    numbered = bool(_NUMBERED_HEADING.match(left))
+    if len(words) > (_NUMBERED_HEADING_WORDS if numbered else _HEADING_WORDS):
+        return False
+    if not (left[:1].isupper() or left[:1].isdigit() or numbered):
+        return False
+    if left.endswith((",", ";")) or words[-1] in _FUNCTION_WORDS:  # "Available In" is a label
+        return False
+    if len(words) <= _LABEL_WORDS:
+        return True
+    content = [w for w in words if w.lower() not in _FUNCTION_WORDS]
+    return sum(1 for w in content if w[:1].isupper() or w[:1].isdigit()) >= 0.6 * len(content)
+
+
+def _standalone_words(text: str) -> Counter[str]:
+    """How often `text` writes each word (lower-cased) apart: no case change inside ("yearThe")."""
+    tokens = re.findall(rf"[{_UPPER}{_LOWER}]+", text)
+    return Counter(t.lower() for t in tokens if not re.search(rf"[{_LOWER}][{_UPPER}]", t))
 
 
 _LABEL_VALUE = re.compile(r"^[A-Z][\w\u2019' /()-]{1,60}:\s*\S")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from comparer.clean import is_sentence_like
 from comparer.layout import _NUMBERED_HEADING
 from comparer.model import Block, Paragraph, Removed, Section
-from comparer.textnorm import fold
+from comparer.textnorm import match_key
 
 # A footnote marker: 1-3 digits glued after a sentence end, before the next sentence or the end.
 _FOOTNOTE = re.compile(
@@ -110,7 +110,7 @@ def _find_headings(blocks: tuple[Block, ...], kept: list[int], toc: frozenset[st
         block = blocks[i]
         nxt = blocks[kept[n + 1]] if n + 1 < len(kept) else None
         text = block.text
-        if marked and block.kind != "heading" and fold(text) not in toc:
+        if marked and block.kind != "heading" and match_key(text) not in toc:
             continue
         if block.kind == "heading":
             found[i] = _Heading(text, rank=block.level * 10 + _numbering_rank(text))
@@ -118,7 +118,7 @@ def _find_headings(blocks: tuple[Block, ...], kept: list[int], toc: frozenset[st
             continue
         elif _is_numbered_heading(text) and nxt is not None:
             found[i] = _Heading(text, rank=_numbering_rank(text))
-        elif fold(text) in toc or (
+        elif match_key(text) in toc or (
             _is_heading_text(text)
             and nxt is not None
             and (
@@ -145,7 +145,8 @@ def _find_headings(blocks: tuple[Block, ...], kept: list[int], toc: frozenset[st
         for i in head[1:]:
             if i not in found or _is_numbered_heading(blocks[i].text):
                 continue
-            nxt_i = kept[kept.index(i) + 1] if kept.index(i) + 1 < len(kept) else None
+            at = kept.index(i)  # only head blocks: few
+            nxt_i = kept[at + 1] if at + 1 < len(kept) else None
             if _SUBTITLE.search(blocks[i].text) or nxt_i != first_body:
                 del found[i]
     _assign_levels(found, kept)
@@ -164,6 +165,7 @@ def _numbering_rank(text: str) -> float:
 def _assign_levels(found: dict[int, _Heading], kept: list[int]) -> None:
     """Give each heading a level from its rank, with a stack like an outline."""
     order = [i for i in kept if i in found]
+    position = {i: k for k, i in enumerate(kept)}
     # A heading directly followed by another heading of the same rank is a group heading:
     # the headings after it (until a lower rank) are its children.
     group_rank: float | None = None
@@ -173,7 +175,7 @@ def _assign_levels(found: dict[int, _Heading], kept: list[int]) -> None:
             group_rank = None
         if group_rank is not None and h.rank == group_rank:
             h.rank = group_rank + 0.5
-        pos = kept.index(i)
+        pos = position[i]
         nxt = kept[pos + 1] if pos + 1 < len(kept) else None
         if (
             group_rank is None

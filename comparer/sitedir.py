@@ -55,9 +55,21 @@ def is_site(folder: Path) -> bool:
 
 
 def _written(folder: Path) -> set[str]:
-    """The files the marker says comparer wrote (paths relative to the site)."""
+    """The files the marker says comparer wrote (paths relative to the site).
+
+    A marker is data from the folder, so only plain relative paths that stay inside the site
+    count: a doctored marker cannot make comparer remove or replace a file elsewhere.
+    """
     lines = (folder / MARKER).read_text(encoding="utf-8", errors="replace").splitlines()
-    return {line for line in lines[1:] if line and not line.startswith("#")}
+    return {line for line in lines[1:] if line and not line.startswith("#") and _inside(folder, line)}
+
+
+def _inside(site: Path, rel: str) -> bool:
+    """Whether `rel` names a path below `site`, reached through no symbolic link."""
+    parts = Path(rel).parts
+    if not parts or Path(rel).is_absolute() or any(p in ("..", ".") for p in parts) or "\\" in rel:
+        return False
+    return not any((site / Path(*parts[:k])).is_symlink() for k in range(1, len(parts)))
 
 
 def check_site(site: Path, root: Path, *, force: bool = False) -> set[str]:
@@ -88,12 +100,21 @@ def check_site(site: Path, root: Path, *, force: bool = False) -> set[str]:
     )
 
 
-def sweep(site: Path) -> None:
-    """Remove temporary build folders that runs which died left beside `site`."""
-    for tmp in site.parent.glob(f".{site.name}{_TMP_TAG}*"):
-        pid = tmp.name.removeprefix(f".{site.name}{_TMP_TAG}").split("-", 1)[0]
-        if tmp.is_dir() and not tmp.is_symlink() and pid.isdigit() and not _alive(int(pid)):
+def temp_prefix(path: Path) -> str:
+    """The name prefix of this process's temporary files and folders for `path` (see `sweep`)."""
+    return f".{path.name}{_TMP_TAG}{os.getpid()}-"
+
+
+def sweep(path: Path) -> None:
+    """Remove the temporary folders and files that runs which died left beside `path`."""
+    for tmp in path.parent.glob(f".{path.name}{_TMP_TAG}*"):
+        pid = tmp.name.removeprefix(f".{path.name}{_TMP_TAG}").split("-", 1)[0]
+        if tmp.is_symlink() or not pid.isdigit() or _alive(int(pid)):
+            continue
+        if tmp.is_dir():
             shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -113,7 +134,7 @@ def building(site: Path) -> Iterator[Path]:
     It is named for this process, so a run that could not remove it (kill -9) is swept later.
     """
     site.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{site.name}{_TMP_TAG}{os.getpid()}-", dir=site.parent))
+    build = Path(tempfile.mkdtemp(prefix=temp_prefix(site), dir=site.parent))
     try:
         yield build
     finally:
@@ -175,7 +196,7 @@ def _write_marker(site: Path, files: set[str]) -> None:
 
 def write_file(path: Path, text: str) -> None:
     """Write `text` to `path` atomically (temp file + rename), with the mode open() would give."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, file_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _FOLD_TABLE = str.maketrans(
     {
@@ -30,8 +31,9 @@ _FOLD_TABLE = str.maketrans(
         "\u2010": "-",
         "\u2011": "-",
         "\u2012": "-",
-        "\u2013": "\u2014",
-        "\u2015": "\u2014",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
         "\u2212": "-",
         "\u00ad": None,  # soft hyphen
         "\u200b": None,  # zero-width space
@@ -45,20 +47,27 @@ _FOLD_TABLE = str.maketrans(
         "\u202f": " ",
         "\u2026": "...",
         "\u2022": " ",
+        # Windows-1252 punctuation left as C1 controls by a wrong decoding (matching only)
+        "\x85": "...",
+        "\x91": "'",
+        "\x92": "'",
+        "\x93": '"',
+        "\x94": '"',
+        "\x96": "-",
+        "\x97": "-",
     }
 )
 _SPACES = re.compile(r"\s+")
-# A dash between digits is a range ("80,000–120,000"); elsewhere a dash is punctuation and
-# is written with or without spaces ("a—b", "a – b"), so it folds to " - ".
-_RANGE_DASH = re.compile(r"(?<=\d)\s*\u2014\s*(?=\d)")
-_DASH = re.compile(r"\s*\u2014\s*|\s+-\s+")
+# Any run of dashes with the spaces around it is one dash: writers and converters spell the
+# same dash "—", " — ", "--", " -- " or "-" and line wrapping leaves "mid- November".
+_DASH_RUN = re.compile(r"(?:\s*-)+\s*")
 
 
 def fold(text: str) -> str:
-    """Return the matching form of `text`: NFKC, plain quotes and dashes, single spaces."""
+    """Return the matching form of `text`: NFKC, plain quotes, one dash per dash run, single spaces."""
     folded = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
-    if "\u2014" in folded or " -" in folded:
-        folded = _DASH.sub(" - ", _RANGE_DASH.sub("-", folded))
+    if "-" in folded:
+        folded = _DASH_RUN.sub("-", folded)
     return " ".join(folded.split())
 
 
@@ -68,6 +77,34 @@ def clean_display(text: str) -> str:
     text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
     text = text.replace("\ufffc", "")
     return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return unicodedata.normalize("NFKC", char).translate(_FOLD_TABLE).casefold()
+
+
+def compact_key(text: str) -> tuple[str, tuple[int, ...]]:
+    """Return `text` folded with no whitespace at all, and for each of its characters the offset
+    in `text` it came from.
+
+    Two texts with the same compact key hold the same words in the same order, however they
+    are spaced, wrapped or glued ("year.The" and "year. The"); a run of dashes is one dash.
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    for offset, char in enumerate(text):
+        for folded in _fold_char(char):
+            if folded.isspace() or (folded == "-" and chars and chars[-1] == "-"):
+                continue
+            chars.append(folded)
+            offsets.append(offset)
+    return "".join(chars), tuple(offsets)
+
+
+def match_key(text: str) -> str:
+    """Return the key two texts share when they differ only in formatting: folded, lower case."""
+    return fold(text).casefold()
 
 
 _WORD = re.compile(r"\w+")

@@ -34,6 +34,7 @@ from comparer.errors import ComparerError, InputError
 from comparer.model import Fact, Metadata, Report
 from comparer.options import CompareOptions
 from comparer.render.markdown_report import GENERATOR_TAG, escape_markdown
+from comparer.review import Review
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -158,6 +159,7 @@ def build_site(
     cache_path: Path | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    review: Review | None = None,
 ) -> SiteResult:
     """Build the static site for the reports below `root` into `site`.
 
@@ -169,6 +171,7 @@ def build_site(
         cache_path: the SQLite cache (default: `<site>.cache.sqlite` beside the site).
         progress: called as (stage, done, total) while working.
         force: write into a non-empty folder comparer did not write (its other files are kept).
+        review: review marks to carry into every comparison page (by change id).
 
     Returns:
         What the run found and did.
@@ -201,7 +204,7 @@ def build_site(
         cache.commit()
         result.cache_hits, result.cache_misses = cache.hits, cache.misses
         with sitedir.building(site) as build:
-            result.pages = _write_pages(build, by_country, result, pages, facts_pages, cache)
+            result.pages = _write_pages(build, by_country, result, pages, facts_pages, cache, review)
             sitedir.install(build, site, previous, force=force)
     finally:
         cache.close()
@@ -381,7 +384,7 @@ def _html_ok(cache: Cache, key: str, stats: dict[str, Any]) -> bool:
 
 def _links(country: str) -> tuple[tuple[str, str], ...]:
     """Navigation from a country page: the site index and the country's facts."""
-    return (("All countries", "../index.html"), (f"{country}: facts", "facts.html"))
+    return (("All countries", "../index.html"), (country, "index.html"), (f"{country}: facts", "facts.html"))
 
 
 def _stub_report(entry: Entry) -> Report:
@@ -422,7 +425,7 @@ def _facts_page(
             reports,
             linked,
             version=__version__,
-            links=(("All countries", "../index.html"),),
+            links=(("All countries", "../index.html"), (country, "index.html")),
             words={e.id: e.words for e in members},
         )
         data = {
@@ -443,21 +446,28 @@ def _write_pages(
     pages: dict[str, dict[str, Any]],
     facts_pages: dict[str, str],
     cache: Cache,
+    review: Review | None = None,
 ) -> int:
     """Write every page into the (fresh) folder `build`; return how many."""
-    from comparer.render.site_report import render_index
+    from comparer.render.html_report import apply_review
+    from comparer.render.site_report import render_country, render_index
 
     count = 0
-    for country, _members in sorted(by_country.items()):
+    for country, members in sorted(by_country.items()):
         folder = build / _slug(country)
         folder.mkdir()
         (folder / "facts.html").write_text(facts_pages[country], encoding="utf-8")
-        count += 1
+        (folder / "index.html").write_text(
+            render_country(country, members, result, version=__version__), encoding="utf-8"
+        )
+        count += 2
         for pair in result.pairs:
             if pair.old.country == country:
                 html = cache.get_text("compare-html", pages[pair.page]["key"])
                 if html is None:
                     raise InputError(f"cache entry for {pair.page} vanished while writing the site")
+                if review is not None:  # marks are applied when writing, so the cache stays review-free
+                    html = apply_review(html, review)
                 (folder / pair.page).write_text(html, encoding="utf-8")
                 count += 1
     (build / "index.html").write_text(render_index(by_country, result, version=__version__), encoding="utf-8")

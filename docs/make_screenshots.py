@@ -1,4 +1,4 @@
-"""Make the screenshots in docs/screenshots/ from the bundled reports.
+"""Make the screenshots in docs/screenshots/ from the bundled reports (1280 px and 390 px wide).
 
 Run: .venv/bin/python docs/make_screenshots.py   (needs Debian's chromium and playwright)
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import sync_playwright
 
@@ -21,6 +22,37 @@ NK = ROOT / "reports" / "north-korea"
 OUT = Path(__file__).resolve().parent / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+
+
+def _shots(browser: Any, compare: Path, facts: Path, site: Path) -> None:
+    page = browser.new_page(viewport=WIDE)
+    page.goto(compare.as_uri())
+    page.screenshot(path=str(OUT / "compare-top.png"))
+    page.keyboard.press("n")
+    page.keyboard.press("n")
+    page.keyboard.press("r")
+    page.screenshot(path=str(OUT / "compare-change.png"))
+    page.locator(".row.moved-here a.jump").first.click()
+    page.screenshot(path=str(OUT / "compare-moved.png"))
+    page.locator("#sec-10").scroll_into_view_if_needed()
+    page.click("#toggle-mode")
+    page.screenshot(path=str(OUT / "compare-inline.png"))
+    page.goto(facts.as_uri())
+    page.screenshot(path=str(OUT / "facts.png"))
+    page.goto((site / "index.html").as_uri())
+    page.screenshot(path=str(OUT / "site-index.png"))
+    page.goto((site / "north-korea" / "index.html").as_uri())
+    page.screenshot(path=str(OUT / "site-country.png"), full_page=True)
+    phone = browser.new_page(viewport=PHONE)
+    phone.goto(compare.as_uri())
+    phone.screenshot(path=str(OUT / "compare-phone.png"))
+    phone.keyboard.press("n")
+    phone.keyboard.press("n")
+    phone.keyboard.press("n")
+    phone.screenshot(path=str(OUT / "compare-phone-change.png"))
+    phone.goto((site / "north-korea" / "index.html").as_uri())
+    phone.screenshot(path=str(OUT / "site-country-phone.png"))
 
 
 def main() -> None:
@@ -36,23 +68,7 @@ def main() -> None:
         build_site(ROOT / "reports", Path(tmp) / "site", jobs=1, cache_path=Path(tmp) / "cache.sqlite")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(compare.as_uri())
-            page.screenshot(path=str(OUT / "compare-top.png"))
-            page.keyboard.press("n")
-            page.keyboard.press("n")
-            page.screenshot(path=str(OUT / "compare-change.png"))
-            page.locator("#sec-10").scroll_into_view_if_needed()
-            page.screenshot(path=str(OUT / "compare-section.png"))
-            page.click("#toggle-mode")
-            page.screenshot(path=str(OUT / "compare-inline.png"))
-            phone = browser.new_page(viewport={"width": 390, "height": 844})
-            phone.goto(compare.as_uri())
-            phone.screenshot(path=str(OUT / "compare-phone.png"))
-            page.goto(facts.as_uri())
-            page.screenshot(path=str(OUT / "facts.png"))
-            page.goto((Path(tmp) / "site" / "index.html").as_uri())
-            page.screenshot(path=str(OUT / "site-index.png"))
+            _shots(browser, compare, facts, Path(tmp) / "site")
             browser.close()
     print(f"wrote {len(list(OUT.glob('*.png')))} screenshots to {OUT}", file=sys.stderr)
 

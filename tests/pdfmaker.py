@@ -8,38 +8,61 @@ from fpdf import FPDF
 
 from comparer.textnorm import fold
 
+UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
-def make_pdf(title: str, sections: list[tuple[str, list[str]]], out: Path, *, running_header: str) -> Path:
-    """Write `sections` (heading, paragraphs) as a multi-page PDF with a header and page numbers."""
+
+def make_pdf(
+    title: str,
+    sections: list[tuple[str, list[str]]],
+    out: Path,
+    *,
+    running_header: str,
+    unicode_font: Path | None = None,
+) -> Path:
+    """Write `sections` (heading, paragraphs) as a multi-page PDF with a header and page numbers.
+
+    With `unicode_font` (a TTF file) every character is kept; without, the core fonts show
+    Latin-1 only and other characters become "?".
+    """
+    family = "Helvetica"
+    text = _latin
 
     class Doc(FPDF):
         def header(self) -> None:
-            self.set_font("Helvetica", "I", 8)
+            self.set_font(family, "I", 8)
             self.cell(0, 8, running_header, align="R")
             self.ln(10)
 
         def footer(self) -> None:
             self.set_y(-15)
-            self.set_font("Helvetica", "", 8)
+            self.set_font(family, "", 8)
             self.cell(0, 10, str(self.page_no()), align="C")
 
     pdf = Doc(format="A4")
+    if unicode_font is not None:
+        for style in ("", "B", "I"):
+            pdf.add_font("Body", style, str(unicode_font))
+        family, text = "Body", _keep
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 9, _latin(title))
+    pdf.set_font(family, "B", 16)
+    pdf.multi_cell(0, 9, text(title))
     pdf.ln(4)
     for heading, paragraphs in sections:
         if heading:
-            pdf.set_font("Helvetica", "B", 12)
-            pdf.multi_cell(0, 7, _latin(heading))
+            pdf.set_font(family, "B", 12)
+            pdf.multi_cell(0, 7, text(heading))
             pdf.ln(2)
-        pdf.set_font("Helvetica", "", 10)
+        pdf.set_font(family, "", 10)
         for para in paragraphs:
-            pdf.multi_cell(0, 5, _latin(para))
+            pdf.multi_cell(0, 5, text(para))
             pdf.ln(3)
     pdf.output(str(out))
     return out
+
+
+def _keep(text: str) -> str:
+    return text
 
 
 def _latin(text: str) -> str:

@@ -59,9 +59,8 @@ def test_inserted_sentence_is_added_not_a_doubled_old_one() -> None:
         "The last sentence stays as well here."
     )
     pieces = refine_sentences(old, new, 80.0)
-    statuses = [p[0] for p in pieces]
-    assert statuses == ["unchanged", "added", "unchanged"]
-    assert pieces[1][2] is not None and pieces[1][2].text == "A new sentence appears in the middle now."
+    assert [p.status for p in pieces] == ["unchanged", "added", "unchanged"]
+    assert pieces[1].new is not None and pieces[1].new.text == "A new sentence appears in the middle now."
 
 
 def test_sentences_gained_in_front_of_an_edited_one_do_not_crash() -> None:
@@ -71,8 +70,8 @@ def test_sentences_gained_in_front_of_an_edited_one_do_not_crash() -> None:
         "Officials detained 14 people in the capital during the year."
     )
     pieces = refine_sentences(old, new, 80.0)
-    assert [p[0] for p in pieces] == ["added", "modified"]
-    assert pieces[0][2] is not None and pieces[0][2].text.startswith("A first new sentence")
+    assert [p.status for p in pieces] == ["added", "modified"]
+    assert pieces[0].new is not None and pieces[0].new.text.startswith("A first new sentence")
 
 
 SENTENCES = [
@@ -108,8 +107,8 @@ def test_refine_sentences_keeps_every_sentence_once(paras: list[str], data: st.D
     new_text = data.draw(st.sampled_from(SENTENCES)) + " " + new_text
     old, new = _para(old_text), _para(new_text)
     pieces = refine_sentences(old, new, 80.0)
-    for side, para, pos in (("old", old, 1), ("new", new, 2)):
-        got = [p[pos] for p in pieces if p[pos] is not None]
+    for side, para in (("old", old), ("new", new)):
+        got = [getattr(p, side) for p in pieces if getattr(p, side) is not None]
         assert _words(got) == _words([para]), side
 
 
@@ -138,6 +137,23 @@ def test_bundled_pairs_conserve_every_word(old: Path, new: Path) -> None:
     assert conservation_errors(comparison) == []
 
 
+def test_a_paragraph_rewritten_in_place_is_one_modified_passage() -> None:
+    old = _report(
+        ["The courts sentenced four journalists to long prison terms. " + SENTENCES[2], SENTENCES[5]], "a.txt"
+    )
+    rewritten = (
+        "Courts handed long prison terms to four journalists and two bloggers this year. "
+        "Several camps remained open despite pressure from abroad and from the United Nations."
+    )
+    new = _report([rewritten, SENTENCES[5]], "b.txt")
+    comparison = compare_reports(old, new)
+    changed = [p for p in comparison.passages if p.status != "unchanged"]
+    assert [p.status for p in changed] == ["modified"]
+    assert changed[0].new is not None and changed[0].new.text == rewritten
+    assert "".join(t for op, t in changed[0].diff if op != "-") == rewritten
+    assert conservation_errors(comparison) == []
+
+
 def test_corpus_year_pairs_conserve_every_word() -> None:
     if not CORPUS_PAIRS:
         pytest.skip("shared corpus not available")
@@ -146,3 +162,24 @@ def test_corpus_year_pairs_conserve_every_word() -> None:
         errors = conservation_errors(compare_reports(read_report(old), read_report(new)))
         failures += [f"{old.parent.name}/{old.stem} -> {new.stem}: {e}" for e in errors]
     assert failures == []
+
+
+@pytest.mark.parametrize("old,new", [("hrw-2019", "hrw-2020"), ("hrw-2014", "hrw-2019")])
+def test_big_outline_path_pairs_sections_like_the_full_one(
+    old: str, new: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond `SECTION_DENSE_MAX` pairs only candidates are scored; on a real pair that finds
+    the same section pairs as scoring every pair."""
+    from comparer import align
+
+    a, b = read_report(NK / f"{old}.txt"), read_report(NK / f"{new}.txt")
+
+    def pairs() -> list[tuple[str, str, str]]:
+        return [
+            (p.status, p.old.id if p.old else "", p.new.id if p.new else "")
+            for p in compare_reports(a, b).sections
+        ]
+
+    full = pairs()
+    monkeypatch.setattr(align, "SECTION_DENSE_MAX", 0)
+    assert pairs() == full

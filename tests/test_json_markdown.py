@@ -59,13 +59,14 @@ def _check_compare_ids(data: dict[str, Any]) -> None:
         assert p["new"] is None or p["new"]["section"] in new_ids, p
     passages = {p["id"]: p for p in data["passages"]}
     for f in data["facts"]:
-        assert f["passage"] in passages, f
+        assert f["passage"] in (f["old_passage"], f["new_passage"]), f
         for side in ("old", "new"):
             if f[side] is None:
+                assert f[f"{side}_passage"] is None and f[f"{side}_section"] is None, f
                 continue
-            # each side is quoted from its own passage (a rewritten paragraph's figure links across two)
             passage = passages[f[f"{side}_passage"]]
-            assert f[f"{side}_section"] is None or f[f"{side}_section"] == passage[side]["section"], f
+            assert f[f"{side}_section"] == passage[side]["section"], f
+            # the fact is quoted from its passage
             assert f[side]["text"] in " ".join(passage[side]["text"].split()) or f[side]["text"] in passage[side]["text"]
 
 

@@ -99,3 +99,10 @@ def test_tests_reach_the_shared_corpus_only_through_conftest() -> None:
         if p.name not in ("conftest.py", "test_packaging.py") and ('"shared"' in (text := p.read_text(encoding="utf-8")) or "../shared" in text)
     ]
     assert offenders == []
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    command = next(line.strip() for k, line in enumerate(readme) if "pytest" in line and "Run the tests" in readme[k - 2])
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    assert command in ci and "pip install -q -e '.[test]'" in command and "../shared" not in command

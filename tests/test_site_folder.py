@@ -264,3 +264,39 @@ def test_terminated_track_stops_its_workers_and_leaves_no_temporary_folder(colle
         for pid in workers:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_symbolic_link_inside_the_site_is_not_written_through(collection: Path, tmp_path: Path) -> None:
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    build_site(collection, site, jobs=1)
+    shutil.rmtree(site / "north-korea")
+    elsewhere.mkdir()
+    (site / "north-korea").symlink_to(elsewhere)
+    with pytest.raises(RenderError, match="symbolic link inside the site"):
+        build_site(collection, site, jobs=1)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_temporary_files_of_dead_runs_are_swept_when_writing_an_output(tmp_path: Path) -> None:
+    stale = tmp_path / f".report.json.comparer-tmp-{_dead_pid()}-abc.tmp"
+    running = tmp_path / f".report.json.comparer-tmp-{os.getppid()}-def.tmp"
+    stale.write_text("partial", encoding="utf-8")
+    running.write_text("partial", encoding="utf-8")
+    nk = REPORTS / "north-korea"
+    result = runner.invoke(app, ["compare", str(nk / "hrw-2019.txt"), str(nk / "hrw-2020.txt"), "-f", "json",
+                                 "-o", str(tmp_path / "report.json")])  # fmt: skip
+    assert result.exit_code == 0
+    assert not stale.exists() and running.exists() and (tmp_path / "report.json").exists()
+
+
+def test_a_doctored_marker_cannot_remove_files_outside_the_site(collection: Path, tmp_path: Path) -> None:
+    site, victim, elsewhere = tmp_path / "site", tmp_path / "victim.txt", tmp_path / "elsewhere"
+    build_site(collection, site, jobs=1)
+    victim.write_text("keep me\n", encoding="utf-8")
+    elsewhere.mkdir()
+    (elsewhere / "x.html").write_text("keep me too\n", encoding="utf-8")
+    (site / "link").symlink_to(elsewhere)
+    with (site / MARKER).open("a", encoding="utf-8") as marker:
+        marker.write(f"../victim.txt\n{victim}\nlink/x.html\n./index.html\n")
+    build_site(collection, site, jobs=1)
+    assert victim.exists() and (elsewhere / "x.html").exists() and (site / "link").is_symlink()

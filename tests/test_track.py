@@ -37,11 +37,14 @@ def test_site_pages_and_links(collection: Path, tmp_path: Path) -> None:
     assert ("north-korea/hrw-2019", "north-korea/hrw-2020", "year over year") in kinds
     assert ("north-korea/amnesty-2022", "north-korea/state-dept-2021", "side by side") in kinds
     index = files["index.html"].decode()
+    assert 'href="north-korea/index.html"' in index  # one page per country
+    country = files["north-korea/index.html"].decode()
     for pair in result.pairs:
-        assert f'href="north-korea/{pair.page}"' in index
+        assert f'href="{pair.page}"' in country
         page = files[f"north-korea/{pair.page}"].decode()
         assert 'href="../index.html"' in page and 'href="facts.html"' in page  # linked both ways
-    assert 'href="north-korea/facts.html"' in index
+        assert 'href="index.html"' in page
+    assert 'href="facts.html"' in country
     assert 'href="../index.html"' in files["north-korea/facts.html"].decode()
     for name, data in files.items():
         text = data.decode()
@@ -141,7 +144,7 @@ def test_cli_track_with_summary(collection: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "comparer: reading 0/5" in result.stderr  # plain progress lines when not a terminal
-    assert "Wrote 5 pages" in result.stderr
+    assert "Wrote 6 pages" in result.stderr
     text = summary.read_text(encoding="utf-8")
     assert "\n## comparer track\n" in text and "| North Korea | 5 | 3 |" in text
     missing = runner.invoke(app, ["track", str(tmp_path / "nope"), "-o", str(site)])

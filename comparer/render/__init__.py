@@ -16,8 +16,9 @@ def write_output(text: str, out: Path | None) -> None:
     """Write `text` to `out` atomically (temp file + rename), or to stdout when `out` is None or "-".
 
     The file gets the mode a plain open() would give it (the user's umask), not the temp file's 0600.
+    The temp file is removed on every way out; one left by a killed run is swept by the next.
     """
-    from comparer.sitedir import file_mode
+    from comparer.sitedir import file_mode, sweep, temp_prefix
 
     if not text.endswith("\n"):
         text += "\n"
@@ -29,7 +30,8 @@ def write_output(text: str, out: Path | None) -> None:
     if not folder.is_dir():
         raise RenderError(f"{out}: folder {folder} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+        sweep(folder / out.name)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(out), suffix=".tmp", dir=folder)
     except OSError as err:
         raise RenderError(f"{out}: cannot write ({err.strerror})") from err
     try:
@@ -37,9 +39,11 @@ def write_output(text: str, out: Path | None) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, out)
-    except OSError as err:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
-        raise RenderError(f"{out}: cannot write ({err.strerror})") from err
+        if isinstance(err, OSError):
+            raise RenderError(f"{out}: cannot write ({err.strerror})") from err
+        raise
 
 
 def _render_html(comparison: Comparison) -> str:

@@ -7,6 +7,8 @@ fragment and is the only place that returns `Markup`.
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from comparer.errors import RenderError
-from comparer.model import Claim, Comparison, DiffOp, FactChange, PassageMatch, Report, SectionPair
+from comparer.model import Claim, Comparison, DiffOp, FactChange, PassageMatch, Report, Section, SectionPair
 from comparer.render.json_report import fact_value, summary_counts
+from comparer.review import ChangeIds, Review, change_ids
 from comparer.topics import topic_label
 
 
@@ -52,6 +56,7 @@ def environment() -> Environment:
     env.filters["topic_label"] = topic_label
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["short_publisher"] = short_publisher
+    env.filters["clip"] = lambda text, n: _clip(str(text), int(n))
     return env
 
 
@@ -84,18 +89,80 @@ def diff_markup(ops: tuple[tuple[DiffOp, str], ...], side: str) -> Markup:
     return Markup("".join(parts))
 
 
+KIND_LABELS = {
+    "modified": "✎ modified",
+    "moved": "⇄ moved",
+    "added": "+ added",
+    "removed": "− removed",
+    "section-added": "+ section added",
+    "section-removed": "− section removed",
+}
+EXCERPT_CHARS = 160  # how much of a change the change list quotes
+GLANCE_ITEMS = 5  # fact changes and section renames listed on the first screen
+
+
+# Where a long modified passage is cut into aligned lines: after a sentence end or a list
+# separator (";"), before the next word.
+_CUT = re.compile(r"(?<=[.!?;])\s+")
+SENTENCE_ROWS_CHARS = 400  # modified passages longer than this are shown sentence by sentence
+
+
+def sentence_chunks(ops: tuple[tuple[DiffOp, str], ...]) -> list[tuple[tuple[DiffOp, str], ...]]:
+    """Cut a word diff into sentence-sized runs of ops, so each old sentence sits by its new one.
+
+    Cuts fall after sentence ends and list separators in any op's text; a chunk holds the
+    pieces of both sides between two cuts, so its old and new halves correspond.
+    """
+    chunks: list[list[tuple[DiffOp, str]]] = [[]]
+    for op, text in ops:
+        start = 0
+        for cut in _CUT.finditer(text):
+            chunks[-1].append((op, text[start : cut.end()]))
+            chunks.append([])
+            start = cut.end()
+        if start < len(text):
+            chunks[-1].append((op, text[start:]))
+    return [tuple(c) for c in chunks if c]
+
+
+@dataclass(slots=True)
+class SentenceLine:
+    """One aligned line of a long modified passage: old half, new half, and whether it changed."""
+
+    old_html: Markup
+    new_html: Markup
+    inline_html: Markup
+    changed: bool
+
+
 @dataclass(slots=True)
 class Row:
-    """One passage as the page shows it."""
+    """One passage as the page shows it; `cid` is the change id ("" for unchanged text)."""
 
     match: PassageMatch
     kind: str  # unchanged, modified, moved-here, moved-away, added, removed
-    anchor: str
-    link: str | None = None  # the other place of a moved passage
+    cid: str = ""
     link_label: str = ""
+    arrow: str = ""  # which way the other end of a move is: ↑ or ↓
+    facts: int = 0  # changed figures inside the passage
+    lines: list[SentenceLine] = field(default_factory=list)  # long modified passages, aligned
     old_html: Markup = Markup("")
     new_html: Markup = Markup("")
     inline_html: Markup = Markup("")
+
+    @property
+    def anchor(self) -> str:
+        """The element id: `change-<id>`, and `change-<id>-from` for where moved text was."""
+        if not self.cid:
+            return ""
+        return f"change-{self.cid}-from" if self.kind == "moved-away" else f"change-{self.cid}"
+
+    @property
+    def partner(self) -> str:
+        """The element id of the other end of a move, else ""."""
+        if self.kind == "moved-here":
+            return f"change-{self.cid}-from"
+        return f"change-{self.cid}" if self.kind == "moved-away" else ""
 
 
 @dataclass(slots=True)
@@ -115,6 +182,7 @@ class SectionView:
     title_old: str
     title_new: str
     topic: str
+    cid: str = ""  # change id of an added or removed section
     counts: Counter[str] = field(default_factory=Counter)
     groups: list[Group] = field(default_factory=list)
 
@@ -122,6 +190,35 @@ class SectionView:
     def changed(self) -> bool:
         """Whether anything in the section changed."""
         return self.pair.status != "matched" or any(k != "unchanged" for k in self.counts)
+
+    @property
+    def title(self) -> str:
+        """The heading the section has now (or had, when it was removed)."""
+        return self.title_new or self.title_old
+
+
+@dataclass(slots=True)
+class ChangeItem:
+    """One entry of the change list: what changed, where, and a short quote of it."""
+
+    cid: str
+    kind: str  # modified, moved, added, removed, section-added, section-removed
+    topic: str
+    section: str
+    section_anchor: str
+    excerpt: Markup
+    facts: int = 0
+
+    @property
+    def kinds(self) -> str:
+        """The filter classes of the entry (space separated)."""
+        base = self.kind.removeprefix("section-")
+        return f"{base} facts" if self.facts else base
+
+    @property
+    def label(self) -> str:
+        """The entry's kind as the page writes it."""
+        return KIND_LABELS[self.kind]
 
 
 def _report_view(report: Report) -> dict[str, Any]:
@@ -140,64 +237,87 @@ def _report_view(report: Report) -> dict[str, Any]:
     }
 
 
-def _section_views(comparison: Comparison) -> list[SectionView]:
+def _heading(section: Section | None) -> str:
+    return (section.heading or "(opening text)") if section else ""
+
+
+def _section_views(comparison: Comparison, ids: ChangeIds) -> list[SectionView]:
     views: list[SectionView] = []
     by_new: dict[str, SectionView] = {}
     by_old: dict[str, SectionView] = {}
     for k, pair in enumerate(comparison.sections):
         view = SectionView(
-            pair=pair,
-            anchor=f"sec-{k + 1}",
-            title_old=pair.old.heading or "(opening text)" if pair.old else "",
-            title_new=pair.new.heading or "(opening text)" if pair.new else "",
-            topic=topic_label(pair.topic),
+            pair,
+            f"sec-{k + 1}",
+            _heading(pair.old),
+            _heading(pair.new),
+            topic_label(pair.topic),
+            ids.sections.get(k, ""),
         )
         views.append(view)
         if pair.new is not None:
             by_new.setdefault(pair.new.id, view)
         if pair.old is not None:
             by_old.setdefault(pair.old.id, view)
+    facts = Counter(_passage_id(f) for f in comparison.facts if f.status == "changed")
     for match in comparison.passages:
         home = by_new.get(match.new_section.id) if match.new_section else None
         if home is None and match.old_section is not None:
             home = by_old.get(match.old_section.id)
         if home is None:
             continue
-        anchor = f"pas-{match.id}"
-        if match.status == "moved":
-            away = by_old.get(match.old_section.id) if match.old_section else None
-            row = Row(
-                match,
-                "moved-here",
-                anchor,
-                f"#{anchor}-from",
-                f"moved from “{away.title_old if away else ''}”",
-            )
-            _fill(row)
-            _add(home, row)
-            if away is not None:
-                ghost = Row(
-                    match, "moved-away", f"{anchor}-from", f"#{anchor}", f"moved to “{home.title_new}”"
-                )
-                ghost.old_html = Markup(escape(match.old.text if match.old else ""))
-                _add(away, ghost)
+        cid = ids.passages.get(match.id, "")
+        if match.status != "moved":
+            _add(home, _filled(Row(match, match.status, cid, facts=facts[match.id])))
             continue
-        row = Row(match, match.status, anchor)
-        _fill(row)
-        _add(home, row)
+        away = by_old.get(match.old_section.id) if match.old_section else None
+        label = f"moved from “{away.title_old}”" if away else "moved"
+        _add(home, _filled(Row(match, "moved-here", cid, label, facts=facts[match.id])))
+        if away is not None:
+            ghost = Row(match, "moved-away", cid, f"moved to “{home.title_new}”")
+            ghost.old_html = Markup(escape(match.old.text if match.old else ""))
+            _add(away, ghost)
+    _point_moves(views)
     return views
 
 
-def _fill(row: Row) -> None:
+def _point_moves(views: list[SectionView]) -> None:
+    """Point each move's link up or down, toward where its other end is on the page."""
+    order: dict[str, int] = {}
+    rows = [r for v in views for g in v.groups for r in g.rows]
+    for k, row in enumerate(rows):
+        if row.anchor:
+            order[row.anchor] = k
+    for row in rows:
+        if row.partner in order:
+            row.arrow = "↑" if order[row.partner] < order[row.anchor] else "↓"
+        elif row.kind == "moved-here":
+            row.link_label = ""
+
+
+def _filled(row: Row) -> Row:
     match = row.match
     if match.diff:
         row.old_html = diff_markup(match.diff, "old")
         row.new_html = diff_markup(match.diff, "new")
         row.inline_html = diff_markup(match.diff, "inline")
+        if row.kind == "modified" and sum(len(t) for _, t in match.diff) > SENTENCE_ROWS_CHARS:
+            chunks = sentence_chunks(match.diff)
+            if len(chunks) > 1:
+                row.lines = [
+                    SentenceLine(
+                        diff_markup(c, "old"),
+                        diff_markup(c, "new"),
+                        diff_markup(c, "inline"),
+                        any(op != "=" for op, _ in c),
+                    )
+                    for c in chunks
+                ]
     else:
         row.old_html = Markup(escape(match.old.text)) if match.old else Markup("")
         row.new_html = Markup(escape(match.new.text)) if match.new else Markup("")
         row.inline_html = row.new_html or row.old_html
+    return row
 
 
 def _add(view: SectionView, row: Row) -> None:
@@ -208,12 +328,69 @@ def _add(view: SectionView, row: Row) -> None:
     view.groups[-1].rows.append(row)
 
 
+def diff_excerpt(
+    ops: tuple[tuple[DiffOp, str], ...], limit: int = EXCERPT_CHARS
+) -> tuple[tuple[DiffOp, str], ...]:
+    """The first changes of a word diff with a little context, about `limit` characters long."""
+    first = next((k for k, (op, _) in enumerate(ops) if op != "="), None)
+    if first is None:
+        return (("=", _clip(ops[0][1], limit)),) if ops else ()
+    out: list[tuple[DiffOp, str]] = []
+    if first > 0:
+        before = ops[first - 1][1]
+        tail = before[-40:].split(" ", 1)[-1] if len(before) > 40 else before
+        out.append(("=", "…" + tail if len(before) > 40 else before))
+    used = 0
+    for op, text in ops[first:]:
+        if used >= limit:
+            out.append(("=", " …"))
+            break
+        room = limit - used
+        piece = text if op != "=" or len(text) <= 40 else text[:20] + " … " + text[-16:]
+        piece = _clip(piece, room)
+        out.append((op, piece))
+        used += len(piece)
+    return tuple(out)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "…"
+
+
+def _change_items(views: list[SectionView]) -> list[ChangeItem]:
+    items: list[ChangeItem] = []
+    for view in views:
+        if view.cid:
+            text = (view.pair.new or view.pair.old).text if (view.pair.new or view.pair.old) else ""  # type: ignore[union-attr]
+            excerpt = diff_markup((("=", _clip(" ".join(text.split()), EXCERPT_CHARS)),), "inline")
+            items.append(
+                ChangeItem(
+                    view.cid, "section-" + view.pair.status, view.topic, view.title, view.anchor, excerpt
+                )
+            )
+        for group in view.groups:
+            for row in group.rows:
+                if not row.cid or row.kind == "moved-away":
+                    continue
+                match = row.match
+                if row.kind == "modified" and match.diff:
+                    excerpt = diff_markup(diff_excerpt(match.diff), "inline")
+                else:
+                    text = (match.new or match.old).text if (match.new or match.old) else ""  # type: ignore[union-attr]
+                    excerpt = diff_markup((("=", _clip(" ".join(text.split()), EXCERPT_CHARS)),), "inline")
+                kind = "moved" if row.kind == "moved-here" else row.kind
+                items.append(
+                    ChangeItem(row.cid, kind, view.topic, view.title, view.anchor, excerpt, row.facts)
+                )
+    return items
+
+
 def _fact_rows(comparison: Comparison, views: list[SectionView]) -> list[dict[str, Any]]:
     anchors: dict[str, str] = {}
     for view in views:
         for group in view.groups:
             for row in group.rows:
-                if row.kind != "moved-away":
+                if row.kind not in ("moved-away", "unchanged"):
                     anchors[row.match.id] = row.anchor
     rows = []
     for change in comparison.facts:
@@ -229,9 +406,27 @@ def _fact_rows(comparison: Comparison, views: list[SectionView]) -> list[dict[st
                 "sentence": _sentence(change),
                 "items_note": change.items_note,
                 "anchor": anchors.get(_passage_id(change), ""),
+                "gist": _fact_gist(change),
             }
         )
     return rows
+
+
+def _fact_gist(change: FactChange) -> str:
+    """A changed fact in a few words: "camps: 6 → 5", or the list items dropped and added."""
+    about = change.subject or change.kind
+    old, new = change.old, change.new
+    if change.kind == "list" and old is not None and new is not None:
+        before = [str(v) for v in old.value] if isinstance(old.value, tuple) else []
+        after = [str(v) for v in new.value] if isinstance(new.value, tuple) else []
+        dropped = [v for v in before if v not in after]
+        added = [v for v in after if v not in before]
+        bits = ([f"dropped: {', '.join(dropped)}"] if dropped else []) + (
+            [f"added: {', '.join(added)}"] if added else []
+        )
+        if bits:
+            return f"{about}: {'; '.join(bits)}"
+    return f"{about}: {_fact_text(change, 'old')} → {_fact_text(change, 'new')}"
 
 
 def _sentence(change: FactChange) -> str:
@@ -249,35 +444,105 @@ def _fact_text(change: FactChange, side: str) -> str:
     return value["text"] if value else "—"
 
 
-def render_html(
-    comparison: Comparison, *, generated_at: str | None = None, links: tuple[tuple[str, str], ...] = ()
-) -> str:
-    """Render `comparison` as one self-contained HTML page; `links` are (label, href) to other pages."""
-    views = _section_views(comparison)
-    counts = summary_counts(comparison)
+def _topic_counts(views: list[SectionView]) -> list[tuple[str, Counter[str]]]:
     topics: dict[str, Counter[str]] = {}
     for view in views:
         bucket = topics.setdefault(view.topic, Counter())
-        bucket.update({k: v for k, v in view.counts.items()})
+        bucket.update(dict(view.counts))
         if view.pair.status != "matched":
             bucket["section " + view.pair.status] += 1
+    return sorted(topics.items())
+
+
+def _glance(views: list[SectionView], facts: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the first screen says: fact changes, sections added, removed and renamed."""
+    renamed = [v for v in views if v.pair.status == "matched" and v.title_old != v.title_new]
+    return {
+        "facts": [f for f in facts if f["status"] == "changed"],
+        "added": [v for v in views if v.pair.status == "added"],
+        "removed": [v for v in views if v.pair.status == "removed"],
+        "renamed": renamed,
+        "limit": GLANCE_ITEMS,
+    }
+
+
+def comparison_key(comparison: Comparison) -> str:
+    """What the page's review state is stored under in the browser: the two report paths."""
+    return f"{comparison.old.path}|{comparison.new.path}"
+
+
+def render_html(
+    comparison: Comparison,
+    *,
+    generated_at: str | None = None,
+    links: tuple[tuple[str, str], ...] = (),
+    review: Review | None = None,
+) -> str:
+    """Render `comparison` as one self-contained HTML page.
+
+    `links` are (label, href) to other pages; `review` carries the marks of an earlier review.
+    """
+    ids = change_ids(comparison)
+    views = _section_views(comparison, ids)
+    items = _change_items(views)
     facts = _fact_rows(comparison, views)
     template = environment().get_template("report.html.j2")
-    return template.render(
+    page = template.render(
         old=_report_view(comparison.old),
         new=_report_view(comparison.new),
-        counts=counts,
-        topics=sorted(topics.items()),
+        counts=summary_counts(comparison),
+        topics=_topic_counts(views),
         sections=views,
         facts=facts,
+        glance=_glance(views, facts),
+        items=items,
+        item_topics=sorted({i.topic for i in items}),
+        review=review_data(comparison_key(comparison), [i.cid for i in items], review),
         version=comparison.tool_version,
         generated_at=generated_at,
         links=links,
-        n_changes=sum(
-            1 for v in views for g in v.groups for r in g.rows if r.kind not in ("unchanged", "moved-away")
-        )
-        + sum(1 for v in views if v.pair.status != "matched"),
+        n_changes=len(items),
     )
+    return valid_text(page)
+
+
+def review_data(key: str, ids: list[str], review: Review | None) -> dict[str, Any]:
+    """The page's review data: its key and change ids, and the marks carried over that still apply."""
+    carried = (review or Review()).for_ids(ids)
+    return {
+        "key": key,
+        "ids": ids,
+        "marks": carried.marks,
+        "seen": list(carried.seen),
+        "carried": review is not None,
+    }
+
+
+_REVIEW_OPEN = '<script type="application/json" id="review-data">'
+
+
+def apply_review(page: str, review: Review) -> str:
+    """`page` (a compare page this module rendered) with the marks of `review` carried into it."""
+    start = page.find(_REVIEW_OPEN)
+    if start == -1:
+        return page
+    start += len(_REVIEW_OPEN)
+    end = page.index("</script>", start)
+    data = json.loads(page[start:end])
+    new = review_data(str(data.get("key", "")), [str(i) for i in data.get("ids", [])], review)
+    return page[:start] + str(htmlsafe_json_dumps(new, sort_keys=True)) + page[end:]
+
+
+_INVALID = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def valid_text(page: str) -> str:
+    """`page` without the code points HTML forbids (C0/C1 controls, noncharacters): U+FFFD instead.
+
+    Input repair happens when reading; this is the renderer's guarantee that nothing invalid
+    reaches a page whatever the input stage let through.
+    """
+    return _INVALID.sub("\ufffd", page)
 
 
 # --- facts page ----------------------------------------------------------------------------
@@ -359,11 +624,8 @@ def render_facts_html(
     for view in views:
         if words and view["id"] in words:  # reports known from a cache carry their count apart
             view["words"] = words[view["id"]]
-    return template.render(
-        reports=views,
-        rows=rows,
-        counts=counts,
-        version=version,
-        generated_at=None,
-        links=links,
+    return valid_text(
+        template.render(
+            reports=views, rows=rows, counts=counts, version=version, generated_at=None, links=links
+        )
     )

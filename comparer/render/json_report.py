@@ -109,9 +109,12 @@ def _side(section: Section | None) -> dict[str, Any] | None:
 
 
 def _fact_change(change: FactChange) -> dict[str, Any]:
-    """A fact change with where it was found: its passage (the prefix of its facts' ids) and sections."""
-    where = change.old or change.new
-    # a figure of a rewritten paragraph links across passages: each side names its own
+    """A fact change with where it was found: its passages (the prefix of its facts' ids) and sections.
+
+    The two sides of a fact change can sit in two passages (a figure of a rewritten paragraph,
+    linked across a removed and an added passage): `old_passage` and `new_passage` name each,
+    `passage` the first of them.
+    """
     old_passage = change.old.id.split(".", 1)[0] if change.old else None
     new_passage = change.new.id.split(".", 1)[0] if change.new else None
     return {
@@ -120,7 +123,7 @@ def _fact_change(change: FactChange) -> dict[str, Any]:
         "subject": change.subject,
         "old": fact_value(change.old),
         "new": fact_value(change.new),
-        "passage": where.id.split(".", 1)[0] if where else None,
+        "passage": old_passage or new_passage,
         "old_passage": old_passage,
         "new_passage": new_passage,
         "old_section": change.old.section if change.old else None,
@@ -160,7 +163,10 @@ def summary_counts(comparison: Comparison) -> dict[str, dict[str, int]]:
 
 
 def compare_data(comparison: Comparison) -> dict[str, Any]:
-    """The `comparer/compare@1` document for `comparison`."""
+    """The `comparer/compare@1` document for `comparison` (`change_id`: see `comparer.review`)."""
+    from comparer.review import change_ids
+
+    ids = change_ids(comparison)
     return {
         "schema": COMPARE_SCHEMA,
         "tool": {"name": "comparer", "version": comparison.tool_version},
@@ -172,8 +178,9 @@ def compare_data(comparison: Comparison) -> dict[str, Any]:
                 "score": s.score,
                 "old": _side(s.old),
                 "new": _side(s.new),
+                **({"change_id": ids.sections[k]} if k in ids.sections else {}),
             }
-            for s in comparison.sections
+            for k, s in enumerate(comparison.sections)
         ],
         "passages": [
             {
@@ -182,6 +189,7 @@ def compare_data(comparison: Comparison) -> dict[str, Any]:
                 "score": p.score,
                 "old": _span(p.old, p.old_section),
                 "new": _span(p.new, p.new_section),
+                **({"change_id": ids.passages[p.id]} if p.id in ids.passages else {}),
                 **(
                     {"diff": [[op, text] for op, text in p.diff]} if p.status in ("modified", "moved") else {}
                 ),

@@ -15,10 +15,12 @@ import re
 from comparer import __version__
 from comparer.model import Comparison, Fact, FactChange, Report, SectionPair
 from comparer.render.json_report import summary_counts
+from comparer.review import change_ids
 from comparer.topics import topic_label
 
 MAX_FACTS = 30
 MAX_SECTIONS = 40
+MAX_IDS = 8  # change ids listed per section
 GENERATOR_TAG = f"<!-- generator: comparer {__version__} -->"
 
 
@@ -73,6 +75,12 @@ def _section_title(pair: SectionPair) -> str:
     return escape_markdown(new or old or "(opening text)")
 
 
+def _ids(ids: list[str]) -> str:
+    """Change ids as the HTML report's anchors (`change-<id>`), at most MAX_IDS of them."""
+    shown = " ".join(f"`change-{i}`" for i in ids[:MAX_IDS])
+    return shown + (f" … {len(ids) - MAX_IDS} more" if len(ids) > MAX_IDS else "")
+
+
 def render_markdown(comparison: Comparison) -> str:
     """Render `comparison` as a Markdown summary."""
     counts = summary_counts(comparison)
@@ -99,6 +107,8 @@ def render_markdown(comparison: Comparison) -> str:
             lines.append(f"- … and {len(changed) - MAX_FACTS} more")
         lines.append("")
     per_section: dict[int, dict[str, int]] = {}
+    ids = change_ids(comparison)
+    section_ids: dict[int, list[str]] = {}
     index = {}
     for k, pair in enumerate(comparison.sections):
         per_section[k] = {}
@@ -111,13 +121,16 @@ def render_markdown(comparison: Comparison) -> str:
         where = index.get(key)
         if where is not None and match.status != "unchanged":
             per_section[where][match.status] = per_section[where].get(match.status, 0) + 1
+            section_ids.setdefault(where, []).append(ids.passages[match.id])
     rows = []
     for k, pair in enumerate(comparison.sections):
         if pair.status != "matched":
-            rows.append(f"- **{pair.status}**: {_section_title(pair)} ({topic_label(pair.topic)})")
+            rows.append(
+                f"- **{pair.status}**: {_section_title(pair)} ({topic_label(pair.topic)}) {_ids([ids.sections[k]])}"
+            )
         elif per_section[k]:
             detail = ", ".join(f"{n} {status}" for status, n in sorted(per_section[k].items()))
-            rows.append(f"- {_section_title(pair)}: {detail}")
+            rows.append(f"- {_section_title(pair)}: {detail} {_ids(section_ids[k])}")
     if rows:
         lines += ["### Sections", ""]
         lines += rows[:MAX_SECTIONS]
