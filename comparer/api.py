@@ -102,6 +102,7 @@ def build_report(raw: RawDocument, *, report_id: str, catalog: metadata.CatalogE
         metadata=meta,
         sections=sections,
         removed=removed,
+        notes=raw.notes,
     )
 
 
@@ -378,7 +379,7 @@ def read_reports(paths: list[Path], *, options: ReadOptions = ReadOptions()) -> 
     named = expand_inputs(paths)
     if sum(1 for p in named if str(p) == STDIN) > 1:
         raise InputError(f"{STDIN}: standard input can be named only once")
-    files = sorted({p.resolve() if str(p) != STDIN else p: p for p in named}.values(), key=str)
+    files = sorted({_resolved(p): p for p in named}.values(), key=str)
     stems = Counter(p.stem for p in files)
     reports = []
     for path in files:
@@ -386,6 +387,16 @@ def read_reports(paths: list[Path], *, options: ReadOptions = ReadOptions()) -> 
         report_id = "stdin" if str(path) == STDIN else report_id
         reports.append(read_report(path, report_id=report_id, options=options))
     return reports
+
+
+def _resolved(path: Path) -> Path:
+    """`path` with its links resolved (standard input as it is): one file named twice is read once."""
+    if str(path) == STDIN:
+        return path
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError) as err:  # a symbolic-link loop, a dangling link, a vanished file
+        raise InputError(f"{path}: cannot be opened: a symbolic link that loops or points nowhere, or a missing file") from err
 
 
 def link_facts(

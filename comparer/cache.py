@@ -1,87 +1,228 @@
-"""A SQLite cache for `comparer track`, keyed by content hash, options and tool version.
+"""A SQLite cache for `comparer track`, keyed by content hash, options and the tool's own code.
 
 Values are JSON or HTML text, never pickles: a cache file is data, and a foreign or damaged
-one must not be able to run code. A file that is not SQLite, lacks comparer's marker, or was
-written by another cache format is moved aside and rebuilt; an entry that does not decode is
-treated as missing.
+one must not be able to run code.
+
+How it behaves as a database user:
+- WAL journal, a busy timeout, and one short transaction per stored result (autocommit), so
+  several runs share a cache: readers never wait, writers wait their turn, and what a run
+  stored before it was interrupted stays stored.
+- A cache that is busy or locked is waited for (up to the busy timeout, then a clear error);
+  it is never taken for damaged. A file that is not SQLite, fails `PRAGMA quick_check`, lacks
+  comparer's marker or has another layout is moved aside (`<name>.broken`, never deleted: it
+  may be someone's database) and rebuilt, with one warning.
+- Keys hold a digest of the package's code, data (topics.toml) and templates, so a changed
+  template or rule never serves stale pages; `prune` drops entries no current input used.
+- `<name>.lock` beside the cache serialises the opening checks and tells a run whether
+  another one is using the cache (then it does not prune).
 """
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import hashlib
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+from comparer.errors import CacheError
+
 MARKER = "comparer-track-cache"
-FORMAT = "1"  # bump when the layout of stored values changes
+FORMAT = "2"  # bump when the layout of stored values changes
+BUSY_TIMEOUT = 120.0  # seconds to wait for another run's write before giving up
+_HEADER = b"SQLite format 3\x00"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key));
+"""
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of everything that shapes output: the package's code and data, and templates."""
+    from comparer.render.html_report import template_dirs
+
+    package = Path(__file__).resolve().parent
+    roots = [package, *template_dirs()]
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+                continue
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\x00")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+class _Lock:
+    """An advisory lock file beside the cache (flock: released when the process ends)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+
+    def exclusive(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def shared(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_SH)
+
+    def try_exclusive(self) -> bool:
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+    def close(self) -> None:
+        os.close(self.fd)  # releases the lock
+
+
+def _busy(err: sqlite3.Error) -> bool:
+    """Whether `err` means another connection holds a lock (not damage)."""
+    code = getattr(err, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(err) or "busy" in str(err)
 
 
 class Cache:
-    """Get and put text values by (kind, key); keys include the tool version and options."""
+    """Get and put text values by (kind, key); keys include the tool's code digest and options."""
 
-    def __init__(self, path: Path, *, salt: str) -> None:
+    def __init__(self, path: Path, *, salt: str, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.path = path
-        self.salt = salt  # tool version and options: part of every key
+        self.salt = f"{salt}|{code_digest()}"  # part of every key
+        self.busy_timeout = busy_timeout
         self.rebuilt_reason: str | None = None
         self.hits = 0
         self.misses = 0
-        self._db = self._open()
+        self._used: set[tuple[str, str]] = set()
+        try:
+            self._lock = _Lock(path.with_name(path.name + ".lock"))
+        except OSError as err:
+            raise CacheError(f"{path}: cannot create the cache's lock file ({err.strerror})") from err
+        self._lock.exclusive()
+        try:
+            self._db = self._open()
+        except BaseException:
+            self._lock.close()
+            raise
+        self._lock.shared()  # others may open it too; pruning needs it alone
 
     def _open(self) -> sqlite3.Connection:
+        problem = self._problem()
+        if problem is not None:
+            aside = self._move_aside()
+            self.rebuilt_reason = f"{self.path}: {problem}; moved to {aside.name} and rebuilt"
         try:
             db = self._connect()
-            row = db.execute("SELECT value FROM meta WHERE key = 'marker'").fetchone()
-            fmt = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-            if row is None or row[0] != MARKER or fmt is None or fmt[0] != FORMAT:
-                raise ValueError("not a comparer cache of this format")
-            db.execute("SELECT kind, key, value FROM entries LIMIT 1").fetchall()
-            return db
-        except (sqlite3.DatabaseError, ValueError) as err:
-            if self.path.exists():
-                self.rebuilt_reason = f"{self.path}: {err}; rebuilt"
-                self.path.replace(self.path.with_name(self.path.name + ".broken"))
-            return self._create()
+        except sqlite3.Error as err:
+            raise self._error(err) from err
+        try:
+            db.execute("PRAGMA journal_mode=WAL").fetchall()
+            db.execute("PRAGMA synchronous=NORMAL")
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('marker', ?)", (MARKER,))
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+        except sqlite3.Error as err:
+            db.close()
+            raise self._error(err) from err
+        return db
 
     def _connect(self) -> sqlite3.Connection:
-        if not self.path.exists():
-            raise sqlite3.DatabaseError("missing")
-        db = sqlite3.connect(self.path)
-        db.execute("PRAGMA quick_check").fetchall()
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
         return db
 
-    def _create(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path)
-        db.executescript(
-            """
-            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS entries (
-                kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key));
-            """
-        )
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('marker', ?)", (MARKER,))
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
-        db.commit()
-        return db
+    def _error(self, err: sqlite3.Error) -> CacheError:
+        if _busy(err):
+            return CacheError(
+                f"{self.path}: the cache is locked by another program for more than "
+                f"{self.busy_timeout:.0f} s (another run?); try again when it has finished"
+            )
+        return CacheError(f"{self.path}: cannot use the cache ({err}); remove it or pass --cache elsewhere")
+
+    def _problem(self) -> str | None:
+        """Why the existing file cannot serve as this cache (None: it can, or it does not exist)."""
+        try:
+            with self.path.open("rb") as handle:
+                header = handle.read(len(_HEADER))
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            raise CacheError(f"{self.path}: cannot read the cache ({err.strerror})") from err
+        if not header:
+            return None  # an empty file: SQLite makes it a database
+        if header != _HEADER:
+            return "not an SQLite database"
+        try:
+            db = self._connect()
+        except sqlite3.Error as err:
+            raise self._error(err) from err
+        try:
+            answer = [str(row[0]) for row in db.execute("PRAGMA quick_check").fetchall()]
+            if answer != ["ok"]:
+                return f"damaged database ({'; '.join(answer[:2])})"
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("marker") != MARKER:
+                return "not a comparer cache"
+            if meta.get("format") != FORMAT:
+                return f"cache format {meta.get('format')!r}, expected {FORMAT!r}"
+            db.execute("SELECT kind, key, value FROM entries LIMIT 1").fetchall()
+        except sqlite3.Error as err:
+            if _busy(err):
+                raise self._error(err) from err
+            return f"damaged or foreign database ({err})"
+        finally:
+            db.close()
+        return None
+
+    def _move_aside(self) -> Path:
+        """Rename the unusable file (and its WAL files) to a free `.broken` name; never delete."""
+        n = 0
+        while True:
+            aside = self.path.with_name(f"{self.path.name}.broken" + (f".{n}" if n else ""))
+            if not aside.exists():
+                break
+            n += 1
+        self.path.replace(aside)
+        for extra in ("-wal", "-shm"):
+            sidecar = self.path.with_name(self.path.name + extra)
+            if sidecar.exists():
+                sidecar.replace(aside.with_name(aside.name + extra))
+        return aside
 
     def key(self, *parts: str) -> str:
-        """A cache key for `parts` (content hashes, ids), salted with version and options."""
+        """A cache key for `parts` (content hashes, ids), salted with code digest and options."""
         return hashlib.sha256("\x1f".join((self.salt, *parts)).encode("utf-8")).hexdigest()
 
+    def _query(self, sql: str, args: tuple[str, ...]) -> Any:
+        try:
+            return self._db.execute(sql, args).fetchone()
+        except sqlite3.Error as err:
+            raise self._error(err) from err
+
     def get_text(self, kind: str, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        """The text stored under (`kind`, `key`), or None."""
+        self._used.add((kind, key))
+        row = self._query("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key))
         if row is None or not isinstance(row[0], str):
             return None
         return str(row[0])
 
     def has(self, kind: str, key: str) -> bool:
         """Whether an entry exists (without reading it)."""
-        row = self._db.execute("SELECT 1 FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
-        return row is not None
+        self._used.add((kind, key))
+        return self._query("SELECT 1 FROM entries WHERE kind = ? AND key = ?", (kind, key)) is not None
 
     def get_json(self, kind: str, key: str) -> Any:
+        """The JSON value stored under (`kind`, `key`), or None (also when it does not decode)."""
         text = self.get_text(kind, key)
         if text is None:
             return None
@@ -98,14 +239,45 @@ class Cache:
             self.misses += 1
 
     def put_text(self, kind: str, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, value))
+        """Store `value`: one short transaction, committed at once (it survives an interrupt)."""
+        self._used.add((kind, key))
+        self._query("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, value))
 
     def put_json(self, kind: str, key: str, value: Any) -> None:
+        """Store `value` as JSON."""
         self.put_text(kind, key, json.dumps(value, sort_keys=True, ensure_ascii=False))
 
     def commit(self) -> None:
-        self._db.commit()
+        """Nothing to do: every put commits at once (kept for callers)."""
+
+    def prune(self) -> int:
+        """Drop entries this run did not use; skipped while another run uses the cache."""
+        if not self._lock.try_exclusive():
+            return 0
+        try:
+            db = self._db
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT)")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT INTO used VALUES (?, ?)", sorted(self._used))
+                gone = db.execute(
+                    "DELETE FROM entries WHERE NOT EXISTS "
+                    "(SELECT 1 FROM used WHERE used.kind = entries.kind AND used.key = entries.key)"
+                ).rowcount
+            return int(gone)
+        except sqlite3.Error as err:
+            raise self._error(err) from err
+        finally:
+            self._lock.shared()
 
     def close(self) -> None:
-        self._db.commit()
-        self._db.close()
+        """Close the database (folding the WAL back when no one else uses it) and the lock."""
+        try:
+            if self._lock.try_exclusive():
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error:
+            pass  # a checkpoint is housekeeping; the data is committed already
+        finally:
+            self._db.close()
+            self._lock.close()

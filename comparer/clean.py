@@ -34,7 +34,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "site security banner",
         ),
         (
-            r"\bcookies?\b.{0,40}\b(?:notice|policy|settings|consent|accept)\b|^accept (?:all )?cookies",
+            r"\bcookies?\b.{0,40}\b(?:notice|policy|settings|consent|accept)\b|^accept (?:all )?cookies"
+            r"|\b(?:we|this (?:web)?site|our site) (?:use|uses|store|stores)\b.{0,40}\bcookies?\b"
+            r"|\bcookies?\b.{0,60}\b(?:your (?:browsing )?experience|you agree|your preferences)\b",
             "cookie notice",
         ),
         (

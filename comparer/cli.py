@@ -375,13 +375,25 @@ def track(
             write_output(terminal_safe(tracking.summary_markdown(result)), summary)
     except ComparerError as err:
         raise _fail(err) from err
+    except KeyboardInterrupt as err:
+        signal = "SIGTERM" if isinstance(err, tracking.Interrupted) else "interrupt"
+        typer.echo(
+            f"Error: {terminal_safe(str(root))}: stopped by {signal}; finished work is in the cache "
+            "(run again to go on)",
+            err=True,
+        )
+        raise typer.Exit(code=143 if signal == "SIGTERM" else 130) from None
     if result.cache_note:
         typer.echo(f"Warning: {terminal_safe(result.cache_note)}", err=True)
+    for failure in result.failures:
+        typer.echo(f"Error: {terminal_safe(failure.message)}", err=True)
     typer.echo(
         f"Wrote {result.pages} pages to {output}/ ({len(result.entries)} reports, {len(result.pairs)} comparisons; "
         f"cache {result.cache_hits} hits, {result.cache_misses} misses)",
         err=True,
     )
+    if result.failures:
+        raise typer.Exit(code=ExitCode.ERROR)
 
 
 @contextmanager
@@ -390,7 +402,9 @@ def _terminate_as_interrupt() -> Iterator[None]:
     import signal
 
     def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        from comparer.track import Interrupted
+
+        raise Interrupted  # a KeyboardInterrupt that says it came from SIGTERM
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:

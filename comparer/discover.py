@@ -63,8 +63,8 @@ def _below(root: Path, skip: set[Path]) -> list[Path]:
             for name in files
             if not name.startswith(".")
             and Path(name).suffix.lower() in REPORT_SUFFIXES
+            and (here / name).is_file()  # first: False for a symlink loop, which resolve() raises on
             and (here / name).resolve() not in skip
-            and (here / name).is_file()
         ]
     catalogued: dict[Path, set[Path]] = {}
     out = []

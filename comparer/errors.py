@@ -21,3 +21,7 @@ class AlignmentError(ComparerError):
 
 class RenderError(ComparerError):
     """Output could not be written: missing template, unwritable path."""
+
+
+class CacheError(ComparerError):
+    """The cache of `comparer track` cannot be used: locked for too long, or unreadable."""

@@ -58,7 +58,8 @@ _GLUED_LETTERED = re.compile(r"(?<=[a-z0-9.)/][.:)])(?=[a-h]\. [A-Z])")
 _SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
 _GLUE_MIN_PER_10K = 3.0  # accepted glue points per 10,000 characters that mark a flattened page
 _GLUE_MIN = 2  # ... and at least this many: one odd spelling never makes a page flattened
-_FLAT_LINE = 200  # a line this long may be a flattened page (chrome runs are short)
+_FLAT_LINE = 60  # a line this long may be a flattened page: chrome runs are short, and what
+# decides is how many glue points are accepted (`_GLUE_MIN`, `_GLUE_MIN_PER_10K`)
 # What follows a sentence end, a "Section 1. Title" running into "a.", or a title-bar "|"
 _LAST_CLAUSE = re.compile(r"(?<=[a-z][.?!])\s+(?=[A-Z])|(?<=[a-z])(?=a\. [A-Z])|\s+\|\s+")
 _NUMBERED_HEADING_WORDS = 25  # numbered headings run longer ("Section 5. Governmental Posture ...")

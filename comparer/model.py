@@ -126,6 +126,7 @@ class Report:
     metadata: Metadata
     sections: tuple[Section, ...]
     removed: tuple[Removed, ...]
+    notes: tuple[str, ...] = ()  # repairs made while reading, and what libraries warned about
 
     @property
     def n_words(self) -> int:

@@ -23,7 +23,7 @@ import itertools
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,19 @@ class Pair:
         return f"{self.old.slug}__{self.new.slug}.html"
 
 
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A report (or comparison) left out of the site: `label` is its id, `message` the error."""
+
+    label: str
+    message: str  # with the file's path, for the terminal
+    problem: str  # without it, for pages (which name the report by its id)
+
+    @classmethod
+    def of(cls, label: str, path: str, message: str) -> Failure:
+        return cls(label, message, message.removeprefix(f"{path}: "))
+
+
 @dataclass
 class SiteResult:
     """What a run did: for the CLI's summary and for tests."""
@@ -87,14 +100,24 @@ class SiteResult:
     cache_misses: int = 0
     cache_note: str | None = None
     pages: int = 0
+    failures: list[Failure] = field(default_factory=list)  # reports that could not be read
+    pruned: int = 0
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "report"
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha256(path: Path, label: str, result: SiteResult) -> str | None:
+    """The content hash of `path`, read through the checks of ingest; None (and a failure) if unreadable."""
+    from comparer.ingest import read_input
+    from comparer.options import MAX_INPUT_BYTES
+
+    try:
+        return hashlib.sha256(read_input(path, max_bytes=MAX_INPUT_BYTES)).hexdigest()
+    except InputError as err:
+        result.failures.append(Failure.of(label, str(path), str(err)))
+        return None
 
 
 # --- worker jobs (top-level, so processes can run them) ---------------------------------------
@@ -190,25 +213,34 @@ def build_site(
     cache = Cache(cache_path, salt=f"{__version__}|{CompareOptions()}")
     result = SiteResult(cache_note=cache.rebuilt_reason)
     try:
-        entries, fact_keys = _read_all(files, ids, cache, jobs, say)
+        entries, fact_keys = _read_all(files, ids, cache, jobs, say, result)
         result.entries = entries
         by_country = _group(entries)
-        result.pairs = _plan(by_country)
-        pages = _compare_all(result.pairs, {e.id: Path(e.path) for e in entries}, cache, jobs, say)
+        planned = _plan(by_country)
+        pages = _compare_all(planned, {e.id: Path(e.path) for e in entries}, cache, jobs, say, result)
+        result.pairs = [p for p in planned if p.page in pages]
         result.pair_stats = {p.page: pages[p.page] for p in result.pairs}
         facts_pages = {}
         for k, (country, members) in enumerate(sorted(by_country.items())):
             say("linking facts", k, len(by_country))
             facts_pages[country] = _facts_page(country, members, fact_keys, cache, result)
         say("linking facts", len(by_country), len(by_country))
-        cache.commit()
         result.cache_hits, result.cache_misses = cache.hits, cache.misses
         with sitedir.building(site) as build:
             result.pages = _write_pages(build, by_country, result, pages, facts_pages, cache, review)
             sitedir.install(build, site, previous, force=force)
+        result.pruned = cache.prune()
     finally:
         cache.close()
     return result
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by SIGTERM (the CLI raises it; Ctrl-C raises KeyboardInterrupt).
+
+    Every result is committed to the cache when it is stored, so a stopped run loses only
+    the work in progress.
+    """
 
 
 def _ids(root: Path, files: list[Path]) -> dict[Path, str]:
@@ -227,31 +259,38 @@ def _ids(root: Path, files: list[Path]) -> dict[Path, str]:
     return out
 
 
-def _pool_map(fn: Callable[[Any], Any], items: list[Any], jobs: int, say: Progress, what: str) -> list[Any]:
-    """Map `fn` over `items` in `jobs` processes (or here), in order, reporting progress."""
-    out: list[Any] = []
+def _pool_map(
+    fn: Callable[[Any], Any], items: list[Any], jobs: int, say: Progress, what: str
+) -> Iterator[Any]:
+    """Map `fn` over `items` in `jobs` processes (or here), in order, yielding each result as it comes.
+
+    Callers store each result at once, so an interrupted run keeps what it finished.
+    """
     say(what, 0, len(items))
     if jobs <= 1 or len(items) <= 1:
         for k, item in enumerate(items, start=1):
-            out.append(fn(item))
+            yield fn(item)
             say(what, k, len(items))
-        return out
+        return
     with workers.pool(jobs) as pool:
         for k, value in enumerate(pool.map(fn, items, chunksize=1), start=1):
-            out.append(value)
+            yield value
             say(what, k, len(items))
-    return out
 
 
 def _read_all(
-    files: list[Path], ids: dict[Path, str], cache: Cache, jobs: int, say: Progress
+    files: list[Path], ids: dict[Path, str], cache: Cache, jobs: int, say: Progress, result: SiteResult
 ) -> tuple[list[Entry], dict[str, str]]:
-    """Entries for all `files` (read where the cache has none); and each report's facts key."""
-    shas = {p: _sha256(p) for p in files}
-    keys = {p: cache.key("report", shas[p], ids[p], _catalog_stamp(p)) for p in files}
+    """Entries for the `files` that can be read (read where the cache has none); their facts keys.
+
+    A file that cannot be read is recorded in `result.failures` and left out of the site.
+    """
+    shas = {p: _sha256(p, ids[p], result) for p in files}
+    readable = [p for p in files if shas[p] is not None]
+    keys = {p: cache.key("report", str(shas[p]), ids[p], _catalog_stamp(p)) for p in readable}
     found: dict[Path, dict[str, Any]] = {}
     todo = []
-    for path in files:
+    for path in readable:
         summary = _parse_summary(cache.get_json("report", keys[path]))
         # A report is only done when its facts are there too (they are read lazily).
         if summary is None or not cache.has("facts", keys[path]):
@@ -259,17 +298,18 @@ def _read_all(
         else:
             found[path] = summary
         cache.count(hit=path not in todo)
-    for path, value in zip(
-        todo, _pool_map(_read_job, [(str(p), ids[p]) for p in todo], jobs, say, "reading"), strict=True
-    ):
+    jobs_args = [(str(p), ids[p]) for p in todo]
+    for path, value in zip(todo, _pool_map(_read_job, jobs_args, jobs, say, "reading"), strict=True):
         if isinstance(value, str):
-            raise InputError(value)
+            result.failures.append(Failure.of(ids[path], str(path), value))
+            continue
         summary, fact_list = value
-        cache.put_json("report", keys[path], summary)
         cache.put_json("facts", keys[path], fact_list)
+        cache.put_json("report", keys[path], summary)  # last: a report entry means both are there
         found[path] = summary
-    entries = [Entry(**{**found[path], "path": str(path)}) for path in files]
-    return entries, {entry.id: keys[path] for entry, path in zip(entries, files, strict=True)}
+    done = [p for p in readable if p in found]
+    entries = [Entry(**{**found[path], "path": str(path)}) for path in done]
+    return entries, {entry.id: keys[path] for entry, path in zip(entries, done, strict=True)}
 
 
 def _load_facts(entry: Entry, key: str, cache: Cache) -> list[tuple[Fact, str]]:
@@ -293,13 +333,22 @@ def _catalog_stamp(path: Path) -> str:
     return repr(sorted(entry.fields.items())) if entry else ""
 
 
+_SUMMARY_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,), "path": (str,), "sha256": (str,), "country": (str,), "publisher": (str,),
+    "edition": (int, type(None)), "covers": (int, type(None)), "title": (str,), "words": (int,),
+    "topics": (dict,),
+}  # fmt: skip
+
+
 def _parse_summary(data: Any) -> dict[str, Any] | None:
-    """A cached report summary if it has the expected shape, else None (never trusted blindly)."""
-    try:
-        Entry(**data)
-        return dict(data)
-    except TypeError:
+    """A cached report summary if it has the expected shape and types, else None (never trusted)."""
+    if not isinstance(data, dict) or set(data) != set(_SUMMARY_TYPES):
         return None
+    if not all(isinstance(data[k], types) for k, types in _SUMMARY_TYPES.items()):
+        return None
+    if not all(isinstance(t, str) and isinstance(n, int) for t, n in data["topics"].items()):
+        return None
+    return dict(data)
 
 
 def _group(entries: list[Entry]) -> dict[str, list[Entry]]:
@@ -344,18 +393,19 @@ def _plan(by_country: dict[str, list[Entry]]) -> list[Pair]:
 
 
 def _compare_all(
-    pairs: list[Pair], paths: dict[str, Path], cache: Cache, jobs: int, say: Progress
+    pairs: list[Pair], paths: dict[str, Path], cache: Cache, jobs: int, say: Progress, result: SiteResult
 ) -> dict[str, dict[str, Any]]:
     """Per-topic change counts of every pair (comparing those not in the cache).
 
     Pages stay in the cache until the site is written, so memory holds counts, not HTML.
+    A comparison that fails is recorded in `result.failures` and has no page.
     """
     pages: dict[str, dict[str, Any]] = {}
     todo: list[tuple[Pair, str]] = []
     for pair in pairs:
         key = cache.key("compare", pair.old.sha256, pair.new.sha256, pair.old.id, pair.new.id)
         stats = cache.get_json("compare-stats", key)
-        if isinstance(stats, dict) and isinstance(stats.get("topics"), dict) and _html_ok(cache, key, stats):
+        if _stats_ok(stats) and _html_ok(cache, key, stats):
             pages[pair.page] = {**stats, "key": key}
             cache.count(hit=True)
         else:
@@ -367,13 +417,27 @@ def _compare_all(
     ]
     for (pair, key), value in zip(todo, _pool_map(_compare_job, args, jobs, say, "comparing"), strict=True):
         if isinstance(value, str):
-            raise InputError(value)
+            result.failures.append(Failure.of(pair.page, "", value))
+            continue
         html = value.pop("html")
         value["html_sha256"] = hashlib.sha256(html.encode("utf-8")).hexdigest()
         cache.put_text("compare-html", key, html)
         cache.put_json("compare-stats", key, value)
         pages[pair.page] = {**value, "key": key}
     return pages
+
+
+def _stats_ok(stats: Any) -> bool:
+    """Whether cached per-topic counts have the shape the index and summary need."""
+    return (
+        isinstance(stats, dict)
+        and isinstance(stats.get("topics"), dict)
+        and isinstance(stats.get("facts_changed"), int)
+        and all(
+            isinstance(counts, dict) and all(isinstance(n, int) for n in counts.values())
+            for counts in stats["topics"].values()
+        )
+    )
 
 
 def _html_ok(cache: Cache, key: str, stats: dict[str, Any]) -> bool:
@@ -406,11 +470,7 @@ def _facts_page(
 
     key = cache.key("facts", country, *sorted(f"{e.id}:{e.sha256}" for e in members))
     data = cache.get_json("facts-page", key)
-    usable = (
-        isinstance(data, dict)
-        and isinstance(data.get("html"), str)
-        and isinstance(data.get("conflicts"), list)
-    )
+    usable = _facts_page_ok(data)
     cache.count(hit=usable)
     if not usable:
         reports = [_stub_report(e) for e in members]
@@ -437,6 +497,23 @@ def _facts_page(
     result.conflicts[country] = data["conflicts"]
     result.changed_claims[country] = int(data.get("changed", 0))
     return str(data["html"])
+
+
+def _facts_page_ok(data: Any) -> bool:
+    """Whether a cached facts page has the shape the site and summary need."""
+    if not isinstance(data, dict) or not isinstance(data.get("html"), str):
+        return False
+    if not isinstance(data.get("changed"), int) or not isinstance(data.get("conflicts"), list):
+        return False
+    return all(
+        isinstance(c, dict)
+        and isinstance(c.get("subject"), str)
+        and isinstance(c.get("values"), list)
+        and all(
+            isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v) for v in c["values"]
+        )
+        for c in data["conflicts"]
+    )
 
 
 def _write_pages(
@@ -496,6 +573,9 @@ def summary_markdown(result: SiteResult) -> str:
             f"| {escape_markdown(country)} | {n_reports} | {len(pairs)} | {changed} | {facts_changed} | "
             f"{result.changed_claims.get(country, 0)} | {len(result.conflicts.get(country, []))} |"
         )
+    if result.failures:
+        lines += ["", "### Could not be read", ""]
+        lines += [f"- {escape_markdown(f.label)}: {escape_markdown(f.problem)}" for f in result.failures]
     conflicts = [(c, x) for c in countries for x in result.conflicts.get(c, [])]
     if conflicts:
         lines += ["", "### Conflicting claims", ""]

@@ -272,6 +272,7 @@ def test_print_stylesheet_hides_controls(browser: Any, pages: dict[str, Path]) -
     w.page.emulate_media(media="print")
     assert not w.page.locator(".toolbar").is_visible()
     assert not w.page.locator("nav.toc").is_visible()
+    assert not w.page.locator(".rv").first.is_visible() and not w.page.locator(".filters").is_visible()
     assert_clean(w)
 
 
@@ -345,8 +346,11 @@ def test_phone_keeps_previous_next_reachable(browser: Any, pages: dict[str, Path
     for button in ("#prev-change", "#next-change"):
         box = page.locator(button).bounding_box()
         assert box is not None and 0 <= box["y"] < 60, (button, box)
-    page.click("#next-change")
+    for _ in range(12):
+        page.click("#next-change")
     assert page.locator(".current").count() == 1
+    bar = page.locator(".toolbar").bounding_box()
+    assert bar is not None and bar["height"] <= 56 and bar["y"] <= 1  # "Change 12 of 57" still one row
     header = page.locator("th").first
     assert header.evaluate("e => getComputedStyle(e).overflowWrap") == "normal"
     assert_clean(w)
@@ -470,7 +474,19 @@ def test_review_marks_survive_reload_and_carry_to_the_next_run(
         li.get_attribute("data-cid") for li in page.locator("#change-list li").all() if li.is_visible()
     ]
     assert visible == new
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
     assert_clean(w2)
+
+    w3 = open_page(browser, pages["small"])  # another browser: marks come in by importing the file
+    page = w3.page
+    assert page.locator(".rv [aria-pressed='true']").count() == 0
+    page.set_input_files("#review-import", str(exported))
+    playwright_api.expect(page.locator(f"#change-{cids[0]} .rv-flag")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert page.locator(".rv-ok[aria-pressed='true']").count() == len(cids) - 1
+    assert_clean(w3)
 
 
 def test_unchanged_text_rendered_on_demand(browser: Any, pages: dict[str, Path]) -> None:

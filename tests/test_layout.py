@@ -101,3 +101,55 @@ def test_fact_box_lines_become_one_paragraph() -> None:
     )
     blocks = blocks_from_text(text)
     assert blocks[0].text == "Head of state: Kim; Head of government: Pak; Death penalty: retentionist"
+
+
+def test_an_opening_quote_is_no_glue_point() -> None:
+    flat = 'Parties may not use the words "Belarus," "Republic of Belarus," and "national" in their names.'
+    assert unflatten(" ".join([flat] * 3)) == [" ".join([flat] * 3)]
+
+
+def test_all_caps_headings_glued_to_text_are_cut() -> None:
+    flat = (
+        "The Role of the International CommunityHUMAN RIGHTS DEVELOPMENTSThe government arrested many "
+        "people in the capital during the year.DEFENDING HUMAN RIGHTSA few groups tried to work openly."
+    )
+    assert unflatten(flat) == [
+        "The Role of the International Community",
+        "HUMAN RIGHTS DEVELOPMENTS",
+        "The government arrested many people in the capital during the year.",
+        "DEFENDING HUMAN RIGHTS",
+        "A few groups tried to work openly.",
+    ]
+
+
+def test_a_name_glued_in_the_source_is_kept_when_the_document_never_writes_it_apart() -> None:
+    flat = (
+        "Those tried were Mohammad Maleki, Mohammad Hossein Rafiei, Reza Alijani, MohammadBasteh Negar "
+        "and others, who were held for months without charge."
+    )
+    assert unflatten(flat) == [flat]
+
+
+def test_an_acronym_the_document_writes_apart_is_not_cut() -> None:
+    text = (
+        "The SPDC held power. " * 3
+        + "Later the SPDC continued to deny citizens their rights, observers said."
+    )
+    assert "The SPD" not in unflatten(text)
+
+
+def test_one_odd_glue_point_does_not_make_a_paragraph_flattened() -> None:
+    para = (
+        "The authorities detained activists and journalists in several provinces during the year. " * 20
+    ) + ("Officials of the ministry said.The report was not published.")
+    assert [b.text for b in blocks_from_text(para + "\n")] == [para.strip()]
+
+
+def test_a_short_chrome_line_is_split_by_its_density_of_glue_points() -> None:
+    line = "Skip to main contentHome PageAbout UsDonate NowShare this via EmailContact the OfficePrivacy Policy and Terms"
+    assert len(line) < 1500
+    assert [b.text for b in blocks_from_text(line + "\n")][:3] == [
+        "Skip to main content",
+        "Home Page",
+        "About Us",
+    ]

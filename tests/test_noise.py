@@ -93,3 +93,9 @@ def test_breadcrumbs_and_toc_entries_in_any_case_are_chrome() -> None:
     assert reasons["Table of Contents > Asia >"] == "breadcrumb"
     assert reasons["Prisons and Camps"] == reasons["The Media"] == "table of contents"
     assert [s.heading for s in report.sections] == ["Testland", "PRISONS AND CAMPS", "THE MEDIA"]
+
+
+def test_cookie_banner_in_plain_text_is_chrome_by_its_wording() -> None:
+    banner = "We use cookies to improve your experience on our site. By continuing you agree to our use of cookies."
+    report = read_text(HEAD + f"{banner}\n\n{A}\n\n{B}\n", name="t.txt")
+    assert {r.text: r.reason for r in report.removed}.get(banner) == "cookie notice"

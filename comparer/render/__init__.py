@@ -23,8 +23,12 @@ def write_output(text: str, out: Path | None) -> None:
     if not text.endswith("\n"):
         text += "\n"
     if out is None or str(out) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as err:  # a full disk, a closed pipe
+            _drop_stdout()
+            raise RenderError(f"<stdout>: cannot write ({err.strerror or err})") from err
         return
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
@@ -44,6 +48,16 @@ def write_output(text: str, out: Path | None) -> None:
         if isinstance(err, OSError):
             raise RenderError(f"{out}: cannot write ({err.strerror})") from err
         raise
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so the exit's own flush cannot fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file descriptor (tests capture output in memory)
 
 
 def _render_html(comparison: Comparison) -> str:

@@ -271,7 +271,7 @@ def _section_views(comparison: Comparison, ids: ChangeIds) -> list[SectionView]:
             _add(home, _filled(Row(match, match.status, cid, facts=facts[match.id])))
             continue
         away = by_old.get(match.old_section.id) if match.old_section else None
-        label = f"moved from “{away.title_old}”" if away else "moved"
+        label = f"from “{away.title_old}”" if away else ""
         _add(home, _filled(Row(match, "moved-here", cid, label, facts=facts[match.id])))
         if away is not None:
             ghost = Row(match, "moved-away", cid, f"moved to “{home.title_new}”")

@@ -71,6 +71,7 @@ def sections_data(report: Report) -> dict[str, Any]:
         "schema": SECTIONS_SCHEMA,
         "report": report_dict(report),
         "sections": [section_dict(s) for s in report.sections],
+        "notes": list(report.notes),
         "removed": [
             {"text": r.text, "reason": r.reason, "start": r.start, "end": r.end} for r in report.removed
         ],

@@ -105,7 +105,12 @@ def render_index(by_country: dict[str, list[Entry]], result: SiteResult, *, vers
     template = environment().get_template("index.html.j2")
     return valid_text(
         template.render(
-            countries=countries, version=version, generated_at=None, links=(), n_reports=len(result.entries)
+            countries=countries,
+            version=version,
+            generated_at=None,
+            links=(),
+            n_reports=len(result.entries),
+            failures=result.failures,
         )
     )
 

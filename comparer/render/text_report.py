@@ -27,6 +27,8 @@ def render_sections(report: Report) -> str:
         heading = s.heading or "(opening text)"
         topic = f"  <{s.topic}>" if s.topic else ""
         lines.append(f"  {'  ' * (s.level - 1)}{s.id:<5} {heading}  [{s.n_words} words]{topic}")
+    if report.notes:
+        lines += ["", "Notes:", *(f"  - {note}" for note in report.notes)]
     if report.removed:
         lines.append("")
         reasons = Counter(r.reason for r in report.removed)
