@@ -147,6 +147,7 @@ def rewritten_in_place(
 
     Between two passages that stayed, a paragraph removed and one added in the same section
     (or its parent) that keep `REWRITE_MIN_SHARED` of their content words are one paragraph
+    (or piece of one: a sentence cut from a paragraph whose other sentences stayed)
     rewritten below the match cutoff: one modified passage, its sentences aligned inside.
     """
     related = _relation(olds, news, sections)
@@ -154,8 +155,8 @@ def rewritten_in_place(
     run: list[Link] = []
 
     def close() -> None:
-        removed = [x for x in run if x.status == "removed" and x.old is not None and x.old.whole]
-        added = [x for x in run if x.status == "added" and x.new is not None and x.new.whole]
+        removed = [x for x in run if x.status == "removed" and x.old is not None]
+        added = [x for x in run if x.status == "added" and x.new is not None]
         pairs: dict[int, Link] = {}
         used: set[int] = set()
         for r in removed:

@@ -183,3 +183,30 @@ def test_big_outline_path_pairs_sections_like_the_full_one(
     full = pairs()
     monkeypatch.setattr(align, "SECTION_DENSE_MAX", 0)
     assert pairs() == full
+
+
+LONG_LIST = (
+    "Significant problems included reports of: arbitrary killings; enforced disappearance; torture; "
+    "harsh prison conditions; arbitrary arrest; political prisoners; restrictions on movement; "
+    "censorship of the press; forced labor in the camps; restrictions on religious freedom; "
+    "punishment of family members for offenses of a relative; serious government corruption; "
+    "violence against women; and trafficking in persons."
+)
+SHORT_LIST = (
+    "Significant problems included reports of: arbitrary killings; enforced disappearance; torture; "
+    "political prisoners; and trafficking in persons."
+)
+
+
+def test_a_piece_of_a_paragraph_rewritten_in_place_is_one_modified_passage() -> None:
+    # The list sentence is cut from its paragraph (the sentence after it became a paragraph of
+    # its own) and shortened below the match cutoff: one modified passage, not removed + added.
+    keep = "The government did not take credible steps to identify or punish officials who committed abuses."
+    edited = keep.replace("committed abuses", "committed human rights abuses")
+    old = _report([SENTENCES[5], f"{LONG_LIST} {keep}", SENTENCES[6]], "a.txt")
+    new = _report([SENTENCES[5], SHORT_LIST, edited, SENTENCES[6]], "b.txt")
+    comparison = compare_reports(old, new)
+    lists = [p for p in comparison.passages if "Significant problems" in ((p.old or p.new).text if (p.old or p.new) else "")]
+    assert [p.status for p in lists] == ["modified"], [(p.status, (p.old or p.new).text[:40]) for p in lists]
+    assert "".join(t for op, t in lists[0].diff if op != "+").strip() in LONG_LIST + " " + keep
+    assert conservation_errors(comparison) == []
