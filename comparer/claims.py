@@ -36,7 +36,7 @@ HEAD_MATCH = 0.8  # subject similarity (0-1) of two facts that count the same le
 SAME_KIND_BONUS = 0.15
 # A link that would make a conflict (values differ for the same covered year) needs this much
 # similarity: a disagreement is more often two different claims than one claim told two ways.
-CONFLICT_EVIDENCE = 0.8  # a count links to a count, a list to a list, before crossing kinds
+CONFLICT_EVIDENCE = 0.8
 ClaimStatus = Literal["consistent", "changed", "conflict"]
 # The shared stop words, and words every report uses whatever it counts.
 _STOP = STOP | frozenset(

@@ -36,7 +36,10 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A named extraction rule and the (sentence, kind, value) examples it must find."""
+    """A named extraction rule and the (sentence, kind, value) examples it must find.
+
+    An example whose value is None is a counter-example: no fact of that kind may be found.
+    """
 
     name: str
     find: Callable[[str], Iterator[Span]]
@@ -132,7 +135,8 @@ _NAME_LIST = re.compile(rf"(?P<items>(?:{_NAME_ITEM},\s+){{2,30}}(?:and\s+|or\s+
 
 def _name_lists(sentence: str) -> Iterator[Span]:
     for m in _NAME_LIST.finditer(sentence):
-        if sentence[m.end() : m.end() + 1] == ":" or re.search(r"\s(?:The|A|An|In|On)$", m.group("items")):
+        heading = re.match(r"[^.:;]{0,40}:", sentence[m.end() : m.end() + 41])
+        if heading or re.search(r"\s(?:The|A|An|In|On)$", m.group("items")):
             continue  # a run-in heading ("Threats, Harassment, Surveillance, and Coercion:")
         if re.match(r"[A-Z][\w-]*\s+of\s", m.group("items")):
             continue  # one name: "Bureau of Democracy, Human Rights, and Labor"
@@ -573,6 +577,7 @@ _COUNT_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
 )
 
 _NAME_LIST_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
+    ("Killing, Kidnapping, Forced Returns, or Other Violence or Threats: Reports said so.", "list", None),
     ("They visited Kaesong, Wonsan, and Hamhung.", "list", ("Kaesong", "Wonsan", "Hamhung")),
     (
         "It blocked the New York Times, the BBC, and The Economist.",
