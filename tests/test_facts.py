@@ -413,3 +413,13 @@ def test_many_numbers_in_one_sentence() -> None:
     spans = extract_from_sentence(sentence)
     assert len(spans) >= 3800
     assert [s.start for s in spans] == sorted(s.start for s in spans)
+
+
+def test_an_ordinal_never_pairs_with_a_count() -> None:
+    # "its third nuclear test" says which test; "16 tests" says how many: never one fact changed.
+    from comparer.api import compare_reports, read_text
+
+    old = read_text("Testland\n\nWeapons\n\nIn February the government carried out its third nuclear test.\n")
+    new = read_text("Testland\n\nWeapons\n\nThe government fired 23 missiles during 16 tests in the year.\n")
+    changed = [f for f in compare_reports(old, new).facts if f.status == "changed"]
+    assert [(f.old.text, f.new.text) for f in changed if f.old and f.new] == []

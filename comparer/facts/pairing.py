@@ -43,6 +43,8 @@ def same_thing(a: Fact, b: Fact) -> bool:
         return a.kind == b.kind
     if not units(a) & units(b):
         return False
+    if (a.qualifier == "ordinal") != (b.qualifier == "ordinal"):  # "the third test" says which, "16 tests" how many
+        return False
     if a.scope != b.scope:  # a running total is not the figure of one period
         return False
     if a.head and b.head and not same_head(a.head, b.head):
