@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from comparer import __version__, api
 from comparer.errors import ComparerError
 from comparer.options import MAX_INPUT_BYTES, CompareOptions, ReadOptions
 from comparer.render import write_output as _write_file
+from comparer.render.text_report import terminal_safe
 
 app = typer.Typer(
     help="Compare long human-rights reports across years and publishers.",
@@ -75,15 +75,6 @@ OutOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here instead of stdout (- is stdout).")
 ]
 STDIN_HELP = " - reads standard input."
-
-# Characters a terminal acts on: C0 controls but tab and newline, DEL, C1 controls, and the
-# bidirectional overrides that reorder what is shown. Report text never reaches a terminal raw.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_safe(text: str) -> str:
-    """`text` with every control character shown as an escape (\\x1b, \\u202e) instead of acted on."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def write_output(text: str, output: Path | None) -> None:
