@@ -5,8 +5,9 @@ punctuation mark) is mapped to one character, diff-match-patch diffs those strin
 semantic cleanup merges the result into readable chunks (no single-character confetti).
 Tokens compare by their folded form, so curly vs straight quotes or dash variants are never a
 change; equal text is shown as the new report writes it. Footnote markers ("needs.2 Despite")
-are tokens of their own that are not diffed: each goes with the word before it, so a marker
-that appears, disappears or is renumbered is never a change.
+and tokens that fold to nothing (icons, private-use glyphs, invisible marks) are not diffed:
+each goes with the word before it, so a marker that appears, disappears or is renumbered is
+never a change.
 
 diff-match-patch's default `Diff_Timeout` of 1 s silently returns "delete all, insert all"
 on long inputs; comparer diffs one matched passage at a time (never whole documents) and
@@ -34,12 +35,14 @@ def _tokens(text: str) -> tuple[list[str], list[int]]:
     last = 0
     for start, end in (*footnote_spans(text), (len(text), len(text))):
         words = _TOKEN.findall(text[last:start])
-        kept += range(len(tokens), len(tokens) + len(words))
+        kept += [len(tokens) + k for k, w in enumerate(words) if w.isspace() or _key(w)]
         tokens += words
         if end > start:
             tokens.append(text[start:end])
         last = end
-    return tokens, kept
+    # Spaces on both sides of a token left out are one run of spaces.
+    runs = [k for n, k in enumerate(kept) if not (n and tokens[k].isspace() and tokens[kept[n - 1]].isspace())]
+    return tokens, runs
 
 
 def _raw(tokens: list[str], kept: list[int], i: int, n: int) -> str:
@@ -53,7 +56,7 @@ def _raw(tokens: list[str], kept: list[int], i: int, n: int) -> str:
 def _key(token: str) -> str:
     if token.isspace():
         return " "
-    return fold(token) or token
+    return fold(token)
 
 
 def diff_words(old: str, new: str) -> tuple[tuple[DiffOp, str], ...]:

@@ -45,7 +45,6 @@ _FOLD_TABLE = str.maketrans(
         "\u200d": None,
         "\u2060": None,
         "\ufeff": None,
-        "\ufffc": None,  # object replacement character left by PDF dumps
         "\u00a0": " ",
         "\u2009": " ",
         "\u202f": " ",
@@ -62,6 +61,13 @@ _FOLD_TABLE = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
+# Code points that are never words: private use (icons of a publisher's own font, which a
+# converter or another font renders differently or not at all), the object replacement and
+# replacement characters, and pictographs, dingbats and geometric shapes used as bullets and
+# icons. For matching they are spaces; display text keeps them as written.
+_NOT_WORDS = re.compile(
+    "[\ue000-\uf8ff\U000f0000-\U0010fffd\ufffc\ufffd\u25a0-\u25ff\u2600-\u27bf\U0001f000-\U0001faff]"
+)
 # Any run of dashes with the spaces around it is one dash: writers and converters spell the
 # same dash "—", " — ", "--", " -- " or "-" and line wrapping leaves "mid- November".
 _DASH_RUN = re.compile(r"(?:\s*-)+\s*")
@@ -109,7 +115,7 @@ def prose_end(text: str) -> str:
 
 def fold(text: str) -> str:
     """Return the matching form of `text`: NFKC, plain quotes, one dash per dash run, single spaces."""
-    folded = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
+    folded = _NOT_WORDS.sub(" ", unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE))
     if "-" in folded:
         folded = _DASH_RUN.sub("-", folded)
     return " ".join(folded.split())
@@ -125,7 +131,7 @@ def clean_display(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
-    return unicodedata.normalize("NFKC", char).translate(_FOLD_TABLE).casefold()
+    return _NOT_WORDS.sub(" ", unicodedata.normalize("NFKC", char).translate(_FOLD_TABLE).casefold())
 
 
 def compact_key(text: str) -> tuple[str, tuple[int, ...]]:
