@@ -54,6 +54,8 @@ _GLUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # A list bullet glued to what came before: a bullet sign, or the glyph name a PDF converter
 # wrote for one ("prisoners of conscience./square6 On 24 January").
 _GLUED_BULLET = re.compile(r"(?<=\S)(?=(?:[\u2022\u25aa\u25a0\u25a1\u25e6\u25cf\u2023]|/[a-z]{3,}\d*)\s+[A-Z\u201c\"])")
+# A parenthesis that opens a line of its own, glued to the word before: "Ali Khamenei(Leader of".
+_GLUED_PAREN = re.compile(r"(?<=[^\W\d_])(?=\([A-Z][a-z])")
 # A lettered heading glued after a sentence end, or after the quote closing one: "not
 # guilty.b. Disappearance", "of Gaza.\u201de. Instances".
 _GLUED_LETTERED = re.compile(r"(?:(?<=[a-z0-9.)/][.:)])|(?<=[.?!][\u201d\u2019\"]))(?=[a-h]\. [A-Z])")
@@ -360,7 +362,8 @@ def _split_at(text: str, cuts: list[int]) -> list[str]:
 def _glue_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
     """The glue points of `text` where a cut is accepted, in order."""
     found: dict[int, str] = {m.start(): "punct" for m in _GLUED_LETTERED.finditer(text)}
-    found |= {m.start(): "punct" for m in _GLUED_BULLET.finditer(text)}
+    found |= {m.start(): "punct" for p in (_GLUED_BULLET, _GLUED_PAREN) for m in p.finditer(text)}
+    found |= dict.fromkeys(_caps_word_cuts(text, vocab), "caps")
     for kind, pattern in _GLUE_KINDS:
         for m in pattern.finditer(text):
             found.setdefault(m.start(), kind)
@@ -371,6 +374,23 @@ def _glue_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
         if _accept(text, start, cut, found[cut], vocab) or _label_follows(text, points[k:], found, vocab):
             cuts.append(cut)
             start = cut
+    return cuts
+
+
+def _caps_word_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
+    """Where two capitalised words are glued into one ("BELARUSREPUBLIC OF BELARUS"): inside a
+    run of capitals that the document never writes as a word, the one split whose halves are
+    both words the document writes apart."""
+    cuts: list[int] = []
+    for m in re.finditer(rf"(?<![{_UPPER}{_LOWER}])[{_UPPER}]{{6,}}(?![{_LOWER}])", text):
+        run = m.group(0)
+        if vocab.get(run.lower(), 0) >= 2:  # written so elsewhere too (this one counts once)
+            continue
+        splits = [
+            k for k in range(3, len(run) - 2) if vocab.get(run[:k].lower(), 0) and vocab.get(run[k:].lower(), 0)
+        ]
+        if len(splits) == 1:
+            cuts.append(m.start() + splits[0])
     return cuts
 
 
