@@ -21,7 +21,7 @@ from comparer.model import Block
 from comparer.textnorm import clean_display
 
 _NUMBERED_HEADING = re.compile(
-    r"^(?:(?:Section|SECTION|Part|PART|Chapter|CHAPTER)\s+[0-9IVX]+\b[.:]?|[a-h]\.|[A-H]\.|[IVX]{1,4}\.|\d{1,2}\.)\s+[A-Z\u201c\"]"
+    r"^(?:(?:Section|SECTION|Part|PART|Chapter|CHAPTER)\s+[0-9IVX]+\b[.:]?|[a-k]\.|[A-H]\.|[IVX]{1,4}\.|\d{1,2}\.)\s+[A-Z\u201c\"]"
 )
 _DIGIT_NUMBERED = re.compile(r"^\d{1,2}\.\s")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -39,10 +39,13 @@ _CAPS_RUN = rf"[{_UPPER}]{{4,}}|[{_UPPER}]{{2,}} [{_UPPER}]{{2,}}"  # an ALL-CAP
 # says what ended on its left, which decides what the left piece must look like (`_accept`).
 _GLUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a sentence, label or link list ended: "year.The", "In:Available", "Chapter >>There";
-    # a quote only where it closes ("said."The"), never an opening one ("the "Shouters")
+    # a quote only where it closes ("said."The"), never an opening one ("the "Shouters") nor
+    # an apostrophe ("PEOPLE\u2019S REPUBLIC")
     (
         "punct",
-        re.compile(rf"(?:(?<=[0-9.?!)>:])|(?<=\S[\u201d\u2019\"]))(?=[{_UPPER}][{_LOWER} ]|{_CAPS_RUN})"),
+        re.compile(
+            rf"(?:(?<=[0-9.?!)>:])|(?<=\S[\u201d\"])|(?<=\S\u2019)(?![A-Za-z]\b))(?=[{_UPPER}][{_LOWER} ]|{_CAPS_RUN})"
+        ),
     ),
     # a word ended and a capitalised one began: "TreatmentNorth Korean"
     ("case", re.compile(rf"(?<=[^\W\d_{_UPPER}])(?=[{_UPPER}][{_LOWER} ])")),  # any caseless letter too
@@ -55,10 +58,10 @@ _GLUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # wrote for one ("prisoners of conscience./square6 On 24 January").
 _GLUED_BULLET = re.compile(r"(?<=\S)(?=(?:[\u2022\u25aa\u25a0\u25a1\u25e6\u25cf\u2023]|/[a-z]{3,}\d*)\s+[A-Z\u201c\"])")
 # A parenthesis that opens a line of its own, glued to the word before: "Ali Khamenei(Leader of".
-_GLUED_PAREN = re.compile(r"(?<=[^\W\d_])(?=\([A-Z][a-z])")
+_GLUED_PAREN = re.compile(rf"(?<=[^\W\d_])(?=\((?:[A-Z][a-z]|{_CAPS_RUN}))")
 # A lettered heading glued after a sentence end, or after the quote closing one: "not
 # guilty.b. Disappearance", "of Gaza.\u201de. Instances".
-_GLUED_LETTERED = re.compile(r"(?:(?<=[a-z0-9.)/][.:)])|(?<=[.?!][\u201d\u2019\"]))(?=[a-h]\. [A-Z])")
+_GLUED_LETTERED = re.compile(r"(?:(?<=[a-z0-9.)/][.:)])|(?<=[.?!][\u201d\u2019\"]))(?=[a-k]\. [A-Z])")
 # "Section 1. Respect for the Integrity of the Persona. Arbitrary ...": a section heading runs
 # straight into its first subsection, "a.".
 _SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
@@ -292,7 +295,9 @@ def _is_caps_line(line: str) -> bool:
 
 def _heading_continues(prev: str, nxt: str, head_width: float) -> bool:
     """Return whether `nxt` is the second line of the numbered heading `prev`."""
-    if nxt.endswith((".", ";", ":")) or len(nxt.split()) > 14:
+    if nxt.endswith((".", ";")) or len(nxt.split()) > 14:
+        return False
+    if nxt.endswith(":") and len(nxt.split()) > 3:  # a label line; "... Freedom / From:" wrapped
         return False
     last = prev.rstrip().split()[-1].lower().strip(",")
     if prev.endswith(",") or last in _FUNCTION_WORDS:
@@ -468,8 +473,8 @@ def _glued_name(text: str, cut: int) -> bool:
         return True
     # "WhatsAppShare", "LinkedInShare": a short capitalised half glued on both sides ends a
     # brand whose first half is short too (not a heading's last word: "EnforcementRosTrud").
-    short = word.group(1) if word and len(word.group(1)) <= 6 else ""
-    if short[:1].isupper() and re.match(r"[A-Z][a-z]{1,3}(?=[A-Z])", text[cut:]):
+    half = re.search(r"[A-Z][a-z]*$", word.group(1)) if word else None
+    if half and len(half.group(0)) <= 6 and re.match(r"[A-Z][a-z]{1,3}(?=[A-Z])", text[cut:]):
         return True
     # "Justicia 11J,", "14yMedio": digits glued to a letter are a name, unless a year ends
     # a heading ("Events of 2013A North").

@@ -19,8 +19,8 @@ from comparer.layout import _NUMBERED_HEADING
 from comparer.model import Block, Paragraph, Removed, Section
 from comparer.textnorm import footnote_spans, match_key, prose_end
 
-_SECTION_NUM = re.compile(r"^(?:Section|SECTION|Part|PART|Chapter|CHAPTER)\s+[0-9IVX]+\b")
-_LETTER_NUM = re.compile(r"^(?:[a-h]|[A-H]|[IVX]{1,4}|\d{1,2})\.\s")
+_SECTION_NUM = re.compile(r"^(Section|SECTION|Part|PART|Chapter|CHAPTER)\s+[0-9IVX]+\b")
+_LETTER_NUM = re.compile(r"^(?:[a-k]|[A-H]|[IVX]{1,4}|\d{1,2})\.\s")
 _SUBTITLE = re.compile(r"\b(?:1[89]|20)\d{2}\b|\breports?\b|\bbureau\b|\bevents of\b", re.IGNORECASE)
 _MAX_HEADING_WORDS = 14
 _SEP = "\n\n"
@@ -87,10 +87,21 @@ def _find_headings(blocks: tuple[Block, ...], kept: list[int], toc: frozenset[st
     first_body = next((i for i in kept if is_sentence_like(blocks[i].text)), None)
     # Where the source marks its headings (HTML, Markdown), the markup alone decides.
     marked = sum(1 for i in kept if blocks[i].kind == "heading") >= 3
+    # ... except a block numbered like the marked headings ("Section 4 ..." among marked
+    # "Section 1" to "Section 6"), which the markup missed: it takes their level.
+    siblings = {
+        m.group(1): blocks[i].level
+        for i in kept
+        if blocks[i].kind == "heading" and (m := _SECTION_NUM.match(blocks[i].text))
+    }
     for n, i in enumerate(kept):
         block = blocks[i]
         nxt = blocks[kept[n + 1]] if n + 1 < len(kept) else None
         text = block.text
+        sibling = _SECTION_NUM.match(text) if marked and block.kind == "para" and nxt is not None else None
+        if sibling and sibling.group(1) in siblings and _is_numbered_heading(text):
+            found[i] = _Heading(text, rank=siblings[sibling.group(1)] * 10 + _numbering_rank(text))
+            continue
         if marked and block.kind != "heading" and match_key(text) not in toc:
             continue
         if block.kind == "heading":

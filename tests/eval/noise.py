@@ -18,6 +18,7 @@ Run as a script to print, per kind, the pairs tried and the false alarms:
     .venv/bin/python -m tests.eval.noise --corpus   # plus every HRW chapter of the shared corpus (conftest.CORPUS)
     .venv/bin/python -m tests.eval.noise --dumps dev       # the six development dumps only
     .venv/bin/python -m tests.eval.noise --dumps heldout   # the held-out dumps only
+    .venv/bin/python -m tests.eval.noise --dumps bundled   # the dumps of tests/data/corpus in neither set
     .venv/bin/python -m tests.eval.noise --corpus -v wrap pdf   # some kinds, with what was reported
 """
 
@@ -36,7 +37,7 @@ from comparer.api import build_report, compare_reports
 from comparer.ingest import read_bytes
 from comparer.model import Comparison, Report
 from comparer.textnorm import fold
-from tests.conftest import CORPUS
+from tests.conftest import BUNDLED_CORPUS, CORPUS
 from tests.pdfmaker import UNICODE_FONT, make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +52,10 @@ DEV_DUMPS = (
     "venezuela/state-dept-2024",
 )
 HELDOUT_EVERY = 4
+# Dumps that ship with the repository (tests/data/corpus), in neither set: the default suite's
+# check of dumps on a fresh clone (a PDF dump with scrambled columns, a hard-wrapped 2002 text,
+# a modern State Dept report).
+BUNDLED_DUMPS = ("north-korea/amnesty-2013", "eritrea/state-dept-2002", "eritrea/state-dept-2023")
 
 
 @dataclass(frozen=True)
@@ -323,10 +328,12 @@ def _sources(argv: list[str]) -> tuple[list[Source], list[str]]:
         at = rest.index("--dumps")
         dumps = rest[at + 1] if at + 1 < len(rest) else ""
         del rest[at : at + 2]
-        if dumps not in ("dev", "heldout"):
-            raise SystemExit("Error: --dumps takes dev or heldout")
+        if dumps not in ("dev", "heldout", "bundled"):
+            raise SystemExit("Error: --dumps takes dev, heldout or bundled")
     if dumps == "dev":
         return dump_sources(DEV_DUMPS), rest
+    if dumps == "bundled":
+        return dump_sources(BUNDLED_DUMPS, BUNDLED_CORPUS), rest
     if dumps == "heldout":
         return dump_sources(heldout_dumps()), rest
     return bundled_sources() + (corpus_sources() if "--corpus" in rest else []), rest
