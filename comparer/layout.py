@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from comparer.model import Block
-from comparer.textnorm import clean_display
+from comparer.textnorm import NOT_WORD_CHARS, clean_display
 
 _NUMBERED_HEADING = re.compile(
     r"^(?:(?:Section|SECTION|Part|PART|Chapter|CHAPTER)\s+[0-9IVX]+\b[.:]?|[a-k]\.|[A-H]\.|[IVX]{1,4}\.|\d{1,2}\.)\s+[A-Z\u201c\"]"
@@ -200,6 +200,10 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
     """Group `lines` into blocks; `furniture` maps line numbers to the reason to drop them."""
     width = _wrap_width([ln for i, ln in enumerate(lines) if i not in furniture])
     head_width = _heading_width(lines, width)
+    # Where blank lines set paragraphs apart, a short line that closes a paragraph right after
+    # a full one is its last line, not a heading.
+    filled = [bool(ln.strip()) for ln in lines]
+    spaced = sum(1 for a, b in itertools.pairwise(filled) if a and not b) >= max(3, 0.1 * sum(filled))
     vocab = _vocabulary(lines) if width else set()
     words = _standalone_words("\n".join(lines))
     blocks: list[Block] = []
@@ -243,7 +247,10 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
             current = [line.strip()]
             continue
         prev = current[-1]
-        if _joins(prev, line.strip(), current, width, head_width):
+        closes = spaced and (i + 1 == len(lines) or not filled[i + 1])
+        if _joins(prev, line.strip(), current, width, head_width) or (
+            closes and width and len(prev) >= 0.8 * width and not _NUMBERED_HEADING.match(line.strip())
+        ):
             if prev.endswith("-") and re.search(r"[a-z]-$", prev):
                 current[-1] = _dehyphenate(prev, line.strip(), vocab)
                 continue
@@ -270,6 +277,7 @@ def _joins(prev: str, nxt: str, current: list[str], width: float | None, head_wi
         _LABEL_VALUE.match(nxt)
         and len(nxt) <= 90
         and (_LABEL_VALUE.match(prev) or len(prev) < 0.8 * (width or 80))
+        and not (width and len(prev) + 1 + len(nxt.split()[0]) > width)  # else wrapped: it did not fit
     ):
         return False
     if re.search(r"[a-z]-$", prev):
@@ -514,7 +522,8 @@ def _standalone_words(text: str) -> Counter[str]:
     return Counter(t.lower() for t in tokens if not re.search(rf"[{_LOWER}][{_UPPER}]", t))
 
 
-_LABEL_VALUE = re.compile(r"^[A-Z][\w\u2019' /()-]{1,60}:\s*\S")
+# "Label: value" (an icon in front, which a PDF font may not show, changes nothing)
+_LABEL_VALUE = re.compile(rf"^(?:[{NOT_WORD_CHARS}\u2022]\s*)?[A-Z][\w\u2019' /()-]{{1,60}}:\s*\S")
 
 
 def _merge_fact_boxes(blocks: list[Block]) -> list[Block]:

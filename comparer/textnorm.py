@@ -65,9 +65,8 @@ _SPACES = re.compile(r"\s+")
 # converter or another font renders differently or not at all), the object replacement and
 # replacement characters, and pictographs, dingbats and geometric shapes used as bullets and
 # icons. For matching they are spaces; display text keeps them as written.
-_NOT_WORDS = re.compile(
-    "[\ue000-\uf8ff\U000f0000-\U0010fffd\ufffc\ufffd\u25a0-\u25ff\u2600-\u27bf\U0001f000-\U0001faff]"
-)
+NOT_WORD_CHARS = "\ue000-\uf8ff\U000f0000-\U0010fffd\ufffc\ufffd\u25a0-\u25ff\u2600-\u27bf\U0001f000-\U0001faff"
+_NOT_WORDS = re.compile(f"[{NOT_WORD_CHARS}]")
 # Any run of dashes with the spaces around it is one dash: writers and converters spell the
 # same dash "—", " — ", "--", " -- " or "-" and line wrapping leaves "mid- November".
 _DASH_RUN = re.compile(r"(?:\s*-)+\s*")

@@ -221,3 +221,24 @@ def test_a_running_header_with_its_page_number_glued_on_is_furniture() -> None:
     blocks = blocks_from_text(text)
     assert {b.removed for b in blocks if "Annual Report" in b.text} == {"running header or footer"}
     assert all("Annual" not in b.text for b in blocks if b.removed is None)
+
+
+def _filled(paragraphs: list[str]) -> str:
+    import textwrap
+
+    return "\n\n".join(textwrap.fill(p, 70) for p in paragraphs) + "\n"
+
+
+BODY = "The government continued to detain people in the region without any charge at all and held them. " * 3
+
+
+def test_a_wrapped_line_that_starts_like_a_label_continues_its_paragraph() -> None:
+    box = "UN Women\u2019s Convention: ratified with reservations Optional Protocol to UN Women\u2019s Convention: signed"
+    paragraphs = ["TESTLAND", box, BODY, BODY]
+    assert [b.text for b in blocks_from_text(_filled(paragraphs))][:2] == ["TESTLAND", box]
+
+
+def test_a_short_last_line_of_a_spaced_paragraph_is_no_heading() -> None:
+    para = "Eleven former ministers who had called for democratic reform remained in secret detention. They had not E"
+    paragraphs = [BODY, para, BODY, BODY]
+    assert [b.text for b in blocks_from_text(_filled(paragraphs))] == [p.strip() for p in paragraphs]
