@@ -6,19 +6,40 @@ The bundled reports run on a fresh clone; every HRW chapter of the shared corpus
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from comparer.api import compare_reports, read_text
 from comparer.textnorm import fold
-from tests.eval.noise import KINDS, bundled_sources, corpus_sources, run
+from tests.conftest import BUNDLED_CORPUS
+from tests.eval.noise import BUNDLED_DUMPS, KINDS, bundled_sources, corpus_sources, dump_sources, run
 
 BUNDLED = bundled_sources()
+FLOORS = json.loads((Path(__file__).parent / "eval" / "floors.json").read_text(encoding="utf-8"))
+
+
+def test_every_noise_kind_has_a_floor_of_zero() -> None:
+    assert FLOORS["noise_max_false_alarms"] == dict.fromkeys(KINDS, 0)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_noise_on_bundled_reports_gives_no_changes(kind: str) -> None:
     bad = [o for o in (run(kind, s) for s in BUNDLED) if o is not None and (o.changed or o.facts)]
-    assert bad == []
+    assert len(bad) <= FLOORS["noise_max_false_alarms"][kind], bad
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_noise_on_bundled_dumps_gives_no_changes(kind: str) -> None:
+    """Amnesty and State Dept text dumps as converted (tests/data/corpus), in neither the
+    development nor the held-out set of tests/eval/noise.py."""
+    sources = dump_sources(BUNDLED_DUMPS, BUNDLED_CORPUS)
+    assert len(sources) == len(BUNDLED_DUMPS)
+    outcomes = [o for o in (run(kind, s) for s in sources) if o is not None]
+    assert outcomes or kind == "page-text"
+    bad = [o for o in outcomes if o.changed or o.facts]
+    assert len(bad) <= FLOORS["noise_max_false_alarms"][kind], bad
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -143,3 +164,19 @@ def test_footnote_markers_are_never_figures() -> None:
     sentences = [s.text for p in report.paragraphs() for s in p.sentences]
     assert sentences[0] == "Conditions in prisons remained harsh during the year."
     assert all(not s[-1].isdigit() for s in sentences)
+
+
+def test_icons_and_private_use_glyphs_are_never_words() -> None:
+    from comparer.diff import diff_words
+    from comparer.textnorm import compact_key
+
+    assert fold("visits/reports \U0001f68c Amnesty") == fold("visits/reports Amnesty")
+    assert fold("\U0010fc01 Eritrea: a report") == fold("Eritrea: a report")
+    assert compact_key("a\ue001b")[0] == "ab"
+    assert diff_words("reports \U0001f68c Amnesty has 5", "reports Amnesty has 6") == (
+        ("=", "reports Amnesty has "),
+        ("-", "5"),
+        ("+", "6"),
+    )
+    report = read_text(HEAD + f"\U0010fc01 {A}\n\n{B}\n", name="t.txt")
+    assert report.sections[-1].paragraphs[0].text.startswith("\U0010fc01 ")  # display keeps it
