@@ -54,9 +54,9 @@ _GLUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("caps", re.compile(rf"(?<=[{_LOWER}])(?={_CAPS_RUN})")),
     ("caps", re.compile(rf"(?<=[{_UPPER}]{{3}})(?=[{_UPPER}][{_LOWER}]|[AI] [{_LOWER}])")),
 )
-# A list bullet glued to what came before: a bullet sign, or the glyph name a PDF converter
-# wrote for one ("prisoners of conscience./square6 On 24 January").
-_GLUED_BULLET = re.compile(r"(?<=\S)(?=(?:[\u2022\u25aa\u25a0\u25a1\u25e6\u25cf\u2023]|/[a-z]{3,}\d*)\s+[A-Z\u201c\"])")
+# A list bullet glued to what came before: a bullet sign or icon (a private-use glyph), or the
+# glyph name a PDF converter wrote for one ("prisoners of conscience./square6 On 24 January").
+_GLUED_BULLET = re.compile(rf"(?<=[^\s{NOT_WORD_CHARS}])(?=(?:[\u2022\u2023{NOT_WORD_CHARS}]|/[a-z]{{3,}}\d*)\s+[A-Z\u201c\"])")
 # A parenthesis that opens a line of its own, glued to the word before: "Ali Khamenei(Leader of".
 _GLUED_PAREN = re.compile(rf"(?<=[^\W\d_])(?=\((?:[A-Z][a-z]|{_CAPS_RUN}))")
 # A lettered heading glued after a sentence end, or after the quote closing one: "not
@@ -475,9 +475,10 @@ def _glued_name(text: str, cut: int) -> bool:
     # Keep names like McDonald or MacArthur whole.
     if word and word.group(1) in ("Mc", "Mac", "De", "Le", "La", "Di", "Da", "Van", "O"):
         return True
-    # "YouTube,", "TikTok.": two short halves followed by punctuation are a brand name.
+    # "YouTube,", "TikTok.": two short halves followed by punctuation are a brand name (not an
+    # ALL-CAPS heading before a word: "IRANIran\u2019s").
     brand = re.match(r"[A-Z][a-z]{1,3}(?=[,.;:)'\u2019])", text[cut:])
-    if brand and word and len(word.group(1)) <= 4 and word.group(1)[:1].isupper():
+    if brand and word and len(word.group(1)) <= 4 and word.group(1)[:1].isupper() and not word.group(1).isupper():
         return True
     # "WhatsAppShare", "LinkedInShare": a short capitalised half glued on both sides ends a
     # brand whose first half is short too (not a heading's last word: "EnforcementRosTrud").
