@@ -50,7 +50,7 @@ def test_own_outputs_are_not_read_as_reports(two: Path, monkeypatch: pytest.Monk
     facts = runner.invoke(app, ["facts", "."])
     assert facts.stdout.splitlines()[1].startswith("2 reports,"), facts.stdout
     outputs = ("report.html", "diff.md", "facts.html", "check.md", "site/index.html")
-    for output in outputs + ("facts.txt", "sections.txt", "diff.txt", "stat.txt"):
+    for output in (*outputs, "facts.txt", "sections.txt", "diff.txt", "stat.txt"):
         assert written_by_comparer(Path(output)), output
 
 
