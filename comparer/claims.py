@@ -92,6 +92,38 @@ class _Item:
     subject: set[str]
     context: set[str]
     numbers: set[float]
+    year: int | None = None  # the year the figure is bound to: its own, or the covered year of a dated incident
+    dated: bool = False  # bound by a day or month of the covered year ("On 13 July", "in October")
+
+
+# A day or month written without its year dates an incident inside the year a report covers
+# ("On 13 July around 20 people were detained"); asides in brackets do not count.
+_DATED = re.compile(
+    rf"(?:\b(?i:in|on|by|during|early|late|mid|between|from|until)[\s-]+(?:(?i:early|late|mid)[\s-]+)?"
+    rf"(?:\d{{1,2}}\s+)?(?:{quantities.MONTHS})|\b(?:{quantities.MONTHS})\s+\d{{1,2}}\b)"
+    r"(?!\s*-?\d{0,2},?\s*(?:19|20)\d\d)"
+)
+_BRACKETS = re.compile(r"\([^()]*\)")
+DATE_REACH = 12  # words either side of a figure in which a day or month dates it
+
+
+def _clause(fact: Fact, words: int = DATE_REACH) -> str:
+    """The words of a fact's clause (up to a semicolon) within `words` of the figure."""
+    at = fact.sentence.find(fact.text)
+    if at < 0:
+        return fact.sentence
+    before = fact.sentence[:at].rsplit(";", 1)[-1].split()[-words:]
+    after = fact.sentence[at + len(fact.text) :].split(";", 1)[0].split()[:words]
+    return " ".join([*before, fact.text, *after])
+
+
+def bound_year(fact: Fact, covers: int | None) -> tuple[int | None, bool]:
+    """The year `fact` is about, and whether only a day or month of the covered year says so."""
+    if fact.year is not None:
+        return fact.year, False
+    if covers is not None and _DATED.search(_BRACKETS.sub("", _clause(fact))):
+        return covers, True
+    return None, False
 
 
 def report_facts(report: Report) -> list[tuple[Fact, str]]:
@@ -257,7 +289,8 @@ def _link_country(
     for number, report in enumerate(reports):
         for fact, previous in facts_of(report):
             context = salient(_window(fact) + " " + previous)
-            items.append(_Item(report, number, fact, salient(fact.subject), context, _numbers(fact)))
+            year, dated = bound_year(fact, report.metadata.covers)
+            items.append(_Item(report, number, fact, salient(fact.subject), context, _numbers(fact), year, dated))
     docs = Counter(w for item in items for w in item.context | item.subject)
     n = max(1, len(items))
     idf = {w: math.log(1 + n / c) for w, c in docs.items()}
@@ -337,7 +370,7 @@ def _best_candidate(
         reps = (members[0], members[-1]) if len(members) > 1 else (members[0],)
         if not all(
             pairing.same_thing(m.fact, item.fact)
-            and _same_year(m.fact, item.fact)
+            and same_time(m, item)
             and _magnitudes_agree(m.fact, item.fact)
             for m in reps
         ):
@@ -360,7 +393,18 @@ def _would_conflict(members: list[_Item], item: _Item) -> bool:
     )
 
 
-def _same_year(a: Fact, b: Fact) -> bool:
+def same_time(a: _Item, b: _Item) -> bool:
+    """Whether two figures can be about the same time.
+
+    Figures that state different years are not one claim. An incident dated only by a day or
+    month is about the year its report covers ("On 13 July around 20 people were detained"): it
+    is retold only by a report covering that year or by a figure naming it, never by a report of
+    another year (yearly figures of one thing, "94 executions" then "177", are one claim).
+    """
+    for x, y in ((a, b), (b, a)):
+        if x.dated:
+            other = y.year if y.year is not None else y.report.metadata.covers
+            return other is None or other == x.year
     return a.year is None or b.year is None or a.year == b.year
 
 

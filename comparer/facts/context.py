@@ -232,14 +232,41 @@ def event_near(sentence: str, start: int, after: list[str]) -> str | None:
         if verb:
             return verb
     # the clause's verb after the noun phrase, over prepositional phrases and relative pronouns
-    for word in after[:12]:
+    return _clause_event(after[:12])
+
+
+def _clause_event(words: list[str]) -> str | None:
+    """The event of the first verb in `words` ("were released"); None for a plain verb ("said").
+
+    A participle after a form of "be" is the verb even when it can be an adjective ("were
+    injured"); "continued to be held" and "remained detained" count as "held".
+    """
+    passive = False
+    for k, word in enumerate(words):
         low = word.lower()
+        if re.fullmatch(r"(?:19|20)\d\d", word):
+            continue  # a year inside a date phrase: "during the March 2003 crackdown were released"
         if not word[:1].isalpha():
-            break
-        if low in _AUXILIARIES or set(getAllLemmas(low)) != {"VERB"}:
+            return None
+        if low in _AUXILIARIES:
+            passive = passive or low in _BE
             continue
-        return _verb_lemma(word)  # the first verb decides (None for "remained", "said")
+        classes = set(getAllLemmas(low))
+        if classes != {"VERB"} and not (passive and "VERB" in classes and low.endswith("ed")):
+            passive = False
+            continue
+        verb = getAllLemmas(low)["VERB"][0]
+        if verb in _ASPECT:
+            rest = [w for w in words[k + 1 : k + 4] if w.lower() not in ("to", "be")]
+            return _clause_event(rest[:1]) if rest else None
+        if classes == {"VERB"}:
+            return _verb_lemma(word)
+        return None if verb in _PLAIN_VERBS else _EVENTS.get(verb, verb)
     return None
+
+
+_BE = frozenset("were was is are be been being".split())
+_ASPECT = frozenset("continue remain".split())  # "continued to be held": the event is "held"
 
 
 _AUXILIARIES = frozenset(
