@@ -423,3 +423,29 @@ def test_an_ordinal_never_pairs_with_a_count() -> None:
     new = read_text("Testland\n\nWeapons\n\nThe government fired 23 missiles during 16 tests in the year.\n")
     changed = [f for f in compare_reports(old, new).facts if f.status == "changed"]
     assert [(f.old.text, f.new.text) for f in changed if f.old and f.new] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("At the end of the year, 55 prisoners continued to be detained for their views.", "custody"),
+        ("The 11 prisoners detained during the March 2003 crackdown were released in March.", "release"),
+        ("At least 40 people were injured in the attack.", "injure"),
+        ("Thousands of prisoners remained in detention.", None),
+    ],
+)
+def test_event_read_through_aspect_participles_and_dates(sentence: str, event: str | None) -> None:
+    assert _fact(sentence).event == event
+
+
+@pytest.mark.parametrize(
+    ("sentence", "year"),
+    [
+        ("In 2000 authorities detained eight journalists.", 2000),
+        ("UNHCR said that, as of 2022, the government recognized 761,000 refugees.", 2022),
+        ("Police detained eight journalists in the capital.", None),
+    ],
+)
+def test_year_a_figure_is_about(sentence: str, year: int | None) -> None:
+    [count] = [f for f in extract_facts([(sentence, None)]) if f.kind == "count"]
+    assert count.year == year
