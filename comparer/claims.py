@@ -43,7 +43,9 @@ _STOP = STOP | frozenset(
     "year years said reported according report reports government north south people number least "
     "estimated".split()
 )
-_SUFFIXES = ("ments", "ment", "ings", "ing", "ees", "ee", "ers", "er", "ions", "ion", "ed", "es", "s")
+_SUFFIXES = (
+    "ments", "ment", "ings", "ing", "ees", "ee", "ers", "er", "ions", "ion", "ed", "es", "s",
+)  # fmt: skip
 
 
 def stem(word: str) -> str:
@@ -94,6 +96,7 @@ class _Item:
     numbers: set[float]
     year: int | None = None  # the year the figure is bound to: its own, or the covered year of a dated incident
     dated: bool = False  # bound by a day or month of the covered year ("On 13 July", "in October")
+    paired: bool = False  # its sentence also has a list of its count, or a count of its list
 
 
 # A day or month written without its year dates an incident inside the year a report covers
@@ -182,7 +185,32 @@ def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
     if subject < 0.5 and not (a.numbers & b.numbers and context >= 0.5) and context < 0.8:
         return 0.0
     bonus = 0.15 if same_figure else 0.1 if a.numbers & b.numbers else 0.0  # count == list length
+    if not (a.paired or b.paired) and (_enumerates(a.fact, b.fact) or _enumerates(b.fact, a.fact)):
+        bonus = LIST_COUNT_BONUS
     return 0.3 * subject + 0.7 * context + bonus + _identity_bonus(a.fact, b.fact)
+
+
+# A list naming as many things as a count counts, of the same noun, states that count ("Four
+# kwanliso" and "camps No. 14, No. 15, No. 16 and No. 25"): strong evidence, as a shared figure,
+# unless the count comes with its own list ("six kwanliso: Camps 14, 15, ...").
+LIST_COUNT_BONUS = 0.3
+
+
+def _enumerates(a: Fact, b: Fact) -> bool:
+    """Whether list `a` names as many things as count `b` counts, and they are the same things.
+
+    Only lists of numbered things ("No. 14 in Kaechun", "Camp 15"): numbered camps and prisons
+    stay what they are, while a list of people counted in one year is another group the next.
+    """
+    return (
+        a.kind == "list"
+        and b.kind == "count"
+        and isinstance(a.value, tuple)
+        and b.value == len(a.value)
+        and all(pairing.item_key(str(item)).isdigit() for item in a.value)
+        and bool(a.head and b.head)
+        and same_head(a.head, b.head)
+    )
 
 
 EVENT_BONUS = 0.1  # both say what happened to what is counted, and it is the same ("held")
@@ -291,6 +319,7 @@ def _link_country(
             context = salient(_window(fact) + " " + previous)
             year, dated = bound_year(fact, report.metadata.covers)
             items.append(_Item(report, number, fact, salient(fact.subject), context, _numbers(fact), year, dated))
+    _mark_paired(items)
     docs = Counter(w for item in items for w in item.context | item.subject)
     n = max(1, len(items))
     idf = {w: math.log(1 + n / c) for w, c in docs.items()}
@@ -303,6 +332,16 @@ def _link_country(
     for family in sorted(by_family):
         groups += _cluster(by_family[family], idf, rare, cutoff)
     return groups
+
+
+def _mark_paired(items: list[_Item]) -> None:
+    """Mark the counts whose sentence lists what they count, and those lists ("six kwanliso: Camps 14, ...")."""
+    kinds: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for item in items:
+        kinds[(item.report.id, item.fact.sentence, item.fact.head.split("|")[0])].add(item.fact.kind)
+    for item in items:
+        found = kinds[(item.report.id, item.fact.sentence, item.fact.head.split("|")[0])]
+        item.paired = {"count", "list"} <= found
 
 
 def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: float) -> list[list[_Item]]:
