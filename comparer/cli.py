@@ -245,6 +245,13 @@ class CheckFailOn(StrEnum):
     changes = "changes"
 
 
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run the jobs on Dask: a scheduler's address (tcp://HOST:8786), or local for a LocalCluster of -j workers (needs comparer[dask]).",
+    ),
+]
 ReportsArg = Annotated[list[Path], typer.Argument(help="Report files, or folders of reports;" + STDIN_HELP)]
 
 
@@ -337,6 +344,7 @@ def track(
             help="Write into a non-empty folder comparer did not write (files of the same names are replaced; others kept).",
         ),
     ] = False,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Turn a collection of reports into a static site: heat map, comparisons, facts over time.
 
@@ -360,7 +368,14 @@ def track(
         marks = load_review(review) if review is not None else None
         with _progress(sys.stderr.isatty()) as progress, _warnings_as_lines(), _terminate_as_interrupt():
             result = tracking.build_site(
-                root, output, jobs=jobs, cache_path=cache, progress=progress, force=force, review=marks
+                root,
+                output,
+                jobs=jobs,
+                cache_path=cache,
+                progress=progress,
+                force=force,
+                review=marks,
+                scheduler=scheduler,
             )
         if summary is not None:
             write_output(terminal_safe(tracking.summary_markdown(result)), summary)

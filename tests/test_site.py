@@ -6,7 +6,7 @@ from pathlib import Path
 
 from comparer.render.site_report import country_view, render_country, render_index
 from comparer.topics import topic_label
-from comparer.track import Entry, Pair, SiteResult
+from comparer.model import Entry, Pair, PairStats, SiteResult
 
 
 def _entry(year: int, topics: dict[str, int]) -> Entry:
@@ -19,10 +19,10 @@ def _site() -> tuple[list[Entry], SiteResult]:
     a = _entry(2020, {"torture": 10, "prison-conditions": 20, "expression": 5})
     b = _entry(2021, {"torture": 10, "prison-conditions": 20, "refugees": 7})
     pair = Pair(a, b, "year over year")
-    stats = {
-        "topics": {"torture": {"unchanged": 4}, "prison-conditions": {"unchanged": 1, "modified": 3}},
-        "facts_changed": 2,
-    }
+    stats = PairStats(
+        topics={"torture": {"unchanged": 4}, "prison-conditions": {"unchanged": 1, "modified": 3}},
+        facts_changed=2,
+    )
     return [a, b], SiteResult(entries=[a, b], pairs=[pair], pair_stats={pair.page: stats})
 
 

@@ -161,3 +161,18 @@ def test_corpus_country_site(tmp_path: Path) -> None:
             (p.old.id.startswith("hrw-2002") and p.new.id.startswith("hrw-2002"))]  # fmt: skip
     assert same
     assert (site / "index.html").exists()
+
+
+def test_renderers_never_import_the_orchestrator() -> None:
+    """`render/` shows the collection's model (`comparer.model`); importing `track` would be a cycle."""
+    import ast
+
+    import comparer.render
+
+    folder = Path(comparer.render.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [f"{node.module}.{a.name}" for a in node.names]
+            assert not any(n == "comparer.track" or n.startswith("comparer.track.") for n in names), path
