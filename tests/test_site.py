@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from comparer.model import Entry, Pair, PairStats, SiteResult
 from comparer.render.site_report import country_view, render_country, render_index
 from comparer.topics import topic_label
-from comparer.model import Entry, Pair, PairStats, SiteResult
 
 
 def _entry(year: int, topics: dict[str, int]) -> Entry:
