@@ -49,7 +49,7 @@ class Source:
 def read_report(
     source: Source, options: ReadOptions = ReadOptions()
 ) -> tuple[dict[str, Any], list[dict[str, Any]]] | str:
-    """Read one report: its summary (an `Entry` as JSON data) and its facts, or the error message."""
+    """Read one report: its summary (an `Entry` and the metadata as read) and its facts, or the error message."""
     try:
         report = source.read(options)
     except ComparerError as err:
@@ -63,6 +63,8 @@ def read_report(
         "id": report.id, "path": source.name, "sha256": report.sha256, "country": meta.country or "Unknown",
         "publisher": meta.publisher or "Unknown publisher", "edition": meta.edition, "covers": meta.covers,
         "title": meta.title or report.id, "words": report.n_words, "topics": dict(sorted(topics.items())),
+        "metadata": {"country": meta.country, "publisher": meta.publisher, "series": meta.series,
+                     "edition": meta.edition, "covers": meta.covers, "title": meta.title},
     }  # fmt: skip
     found = [dict(facts.fact_to_json(f), previous=prev) for f, prev in claims.report_facts(report)]
     return summary, found

@@ -21,11 +21,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from comparer import __version__, api, sitedir, tasks
+from comparer import __version__, api, batch, sitedir, tasks
+from comparer.batch import Batch, Lazy, Progress
 from comparer.cache import Cache
 from comparer.errors import InputError
 from comparer.executors import Executor, running
@@ -35,21 +35,6 @@ from comparer.render.markdown_report import GENERATOR_TAG, escape_markdown
 from comparer.review import Review
 
 __all__ = ["Entry", "Failure", "Interrupted", "Pair", "SiteResult", "build_site", "summary_markdown"]
-
-Progress = Callable[[str, int, int], None]  # (what, done, total)
-
-
-def _sha256(path: Path, label: str, result: SiteResult) -> str | None:
-    """The content hash of `path`, read through the checks of ingest; None (and a failure) if unreadable."""
-    from comparer.ingest import read_input
-    from comparer.options import MAX_INPUT_BYTES
-
-    try:
-        return hashlib.sha256(read_input(path, max_bytes=MAX_INPUT_BYTES)).hexdigest()
-    except InputError as err:
-        result.failures.append(Failure.of(label, str(path), str(err)))
-        return None
-
 
 # --- the run ------------------------------------------------------------------------------
 
@@ -112,13 +97,14 @@ def _build(
     """Read, plan, compare and link (results stored in the cache): the run, its countries and facts pages."""
     result = SiteResult(cache_note=cache.rebuilt_reason)
     run = _Run(executor, cache, say, result)
-    result.entries, fact_keys = run.read_all(files, ids)
+    result.entries = [batch.entry(s) for s in run.read_all(files, ids)]
+    result.failures = run.failures
     by_country = _group(result.entries)
     planned = _plan(by_country)
     stats = run.compare_all(planned)
     result.pairs = [p for p in planned if p.page in stats]
     result.pair_stats = {p.page: stats[p.page] for p in result.pairs}
-    facts_pages = run.facts_pages(by_country, fact_keys)
+    facts_pages = run.facts_pages(by_country)
     result.cache_hits, result.cache_misses = cache.hits, cache.misses
     return result, by_country, facts_pages
 
@@ -147,71 +133,12 @@ def _ids(root: Path, files: list[Path]) -> dict[Path, str]:
     return out
 
 
-class _Run:
-    """The stages of a run that hand jobs to the executor and store their results as they come."""
+class _Run(Batch):
+    """A `Batch` that also compares pairs and renders each country's facts page."""
 
     def __init__(self, executor: Executor, cache: Cache, say: Progress, result: SiteResult) -> None:
-        self.executor = executor
-        self.cache = cache
-        self.say = say
+        super().__init__(executor, cache, say)
         self.result = result
-        self.catalogs: dict[str, Any] = {}  # report path -> its catalog entry
-
-    def _map(self, what: str, fn: Callable[..., Any], *iterables: list[Any]) -> Iterator[Any]:
-        """The executor's results of `fn` in order, with progress."""
-        total = len(iterables[0])
-        self.say(what, 0, total)
-        for k, value in enumerate(self.executor.map(fn, *iterables), start=1):
-            yield value
-            self.say(what, k, total)
-
-    def source(self, path: str, report_id: str) -> tasks.Source:
-        """A report for a job: with its bytes when the executor's workers may not see our files."""
-        from comparer.ingest import read_input
-        from comparer.options import MAX_INPUT_BYTES
-
-        data = read_input(Path(path), max_bytes=MAX_INPUT_BYTES) if self.executor.ships_files else None
-        return tasks.Source(path, report_id, self.catalogs.get(path), data)
-
-    def read_all(self, files: list[Path], ids: dict[Path, str]) -> tuple[list[Entry], dict[str, str]]:
-        """Entries for the `files` that can be read (read where the cache has none); their facts keys.
-
-        A file that cannot be read is recorded in `result.failures` and left out of the site.
-        """
-        cache, result = self.cache, self.result
-        shas = {p: _sha256(p, ids[p], result) for p in files}
-        readable = [p for p in files if shas[p] is not None]
-        keys = {p: cache.key("report", str(shas[p]), ids[p], self._catalog_stamp(p)) for p in readable}
-        found: dict[Path, dict[str, Any]] = {}
-        todo = []
-        for path in readable:
-            summary = _parse_summary(cache.get_json("report", keys[path]))
-            # A report is only done when its facts are there too (they are read lazily).
-            if summary is None or not cache.has("facts", keys[path]):
-                todo.append(path)
-            else:
-                found[path] = summary
-            cache.count(hit=path not in todo)
-        sources = _Lazy(lambda p: self.source(str(p), ids[p]), todo)
-        for path, value in zip(todo, self._map("reading", tasks.read_report, sources), strict=True):
-            if isinstance(value, str):
-                result.failures.append(Failure.of(ids[path], str(path), value))
-                continue
-            summary, fact_list = value
-            cache.put_json("facts", keys[path], fact_list)
-            cache.put_json("report", keys[path], summary)  # last: a report entry means both are there
-            found[path] = summary
-        done = [p for p in readable if p in found]
-        entries = [Entry(**{**found[path], "path": str(path)}) for path in done]
-        return entries, {entry.id: keys[path] for entry, path in zip(entries, done, strict=True)}
-
-    def _catalog_stamp(self, path: Path) -> str:
-        """The catalog entry describing `path`, so editing a catalog invalidates its reports."""
-        from comparer.metadata import find_catalog_entry
-
-        entry = find_catalog_entry(path)
-        self.catalogs[str(path)] = entry
-        return repr(sorted(entry.fields.items())) if entry else ""
 
     def compare_all(self, pairs: list[Pair]) -> dict[str, PairStats]:
         """Per-topic change counts of every pair (comparing those not in the cache).
@@ -230,10 +157,10 @@ class _Run:
             else:
                 todo.append((pair, key))
             cache.count(hit=pair.page in stats)
-        olds = _Lazy(lambda t: self.source(t[0].old.path, t[0].old.id), todo)
-        news = _Lazy(lambda t: self.source(t[0].new.path, t[0].new.id), todo)
+        olds = Lazy(lambda t: self.source(t[0].old.path, t[0].old.id), todo)
+        news = Lazy(lambda t: self.source(t[0].new.path, t[0].new.id), todo)
         links = [_links(p.old.country) for p, _ in todo]
-        values = self._map("comparing", tasks.compare_pair, olds, news, links)
+        values = self.map("comparing", tasks.compare_pair, olds, news, links)
         for (pair, key), value in zip(todo, values, strict=True):
             if isinstance(value, str):
                 self.result.failures.append(Failure.of(pair.page, "", value))
@@ -245,82 +172,40 @@ class _Run:
             stats[pair.page] = PairStats(value["topics"], value["facts_changed"], key)
         return stats
 
-    def facts_pages(self, by_country: dict[str, list[Entry]], fact_keys: dict[str, str]) -> dict[str, str]:
+    def facts_pages(self, by_country: dict[str, list[Entry]]) -> dict[str, str]:
         """Each country's facts page: linked in a job where the cache has none, keyed by its facts."""
         cache, result = self.cache, self.result
         pages: dict[str, dict[str, Any]] = {}
-        todo: list[tuple[str, str, list[str]]] = []
+        todo: list[tuple[str, str]] = []
         for country, members in sorted(by_country.items()):
-            texts = [self._fact_text(e, fact_keys[e.id]) for e in members]
-            key = cache.key("facts", country, *(_entry_stamp(e, t) for e, t in zip(members, texts, strict=True)))
+            key = cache.key("facts", country, *(self.stamp(e.id, *_shown(e)) for e in members))
             data = cache.get_json("facts-page", key)
             if _facts_page_ok(data):
                 pages[country] = data
             else:
-                todo.append((country, key, texts))
+                todo.append((country, key))
             cache.count(hit=country in pages)
-        countries = [country for country, _, _ in todo]
-        values = self._map(
-            "linking facts", tasks.facts_page, countries, [by_country[c] for c in countries], [t for _, _, t in todo]
-        )
-        for (country, key, _), data in zip(todo, values, strict=True):
+        countries = [country for country, _ in todo]
+        groups = [by_country[c] for c in countries]
+        texts = Lazy(lambda group: [self.fact_text(e.id, e.path) for e in group], groups)
+        for (country, key), data in zip(
+            todo, self.map("linking facts", tasks.facts_page, countries, groups, texts), strict=True
+        ):
             cache.put_json("facts-page", key, data)
             pages[country] = data
         for country, data in sorted(pages.items()):
             result.conflicts[country] = [
-                ConflictSummary(c["subject"], tuple((r, t) for r, t in c["values"])) for c in data["conflicts"]
+                ConflictSummary(c["subject"], tuple((r, t) for r, t in c["values"]))
+                for c in data["conflicts"]
             ]
             result.changed_claims[country] = int(data["changed"])
         return {country: str(data["html"]) for country, data in pages.items()}
 
-    def _fact_text(self, entry: Entry, key: str) -> str:
-        """The cached facts of `entry` (JSON text); read the report again if the entry is unusable."""
-        text = self.cache.get_text("facts", key)
-        try:
-            tasks.parse_facts(text or "")
-            return str(text)
-        except ValueError:
-            value = tasks.read_report(tasks.Source(entry.path, entry.id, self.catalogs.get(entry.path)))
-            if isinstance(value, str):
-                raise InputError(value) from None
-            self.cache.put_json("facts", key, value[1])
-            return str(self.cache.get_text("facts", key))
 
-
-class _Lazy(list[Any]):
-    """`[make(x) for x in items]`, made when read: file bytes are loaded as jobs are handed out."""
-
-    def __init__(self, make: Callable[[Any], Any], items: list[Any]) -> None:
-        super().__init__(items)
-        self.make = make
-
-    def __iter__(self) -> Iterator[Any]:
-        return (self.make(x) for x in super().__iter__())
-
-
-def _entry_stamp(entry: Entry, facts_text: str) -> str:
-    """What a facts page shows of one report: its metadata and a digest of its facts."""
-    digest = hashlib.sha256(facts_text.encode("utf-8")).hexdigest()
-    return repr((entry.id, entry.path, entry.sha256, entry.country, entry.publisher, entry.edition,
-                 entry.covers, entry.title, entry.words, digest))  # fmt: skip
-
-
-_SUMMARY_TYPES: dict[str, tuple[type, ...]] = {
-    "id": (str,), "path": (str,), "sha256": (str,), "country": (str,), "publisher": (str,),
-    "edition": (int, type(None)), "covers": (int, type(None)), "title": (str,), "words": (int,),
-    "topics": (dict,),
-}  # fmt: skip
-
-
-def _parse_summary(data: Any) -> dict[str, Any] | None:
-    """A cached report summary if it has the expected shape and types, else None (never trusted)."""
-    if not isinstance(data, dict) or set(data) != set(_SUMMARY_TYPES):
-        return None
-    if not all(isinstance(data[k], types) for k, types in _SUMMARY_TYPES.items()):
-        return None
-    if not all(isinstance(t, str) and isinstance(n, int) for t, n in data["topics"].items()):
-        return None
-    return dict(data)
+def _shown(entry: Entry) -> tuple[object, ...]:
+    """What a facts page shows of a report besides its facts."""
+    return (entry.path, entry.sha256, entry.country, entry.publisher, entry.edition, entry.covers,
+            entry.title, entry.words)  # fmt: skip
 
 
 def _group(entries: list[Entry]) -> dict[str, list[Entry]]:
