@@ -103,3 +103,14 @@ def test_track_review_carries_marks_into_comparison_pages(tmp_path: Path) -> Non
     assert (
         tmp_path / "c" / "north-korea" / page.name
     ).read_bytes() == page.read_bytes()  # cache stays review-free
+
+
+def test_country_page_counts_agree_in_number() -> None:
+    members, result = _site()
+    result.changed_claims["Testland"] = 1
+    page = render_country("Testland", members, result, version="t")
+    assert "1 claim changed, 0 in conflict · 1 comparison</p>" in page
+    assert "— 3 passages changed, 2 facts changed</li>" in page
+    result.pair_stats[result.pairs[0].page] = PairStats({"torture": {"modified": 1}}, 1)
+    page = render_country("Testland", members, result, version="t")
+    assert "— 1 passage changed, 1 fact changed</li>" in page
