@@ -56,7 +56,7 @@ _GLUED_LETTERED = re.compile(r"(?<=[a-z0-9.)/][.:)])(?=[a-h]\. [A-Z])")
 # "Section 1. Respect for the Integrity of the Persona. Arbitrary ...": a section heading runs
 # straight into its first subsection, "a.".
 _SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
-_INVISIBLE = str.maketrans(dict.fromkeys(["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]))
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")  # a regex: far faster than str.translate
 _GLUE_MIN_PER_10K = 3.0  # accepted glue points per 10,000 characters that mark a flattened page
 _GLUE_MIN = 2  # ... and at least this many: one odd spelling never makes a page flattened
 _FLAT_LINE = 60  # a line this long may be a flattened page: chrome runs are short, and what
@@ -73,7 +73,7 @@ def blocks_from_text(text: str, *, markdown: bool = False) -> list[Block]:
     """Lay out plain text or Markdown as blocks."""
     # Invisible marks (soft hyphens, zero-width spaces) are dropped from display text anyway;
     # dropped first, they cannot change the line lengths that decide hard-wrap re-joining.
-    lines = text.translate(_INVISIBLE).split("\n")
+    lines = _INVISIBLE.sub("", text).split("\n")
     furniture = _repeated_furniture(lines)
     return _reflow(lines, furniture, markdown=markdown)
 
@@ -449,10 +449,17 @@ def _reads_as_heading(left: str) -> bool:
     return sum(1 for w in content if w[:1].isupper() or w[:1].isdigit()) >= 0.6 * len(content)
 
 
+_LETTERS = re.compile(rf"[{_UPPER}{_LOWER}]+")
+_CASE_CHANGE = re.compile(rf"[{_LOWER}][{_UPPER}]")
+
+
 def _standalone_words(text: str) -> Counter[str]:
     """How often `text` writes each word (lower-cased) apart: no case change inside ("yearThe")."""
-    tokens = re.findall(rf"[{_UPPER}{_LOWER}]+", text)
-    return Counter(t.lower() for t in tokens if not re.search(rf"[{_LOWER}][{_UPPER}]", t))
+    out: Counter[str] = Counter()
+    for token, n in Counter(_LETTERS.findall(text)).items():  # each distinct token checked once
+        if not _CASE_CHANGE.search(token):
+            out[token.lower()] += n
+    return out
 
 
 _LABEL_VALUE = re.compile(r"^[A-Z][\w\u2019' /()-]{1,60}:\s*\S")
