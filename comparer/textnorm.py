@@ -100,6 +100,12 @@ def _fold_char(char: str) -> str:
     return unicodedata.normalize("NFKC", char).translate(_FOLD_TABLE).casefold()
 
 
+# What a compact key is built from: runs of printable ASCII, and single other characters that
+# are not whitespace (U+0085 is: it folds to the cp1252 ellipsis). Whitespace between folds to
+# nothing.
+_KEY_PIECE = re.compile(r"[!-~]+|\x85|[^!-~\s]")
+
+
 def compact_key(text: str) -> tuple[str, tuple[int, ...]]:
     """Return `text` folded with no whitespace at all, and for each of its characters the offset
     in `text` it came from.
@@ -107,15 +113,26 @@ def compact_key(text: str) -> tuple[str, tuple[int, ...]]:
     Two texts with the same compact key hold the same words in the same order, however they
     are spaced, wrapped or glued ("year.The" and "year. The"); a run of dashes is one dash.
     """
-    chars: list[str] = []
+    pieces: list[str] = []
     offsets: list[int] = []
-    for offset, char in enumerate(text):
-        for folded in _fold_char(char):
-            if folded.isspace() or (folded == "-" and chars and chars[-1] == "-"):
-                continue
-            chars.append(folded)
-            offsets.append(offset)
-    return "".join(chars), tuple(offsets)
+    last = ""  # the last character kept
+    for found in _KEY_PIECE.finditer(text):
+        piece, start = found.group(), found.start()
+        # Printable ASCII folds character for character to its lower case (` to '): no lookups.
+        if piece[0] <= "~" and "--" not in piece and not (last == "-" and piece[0] == "-"):
+            folded = piece.lower().replace("`", "'")
+            pieces.append(folded)
+            offsets.extend(range(start, found.end()))
+            last = folded[-1]
+            continue
+        for k, char in enumerate(piece):
+            for folded in _fold_char(char):
+                if folded.isspace() or (folded == "-" and last == "-"):
+                    continue
+                pieces.append(folded)
+                offsets.append(start + k)
+                last = folded
+    return "".join(pieces), tuple(offsets)
 
 
 def match_key(text: str) -> str:
