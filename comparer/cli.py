@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from comparer import __version__, api
+from comparer import __version__
 from comparer.errors import ComparerError
 from comparer.options import MAX_INPUT_BYTES, CompareOptions, ReadOptions
 from comparer.render import write_output as _write_file
@@ -86,6 +86,13 @@ def write_output(text: str, output: Path | None) -> None:
     _write_file(text, output)
 
 
+def _tagged(command: str, text: str) -> str:
+    """A plain-text output with its generator line first, so comparer never reads it back as a report."""
+    from comparer.render.text_report import generator_line
+
+    return generator_line(command) + "\n" + text
+
+
 def _fail(err: ComparerError) -> typer.Exit:
     """Print `err` as one line on stderr and return the exit to raise."""
     message = terminal_safe(str(err)).replace("\n", " ")
@@ -136,6 +143,7 @@ def sections(
 
     Example: comparer sections reports/north-korea/hrw-2014.txt --format json
     """
+    from comparer import api
     from comparer.render import json_report, text_report
 
     try:
@@ -143,7 +151,8 @@ def sections(
         if fmt is SectionsFormat.json:
             write_output(json_report.render_sections(report), output)
         else:
-            write_output(terminal_safe(text_report.render_sections(report)), output)
+            text = text_report.render_sections(report)
+            write_output(_tagged("sections", terminal_safe(text)), output)
     except ComparerError as err:
         raise _fail(err) from err
 
@@ -185,6 +194,8 @@ def compare(
 
     Example: comparer compare reports/north-korea/hrw-2019.txt reports/north-korea/hrw-2020.txt -o report.html
     """
+    from comparer import api
+
     options = CompareOptions(read=ReadOptions(encoding=encoding, max_bytes=max_bytes))
     try:
         comparison = api.compare_files(old, new, options=options)
@@ -193,6 +204,10 @@ def compare(
         if output is None and fmt is CompareFormat.html and not stat:
             output = Path("report.html")
         text = _compare_output(comparison, fmt, review, stat, _colored(color, output))
+        if stat:
+            text = _tagged("compare --stat", text)
+        elif fmt is CompareFormat.text:
+            text = _tagged("compare", text)
         write_output(terminal_safe(text) if fmt is CompareFormat.md and not stat else text, output)
     except ComparerError as err:
         raise _fail(err) from err
@@ -217,14 +232,16 @@ def _colored(mode: ColorMode, output: Path | None) -> bool:
 
 def _compare_output(comparison: Any, fmt: CompareFormat, review: Path | None, stat: bool, color: bool) -> str:
     """The text `compare` writes, in the format asked for."""
-    from comparer.render import FORMATS, html_report, text_report
-    from comparer.review import load_review
+    from comparer.render import FORMATS, text_report
 
     if stat:
         return text_report.render_stat(comparison)
     if fmt is CompareFormat.text:
         return text_report.render_compare(comparison, color=color)
     if fmt is CompareFormat.html and review is not None:
+        from comparer.render import html_report
+        from comparer.review import load_review
+
         return html_report.render_html(comparison, review=load_review(review))
     return FORMATS[fmt.value](comparison)
 
@@ -245,7 +262,23 @@ class CheckFailOn(StrEnum):
     changes = "changes"
 
 
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run the jobs on Dask: a scheduler's address (tcp://HOST:8786), or local for a LocalCluster of -j workers (needs comparer[dask]).",
+    ),
+]
 ReportsArg = Annotated[list[Path], typer.Argument(help="Report files, or folders of reports;" + STDIN_HELP)]
+
+
+JobsOpt = Annotated[
+    int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+]
+FactsCacheOpt = Annotated[
+    Path | None,
+    typer.Option("--cache", help="Keep what was read and linked in this file, so a re-run only does new work."),
+]
 
 
 @app.command()
@@ -255,6 +288,9 @@ def facts(
     output: OutOpt = None,
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = MAX_INPUT_BYTES,
+    jobs: JobsOpt = None,
+    cache: FactsCacheOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Link the facts of several reports into claims and say which agree, changed or conflict.
 
@@ -263,18 +299,16 @@ def facts(
     from comparer.render import claims_report, html_report
 
     try:
-        with _warnings_as_lines():
-            reports, claims = api.link_facts(
-                paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes)
-            )
+        options = ReadOptions(encoding=encoding, max_bytes=max_bytes)
+        reports, claims, words = _link_facts(paths, options, jobs, cache, scheduler)
         if fmt is FactsFormat.json:
-            text = claims_report.render_json(reports, claims)
+            text = claims_report.render_json(reports, claims, words=words)
         elif fmt is FactsFormat.csv:
             text = claims_report.render_csv(reports, claims)
         elif fmt is FactsFormat.html:
-            text = html_report.render_facts_html(reports, claims, version=__version__)
+            text = html_report.render_facts_html(reports, claims, version=__version__, words=words)
         else:
-            text = terminal_safe(claims_report.render_text(reports, claims))
+            text = _tagged("facts", terminal_safe(claims_report.render_text(reports, claims)))
         write_output(text, output)
     except ComparerError as err:
         raise _fail(err) from err
@@ -289,6 +323,9 @@ def check(
     output: OutOpt = None,
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = MAX_INPUT_BYTES,
+    jobs: JobsOpt = None,
+    cache: FactsCacheOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """For CI: exit 1 with a Markdown list when reports disagree, 0 when they agree.
 
@@ -298,8 +335,8 @@ def check(
     from comparer.render.markdown_report import GENERATOR_TAG
 
     try:
-        with _warnings_as_lines():
-            _, claims = api.link_facts(paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes))
+        options = ReadOptions(encoding=encoding, max_bytes=max_bytes)
+        _, claims, _ = _link_facts(paths, options, jobs, cache, scheduler)
         text = claims_report.render_check(claims, fail_on=fail_on.value)
         write_output(GENERATOR_TAG + "\n" + terminal_safe(text), output)
     except ComparerError as err:
@@ -307,6 +344,20 @@ def check(
     wanted = {"conflict"} if fail_on is CheckFailOn.conflicts else {"conflict", "changed"}
     if any(c.status in wanted for c in claims):
         raise typer.Exit(code=ExitCode.DIFFERENCES)
+
+
+def _link_facts(
+    paths: list[Path], options: ReadOptions, jobs: int | None, cache: Path | None, scheduler: str | None
+) -> tuple[list[Any], list[Any], dict[str, int]]:
+    """`facts` and `check`: read and link on the parallel, cached path, with progress on a terminal."""
+    import sys
+
+    from comparer import batch
+
+    with _progress(sys.stderr.isatty(), quiet=True) as progress, _warnings_as_lines():
+        return batch.link_facts(
+            paths, options=options, jobs=jobs, cache_path=cache, scheduler=scheduler, progress=progress
+        )
 
 
 @app.command()
@@ -337,6 +388,7 @@ def track(
             help="Write into a non-empty folder comparer did not write (files of the same names are replaced; others kept).",
         ),
     ] = False,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Turn a collection of reports into a static site: heat map, comparisons, facts over time.
 
@@ -360,7 +412,14 @@ def track(
         marks = load_review(review) if review is not None else None
         with _progress(sys.stderr.isatty()) as progress, _warnings_as_lines(), _terminate_as_interrupt():
             result = tracking.build_site(
-                root, output, jobs=jobs, cache_path=cache, progress=progress, force=force, review=marks
+                root,
+                output,
+                jobs=jobs,
+                cache_path=cache,
+                progress=progress,
+                force=force,
+                review=marks,
+                scheduler=scheduler,
             )
         if summary is not None:
             write_output(terminal_safe(tracking.summary_markdown(result)), summary)
@@ -407,8 +466,9 @@ def _terminate_as_interrupt() -> Iterator[None]:
 class _progress:
     """A rich progress bar on a terminal, plain progress lines otherwise (CI logs)."""
 
-    def __init__(self, tty: bool) -> None:
+    def __init__(self, tty: bool, *, quiet: bool = False) -> None:
         self.tty = tty
+        self.quiet = quiet  # no plain lines: progress only on a terminal
         self.bar: Any = None
         self.tasks: dict[str, Any] = {}
         self.last: dict[str, int] = {}
@@ -426,6 +486,8 @@ class _progress:
             if what not in self.tasks:
                 self.tasks[what] = self.bar.add_task(what, total=total)
             self.bar.update(self.tasks[what], completed=done, total=total)
+            return
+        if self.quiet:
             return
         # Plain lines: the start, every tenth, and the end of each stage.
         step = max(1, total // 10)

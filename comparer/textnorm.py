@@ -112,12 +112,29 @@ def prose_end(text: str) -> str:
     return text
 
 
+# _FOLD_TABLE applied by a regex that visits only the characters it maps: texts hold few, and
+# str.translate with a table looks up every character (the slowest step of reading, before).
+_FOLD_CHARS = re.compile("[" + re.escape("".join(chr(c) for c in sorted(_FOLD_TABLE))) + "]")
+_FOLD_TO = {chr(c): to or "" for c, to in _FOLD_TABLE.items()}
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _FOLD_TO[match.group()]
+
+
 def fold(text: str) -> str:
     """Return the matching form of `text`: NFKC, plain quotes, one dash per dash run, single spaces."""
-    folded = _NOT_WORDS.sub(" ", unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE))
+    folded = _NOT_WORDS.sub(" ", _FOLD_CHARS.sub(_fold_match, unicodedata.normalize("NFKC", text)))
     if "-" in folded:
-        folded = _DASH_RUN.sub("-", folded)
+        folded = _one_dash_per_run(folded)
     return " ".join(folded.split())
+
+
+def _one_dash_per_run(text: str) -> str:
+    """`_DASH_RUN.sub("-", text)`, by splitting at dashes (the regex tries every position)."""
+    first, *middle, last = text.split("-")
+    inner = [piece.strip() for piece in middle]
+    return "-".join([first.rstrip(), *[p for p in inner if p], last.lstrip()])
 
 
 def clean_display(text: str) -> str:
@@ -125,12 +142,18 @@ def clean_display(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
     text = text.replace("\ufffc", "")
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # the same as _SPACES.sub(" ", text).strip(): both split on str.isspace
 
 
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     return _NOT_WORDS.sub(" ", unicodedata.normalize("NFKC", char).translate(_FOLD_TABLE).casefold())
+
+
+# What a compact key is built from: runs of printable ASCII, and single other characters that
+# are not whitespace (U+0085 is: it folds to the cp1252 ellipsis). Whitespace between folds to
+# nothing.
+_KEY_PIECE = re.compile(r"[!-~]+|\x85|[^!-~\s]")
 
 
 def compact_key(text: str) -> tuple[str, tuple[int, ...]]:
@@ -141,15 +164,26 @@ def compact_key(text: str) -> tuple[str, tuple[int, ...]]:
     are spaced, wrapped or glued ("year.The" and "year. The"); a run of dashes is one dash;
     footnote markers are left out.
     """
-    chars: list[str] = []
+    pieces: list[str] = []
     offsets: list[int] = []
-    for offset, char in enumerate(blank_footnotes(text)):
-        for folded in _fold_char(char):
-            if folded.isspace() or (folded == "-" and chars and chars[-1] == "-"):
-                continue
-            chars.append(folded)
-            offsets.append(offset)
-    return "".join(chars), tuple(offsets)
+    last = ""  # the last character kept
+    for found in _KEY_PIECE.finditer(blank_footnotes(text)):  # same length: offsets hold
+        piece, start = found.group(), found.start()
+        # Printable ASCII folds character for character to its lower case (` to '): no lookups.
+        if piece[0] <= "~" and "--" not in piece and not (last == "-" and piece[0] == "-"):
+            folded = piece.lower().replace("`", "'")
+            pieces.append(folded)
+            offsets.extend(range(start, found.end()))
+            last = folded[-1]
+            continue
+        for k, char in enumerate(piece):
+            for folded in _fold_char(char):
+                if folded.isspace() or (folded == "-" and last == "-"):
+                    continue
+                pieces.append(folded)
+                offsets.append(start + k)
+                last = folded
+    return "".join(pieces), tuple(offsets)
 
 
 def passage_key(text: str) -> str:
