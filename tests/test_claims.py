@@ -244,3 +244,10 @@ def test_candidates_are_blocked_by_counted_noun() -> None:
     blocks.add(1, bare, bare, rare)
     assert set(blocks.candidates(prisoners, rare)) == {1}  # never the camps, always the cluster without a noun
     assert set(blocks.candidates(bare, rare)) == {0, 1}
+
+
+def test_counts_agree_with_their_nouns() -> None:
+    from comparer.render.claims_report import counted, render_check
+
+    assert (counted(1, "claim"), counted(2, "claim"), counted(0, "claim")) == ("1 claim", "2 claims", "0 claims")
+    assert render_check([], fail_on="conflicts") == "No conflicts among 0 linked claims.\n"
