@@ -95,7 +95,7 @@ def score_corpus(pairs: list[dict[str, Any]], corpus: Path) -> tuple[float, floa
 def main() -> None:
     """Print precision and recall per part, on stored sentences and (where present) whole folders."""
     pairs = load()
-    corpus = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+    from tests.conftest import CORPUS as corpus
     for part in ("dev", "heldout"):
         chosen = [p for p in pairs if p["part"] == part]
         p, r, n = score_bundled(chosen)
