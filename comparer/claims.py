@@ -21,6 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Literal
 
@@ -48,6 +49,7 @@ _SUFFIXES = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem: lower case, hyphens dropped, a common suffix cut."""
     w = word.lower().replace("-", "").replace("\u2019", "").replace("'", "")
@@ -349,9 +351,10 @@ def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: 
 
     A cluster is compared through its first and its latest member (editions repeat their
     wording, so these stand for the rest); a fact whose sentence and figure text another
-    edition repeats word for word joins that fact's cluster at once.
+    edition repeats word for word joins that fact's cluster at once. Candidates are blocked by
+    counted noun (`_Blocks`), so a fact is compared only with clusters that count its noun.
     """
-    index: dict[str, list[int]] = defaultdict(list)  # rare salient word -> clusters
+    blocks = _Blocks()
     verbatim: dict[tuple[str, str, str], list[int]] = defaultdict(list)  # (kind, sentence, text) -> clusters
     clusters: list[list[_Item]] = []
     reports: list[set[int]] = []  # ids of the reports in each cluster
@@ -364,7 +367,7 @@ def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: 
                 best = c
                 break
         if best is None:
-            best = _best_candidate(item, clusters, reports, index, rare, idf, cutoff)
+            best = _best_candidate(item, clusters, reports, blocks.candidates(item, rare), idf, cutoff)
         if best is None:
             clusters.append([item])
             reports.append(set())
@@ -374,10 +377,51 @@ def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: 
         reports[best].add(rid)
         if best not in verbatim[key]:
             verbatim[key].append(best)
-        for w in _keys(item, rare):
-            if best not in index[w][-1:]:
-                index[w].append(best)
+        blocks.add(best, clusters[best][0], item, rare)
     return clusters
+
+
+class _Blocks:
+    """Clusters indexed by the rare words and counted noun of their members, blocked by counted noun.
+
+    Two figures whose counted nouns differ are never one claim (`pairing.same_thing`), so a
+    cluster is filed under the noun of its first member, which every newcomer must share: a
+    fact with a noun looks only in its noun's block and in the block of clusters without one;
+    a fact without a noun (few) looks in every block. Work per fact grows with its block, not
+    with the whole collection. Dates and names have no nouns: one block.
+    """
+
+    def __init__(self) -> None:
+        self.index: dict[str, dict[str, list[int]]] = {}
+        self.nouns: list[str] = []  # blocks in the order they were opened
+        self.last: dict[str, int] = {}  # the cluster last filed under each key, in any block
+
+    @staticmethod
+    def noun(item: _Item) -> str:
+        """The block of `item`: its counted noun without modifier ("station|radio" -> "station")."""
+        return "" if item.fact.kind in ("date", "name") else item.fact.head.split("|")[0]
+
+    def add(self, cluster: int, first: _Item, item: _Item, rare: set[str]) -> None:
+        """File `cluster` (whose first member is `first`) under the keys of its new member `item`."""
+        noun = self.noun(first)
+        if noun not in self.index:
+            self.nouns.append(noun)
+            self.index[noun] = defaultdict(list)
+        block = self.index[noun]
+        for w in _keys(item, rare):
+            if self.last.get(w) != cluster:  # a cluster filed again after another counts again
+                block[w].append(cluster)
+                self.last[w] = cluster
+
+    def candidates(self, item: _Item, rare: set[str]) -> Counter[int]:
+        """The clusters that could take `item`, with how many of its keys each shares."""
+        noun = self.noun(item)
+        blocks = [self.index[n] for n in ([noun, ""] if noun else self.nouns) if n in self.index]
+        found: Counter[int] = Counter()
+        for w in _keys(item, rare):
+            for block in blocks:
+                found.update(block.get(w, ()))
+        return found
 
 
 def _keys(item: _Item, rare: set[str]) -> list[str]:
@@ -390,16 +434,11 @@ def _best_candidate(
     item: _Item,
     clusters: list[list[_Item]],
     reports: list[set[int]],
-    index: dict[str, list[int]],
-    rare: set[str],
+    candidates: Counter[int],
     idf: dict[str, float],
     cutoff: float,
 ) -> int | None:
-    """The cluster `item` fits best, found through the rare words they share; None if none fits."""
-    candidates: Counter[int] = Counter()
-    for w in _keys(item, rare):
-        for c in index.get(w, ()):
-            candidates[c] += 1
+    """The cluster `item` fits best among `candidates` (clusters sharing its rare words); None if none fits."""
     best, best_score = None, cutoff
     # the 30 clusters sharing most rare words; ties go to the earlier cluster
     for c in sorted(candidates, key=lambda c: (-candidates[c], c))[:30]:

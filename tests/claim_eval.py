@@ -90,3 +90,20 @@ def score_corpus(pairs: list[dict[str, Any]], corpus: Path) -> tuple[float, floa
     for country in sorted({p["country"] for p in pairs}):
         index |= _claim_index(claims.link_claims(read_reports([corpus / country])), country)
     return score(pairs, index)
+
+
+def main() -> None:
+    """Print precision and recall per part, on stored sentences and (where present) whole folders."""
+    pairs = load()
+    from tests.conftest import CORPUS as corpus
+    for part in ("dev", "heldout"):
+        chosen = [p for p in pairs if p["part"] == part]
+        p, r, n = score_bundled(chosen)
+        print(f"{part} stored sentences: P={p:.3f} R={r:.3f} n={n}")
+        if corpus.is_dir():
+            p, r, n = score_corpus(chosen, corpus)
+            print(f"{part} whole folders:    P={p:.3f} R={r:.3f} n={n}")
+
+
+if __name__ == "__main__":
+    main()

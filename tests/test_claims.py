@@ -220,3 +220,34 @@ def test_a_yearly_figure_links_across_years(tmp_path: Path) -> None:
     line = "At the end of the year, {n} prisoners of conscience continued to be held for their views."
     claims = _dated_reports(tmp_path, {"a": (2006, line.format(n=69)), "b": (2007, line.format(n=62))})
     assert [c.status for c in claims] == ["changed"]
+
+
+def test_candidates_are_blocked_by_counted_noun() -> None:
+    import dataclasses
+
+    from comparer import claims
+    from comparer.facts import extract_facts
+    from comparer.model import Metadata, Report
+
+    report = Report("r", "r.txt", "r", "stored", "", "", Metadata(country="Testland", covers=2020), (), ())
+
+    def item(sentence: str) -> claims._Item:
+        [fact] = [f for f in extract_facts([(sentence, None)]) if f.kind == "count"]
+        return claims._Item(report, 0, fact, claims.salient(fact.subject), claims.salient(sentence), set())
+
+    camps, prisoners = item("Officials counted 12 camps near Yodok."), item("Officials counted 12 prisoners near Yodok.")
+    bare = item("Officials counted 12 camps near Yodok.")
+    bare.fact = dataclasses.replace(bare.fact, head="")
+    blocks = claims._Blocks()
+    rare = {"yodok", "official", "count"}
+    blocks.add(0, camps, camps, rare)
+    blocks.add(1, bare, bare, rare)
+    assert set(blocks.candidates(prisoners, rare)) == {1}  # never the camps, always the cluster without a noun
+    assert set(blocks.candidates(bare, rare)) == {0, 1}
+
+
+def test_counts_agree_with_their_nouns() -> None:
+    from comparer.render.claims_report import counted, render_check
+
+    assert (counted(1, "claim"), counted(2, "claim"), counted(0, "claim")) == ("1 claim", "2 claims", "0 claims")
+    assert render_check([], fail_on="conflicts") == "No conflicts among 0 linked claims.\n"

@@ -354,6 +354,7 @@ def test_values_agree_when_their_intervals_can_both_be_true(a: str, b: str, expe
         ("Suspects could be held 30 days without charge.", "Suspects saw a judge within 48 hours."),
         ("He served three years.", "Police detained two teenagers."),
         ("Police arrested 200 people.", "Police held 10,000 people."),
+        ("Temperatures reached 38 degrees Celsius.", "Temperatures reached 113 degrees Fahrenheit."),
     ],
 )
 def test_figures_of_different_things_are_not_one_claim(a: str, b: str) -> None:

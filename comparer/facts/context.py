@@ -152,11 +152,17 @@ def head_of(phrase: list[str]) -> str:
     at = (common or names or [len(phrase) - 1])[-1]
     found = lemma(phrase[at])
     head = HEAD_CONCEPTS.get(found, found)
+    scale = phrase[at + 1].lower() if at + 1 < len(phrase) else ""
+    if head == "degree" and scale in _SCALES:
+        return f"degree|{_SCALES[scale]}"  # 38 degrees Celsius is not 113 degrees Fahrenheit
     # a noun before the head that can be nothing but a noun names a kind of it: "radio station"
     modifier = word_classes(phrase[at - 1]) if at > 0 and phrase[at - 1][:1].islower() else frozenset()
     if "NOUN" in modifier and "ADJ" not in modifier:
         return f"{head}|{lemma(phrase[at - 1])}"
     return head
+
+
+_SCALES = {"celsius": "celsius", "centigrade": "celsius", "fahrenheit": "fahrenheit"}
 
 
 def _bare(head: str) -> str:

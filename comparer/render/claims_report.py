@@ -92,6 +92,11 @@ def _plain(fact: Fact) -> str:
     return str(value)
 
 
+def counted(n: int, noun: str) -> str:
+    """ "1 claim", "2 claims": a count with its noun in the right number."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _order(claims: list[Claim]) -> list[Claim]:
     rank = {"conflict": 0, "changed": 1, "consistent": 2}
     return sorted(claims, key=lambda c: (rank[c.status], c.id))
@@ -99,7 +104,7 @@ def _order(claims: list[Claim]) -> list[Claim]:
 
 def render_text(reports: list[Report], claims: list[Claim]) -> str:
     """A table for terminals: conflicts first, then changes, then agreements."""
-    lines = [f"{len(reports)} reports, {len(claims)} claims stated by two or more of them", ""]
+    lines = [f"{counted(len(reports), 'report')}, {counted(len(claims), 'claim')} stated by two or more of them", ""]
     for c in _order(claims):
         lines.append(f"[{c.status}] {c.id} {c.subject} ({c.kind})")
         for r, f in c.values:
@@ -113,9 +118,10 @@ def render_check(claims: list[Claim], *, fail_on: str) -> str:
     wanted = {"conflict"} if fail_on == "conflicts" else {"conflict", "changed"}
     hits = [c for c in _order(claims) if c.status in wanted]
     if not hits:
-        return f"No {'conflicts' if fail_on == 'conflicts' else 'changes or conflicts'} among {len(claims)} linked claims.\n"
+        what = "conflicts" if fail_on == "conflicts" else "changes or conflicts"
+        return f"No {what} among {counted(len(claims), 'linked claim')}.\n"
     lines = [
-        f"## comparer check: {len(hits)} claim{'s' if len(hits) != 1 else ''} {'in conflict' if fail_on == 'conflicts' else 'changed or in conflict'}",
+        f"## comparer check: {counted(len(hits), 'claim')} {'in conflict' if fail_on == 'conflicts' else 'changed or in conflict'}",
         "",
     ]
     for c in hits:
