@@ -78,7 +78,7 @@ def build_site(
     sitedir.sweep(site)
     files = api.expand_inputs([root], exclude=(site, cache_path))
     ids = _ids(root, files)
-    with running(jobs, scheduler) as executor:  # first: a scheduler that cannot be reached leaves no cache
+    with running(jobs, scheduler) as executor:  # first: without Dask, --scheduler leaves no cache
         cache = Cache(cache_path, salt=f"{__version__}|{CompareOptions()}")
         try:
             result, by_country, facts_pages = _build(executor, cache, say, files, ids)
