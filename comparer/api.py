@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,9 +61,72 @@ def read_report(
     path = Path(path)
     if str(path) == STDIN:
         return _read_stdin(report_id=report_id, options=options)
-    raw = ingest.read_document(path, options=options)
+    data = ingest.read_input(path, max_bytes=options.max_bytes)
     entry = metadata.find_catalog_entry(path)
-    return build_report(raw, report_id=report_id or path.stem, catalog=entry)
+    return report_from_bytes(data, name=str(path), report_id=report_id or path.stem, catalog=entry, options=options)
+
+
+def report_from_bytes(
+    data: bytes,
+    *,
+    name: str,
+    report_id: str,
+    catalog: metadata.CatalogEntry | None,
+    options: ReadOptions = ReadOptions(),
+) -> Report:
+    """Read report `data` (the file `name`, described by `catalog`): ingest, then `build_report`.
+
+    A process that reads the same bytes again with the same name, id, catalog entry and
+    options (a `track` worker comparing one report with its predecessor, then its successor)
+    gets the report it read before: reading is deterministic and a `Report` immutable.
+    """
+    key = _memo_key(data, name, report_id, catalog, options)
+    found = _MEMO.get(key)
+    if found is not None:
+        return found
+    raw = ingest.read_bytes(data, name=name, options=options)
+    report = build_report(raw, report_id=report_id, catalog=catalog)
+    _MEMO.put(key, report)
+    return report
+
+
+class _Memo:
+    """Reports read lately, most recent last, holding at most `words` words (thread-safe)."""
+
+    def __init__(self, words: int) -> None:
+        self.words = words
+        self.held = 0
+        self.reports: OrderedDict[tuple[object, ...], tuple[Report, int]] = OrderedDict()
+        self.lock = threading.Lock()  # Dask workers run jobs in threads
+
+    def get(self, key: tuple[object, ...]) -> Report | None:
+        with self.lock:
+            found = self.reports.get(key)
+            if found is None:
+                return None
+            self.reports.move_to_end(key)
+            return found[0]
+
+    def put(self, key: tuple[object, ...], report: Report) -> None:
+        words = len(report.text.split())
+        with self.lock:
+            if key in self.reports:
+                return
+            self.reports[key] = (report, words)
+            self.held += words
+            while len(self.reports) > 1 and self.held > self.words:
+                _, (_, dropped) = self.reports.popitem(last=False)
+                self.held -= dropped
+
+
+_MEMO = _Memo(words=2_000_000)  # about 80 State Department reports, ~60 MB
+
+
+def _memo_key(
+    data: bytes, name: str, report_id: str, catalog: metadata.CatalogEntry | None, options: ReadOptions
+) -> tuple[object, ...]:
+    described = (str(catalog.path), repr(sorted(catalog.fields.items()))) if catalog else None
+    return (hashlib.sha256(data).digest(), len(data), name, report_id, described, options)
 
 
 STDIN = "-"  # the file name that means standard input, as in diff(1)

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from comparer import __version__, api
+from comparer import __version__
 from comparer.errors import ComparerError
 from comparer.options import MAX_INPUT_BYTES, CompareOptions, ReadOptions
 from comparer.render import write_output as _write_file
@@ -143,6 +143,7 @@ def sections(
 
     Example: comparer sections reports/north-korea/hrw-2014.txt --format json
     """
+    from comparer import api
     from comparer.render import json_report, text_report
 
     try:
@@ -193,6 +194,8 @@ def compare(
 
     Example: comparer compare reports/north-korea/hrw-2019.txt reports/north-korea/hrw-2020.txt -o report.html
     """
+    from comparer import api
+
     options = CompareOptions(read=ReadOptions(encoding=encoding, max_bytes=max_bytes))
     try:
         comparison = api.compare_files(old, new, options=options)
@@ -229,14 +232,16 @@ def _colored(mode: ColorMode, output: Path | None) -> bool:
 
 def _compare_output(comparison: Any, fmt: CompareFormat, review: Path | None, stat: bool, color: bool) -> str:
     """The text `compare` writes, in the format asked for."""
-    from comparer.render import FORMATS, html_report, text_report
-    from comparer.review import load_review
+    from comparer.render import FORMATS, text_report
 
     if stat:
         return text_report.render_stat(comparison)
     if fmt is CompareFormat.text:
         return text_report.render_compare(comparison, color=color)
     if fmt is CompareFormat.html and review is not None:
+        from comparer.render import html_report
+        from comparer.review import load_review
+
         return html_report.render_html(comparison, review=load_review(review))
     return FORMATS[fmt.value](comparison)
 

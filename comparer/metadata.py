@@ -60,9 +60,9 @@ def find_catalog_entry(path: Path) -> CatalogEntry | None:
     for _ in range(_CATALOG_DEPTH):
         catalog = folder / CATALOG_NAME
         if catalog.is_file():
-            for entry in load_catalog(catalog, _stamp(catalog)):
-                if entry.path == target:
-                    return entry
+            entry = _catalog_index(catalog, _stamp(catalog)).get(target)
+            if entry is not None:
+                return entry
         if folder.parent == folder:
             break
         folder = folder.parent
@@ -90,6 +90,16 @@ def load_catalog(catalog: Path, stamp: tuple[int, int] = (0, 0)) -> tuple[Catalo
         if isinstance(item, dict) and isinstance(item.get("file"), str):
             entries.append(CatalogEntry((catalog.parent / item["file"]).resolve(), dict(item)))
     return tuple(entries)
+
+
+@lru_cache(maxsize=32)
+def _catalog_index(catalog: Path, stamp: tuple[int, int]) -> dict[Path, CatalogEntry]:
+    """The entries of `catalog` by file (the first entry of a file, as a scan in order finds it):
+    a collection of thousands of reports looks each one up without scanning the catalog."""
+    index: dict[Path, CatalogEntry] = {}
+    for entry in load_catalog(catalog, stamp):
+        index.setdefault(entry.path, entry)
+    return index
 
 
 def build_metadata(*, text: str, title: str | None, body: str, catalog: CatalogEntry | None) -> Metadata:

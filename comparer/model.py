@@ -43,7 +43,7 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A paragraph of a section; `footnotes` are the markers that were glued to its text."""
+    """A paragraph of a section; `footnotes` are the footnote markers written in its text."""
 
     id: str
     text: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from comparer.facts.context import scope_near
 from comparer.facts.quantities import MONTHS
@@ -17,7 +18,7 @@ from comparer.model import Fact
 
 # Dates that say which year a figure is about ("in 2011", "in March 2021"), not "since 2003".
 _ABOUT_YEAR = re.compile(
-    rf"\b(?:(?:in|during)\s+(?:(?:{MONTHS})\s+)?|(?:{MONTHS})\s+\d{{1,2}},\s+)((?:19|20)\d{{2}})\b(?!s)"
+    rf"\b(?:(?:[Ii]n|[Dd]uring|[Aa]s\s+of)\s+(?:(?:{MONTHS})\s+)?|(?:{MONTHS})\s+\d{{1,2}},\s+)((?:19|20)\d{{2}})\b(?!s)"
 )
 
 
@@ -67,8 +68,7 @@ def extract_facts(sentences: list[tuple[str, str | None]], *, prefix: str = "f")
     """Extract facts from (sentence, section id) pairs, numbered `prefix`1, `prefix`2, ..."""
     facts: list[Fact] = []
     for sentence, section in sentences:
-        positions, years = _years(sentence)
-        for span in extract_from_sentence(sentence):
+        for span, year, scope in _sentence_facts(sentence):
             value = span.value
             if isinstance(value, str):  # dates: kept as their ISO text, one item
                 value = (value,)
@@ -82,12 +82,28 @@ def extract_facts(sentences: list[tuple[str, str | None]], *, prefix: str = "f")
                     text=sentence[span.start : span.end],
                     sentence=sentence,
                     qualifier=span.qualifier,
-                    year=None if span.kind == "date" else _nearest(positions, years, span.start),
+                    year=year,
                     section=section,
                     head=span.head,
                     event=span.event,
                     alt=span.alt,
-                    scope=scope_near(sentence, span.start, span.end) if span.kind != "date" else None,
+                    scope=scope,
                 )
             )
     return tuple(facts)
+
+
+@lru_cache(maxsize=1 << 16)
+def _sentence_facts(sentence: str) -> tuple[tuple[Span, int | None, str | None], ...]:
+    """The spans of `sentence` with the year each is about and its scope: all a fact needs but
+    its id and section. Memoised: `track` extracts a report's facts when it reads it, and again
+    for the changed passages of each comparison it is in (all of them, across publishers)."""
+    positions, years = _years(sentence)
+    return tuple(
+        (
+            span,
+            None if span.kind == "date" else _nearest(positions, years, span.start),
+            scope_near(sentence, span.start, span.end) if span.kind != "date" else None,
+        )
+        for span in extract_from_sentence(sentence)
+    )
