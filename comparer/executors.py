@@ -106,38 +106,46 @@ class DaskCluster:
             raise ComparerError(
                 f"--scheduler {scheduler}: Dask is not installed; install it with: pip install 'comparer[dask]'"
             ) from None
+        self._distributed = distributed
         self.scheduler = scheduler
+        self.jobs = jobs
         self._cluster: Any = None
         self._client: Any = None
-        if scheduler == LOCAL:
-            self._cluster = distributed.LocalCluster(
-                n_workers=jobs or os.cpu_count() or 1,
+
+    def connect(self) -> None:
+        """Start the LocalCluster or reach the scheduler (done by the first map that has a job).
+
+        A run with nothing new to do (everything in the cache) never starts or reaches a cluster.
+        """
+        if self._client is not None:
+            return
+        if self.scheduler == LOCAL:
+            self._cluster = self._distributed.LocalCluster(
+                n_workers=self.jobs or os.cpu_count() or 1,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
                 silence_logs=40,  # logging.ERROR: no start-up chatter on stderr
             )
         try:
-            self._client = distributed.Client(self._cluster or scheduler, timeout=_CONNECT_TIMEOUT)
+            self._client = self._distributed.Client(self._cluster or self.scheduler, timeout=_CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as err:
             self.close()
-            raise ComparerError(f"{scheduler}: cannot reach the Dask scheduler ({err})") from None
+            raise ComparerError(f"{self.scheduler}: cannot reach the Dask scheduler ({err})") from None
         self._check_workers()
 
     def _check_workers(self) -> None:
-        """Refuse workers that run another comparer: their pages would differ from ours."""
-        here = comparer_stamp()
-        stamps = self._client.run(comparer_stamp)
-        if not stamps:
+        """Wait for a worker; refuse workers that run another comparer (their pages would differ)."""
+        try:
+            self._client.wait_for_workers(1, timeout=_CONNECT_TIMEOUT)
+            stamps = self._client.run(comparer_stamp)
+        except (OSError, TimeoutError) as err:
             self.close()
-            raise ComparerError(f"{self.scheduler}: the Dask scheduler has no workers")
-        for worker, stamp in sorted(stamps.items()):
-            if stamp != here:
-                self.close()
-                raise ComparerError(
-                    f"{self.scheduler}: worker {worker} runs comparer {stamp}, this machine {here}; "
-                    "install the same comparer on every worker"
-                )
+            raise ComparerError(f"{self.scheduler}: no Dask worker answered ({err})") from None
+        problem = worker_problem(stamps, comparer_stamp())
+        if problem is not None:
+            self.close()
+            raise ComparerError(f"{self.scheduler}: {problem}")
 
     @property
     def threads(self) -> int:
@@ -145,8 +153,13 @@ class DaskCluster:
         return max(1, int(sum(self._client.nthreads().values())))
 
     def map(self, fn: Callable[..., Any], *iterables: Iterable[Any]) -> Iterator[Any]:
+        arguments: Iterator[tuple[Any, ...]] = zip(*iterables, strict=True)
+        first = next(arguments, None)
+        if first is None:
+            return
+        self.connect()
         window = _IN_FLIGHT_PER_THREAD * self.threads
-        arguments = zip(*iterables, strict=True)
+        arguments = itertools.chain([first], arguments)
         pending: deque[Any] = deque(
             self._client.submit(fn, *args, pure=False) for args in itertools.islice(arguments, window)
         )
@@ -170,6 +183,14 @@ class DaskCluster:
             client.close()
         if cluster is not None:
             cluster.close()
+
+
+def worker_problem(stamps: dict[str, str], here: str) -> str | None:
+    """What is wrong with the workers' comparer stamps (by worker address), if anything."""
+    for worker, stamp in sorted(stamps.items()):
+        if stamp != here:
+            return f"worker {worker} runs comparer {stamp}, this machine {here}; install the same comparer on every worker"
+    return None if stamps else "the Dask scheduler has no workers"
 
 
 def comparer_stamp() -> str:

@@ -2,18 +2,23 @@
 
 The stages, in order:
 1. discover the report files below a folder, hash them, and read each one not in the cache
-   (metadata, topics covered, facts) in worker processes;
+   (metadata, topics covered, facts) in a job;
 2. group reports by country and order them by covered year; plan the comparisons:
    consecutive editions of each publisher, and publishers side by side for one covered year;
-3. compare each pair not in the cache (worker processes), keeping the HTML page and its
-   per-topic change counts;
-4. link each country's facts into claims (from cached facts) and render its facts page;
+3. compare each pair not in the cache in a job, keeping the HTML page and its per-topic
+   change counts;
+4. link each country's facts into claims (from cached facts) and render its facts page, in
+   a job where the cache has no page for the country's reports and facts;
 5. write index.html (a topics x reports heat map per country), every page offline and
    linked both ways, into a fresh folder whose files then replace comparer's earlier pages
    in the site (`sitedir`: other files in the site are kept).
 
-Cache keys hold content hashes, the tool version and the options, so a re-run after one new
-report does only the new work. Output is byte-identical for the same inputs.
+Jobs (`tasks`) run where the executor says (`executors`: here, worker processes, or a Dask
+cluster); their results are stored here, in the order of their inputs (`batch`). Cache keys
+hold content hashes, the tool's code and the options, so a re-run after one new report does
+only the new work. Output is byte-identical for the same inputs, whatever runs the jobs.
+The collection's model (`Entry`, `Pair`, `PairStats`, `SiteResult`) is in `comparer.model`;
+`render.site_report` renders it.
 """
 
 from __future__ import annotations
@@ -78,7 +83,7 @@ def build_site(
     sitedir.sweep(site)
     files = api.expand_inputs([root], exclude=(site, cache_path))
     ids = _ids(root, files)
-    with running(jobs, scheduler) as executor:  # first: a scheduler that cannot be reached leaves no cache
+    with running(jobs, scheduler) as executor:  # first: without Dask, --scheduler leaves no cache
         cache = Cache(cache_path, salt=f"{__version__}|{CompareOptions()}")
         try:
             result, by_country, facts_pages = _build(executor, cache, say, files, ids)

@@ -87,7 +87,7 @@ def test_an_unreachable_scheduler_is_one_error_line(monkeypatch: pytest.MonkeyPa
     pytest.importorskip("distributed", reason="Dask is not installed (pip install -e '.[test]' brings it)")
     monkeypatch.setattr(executors, "_CONNECT_TIMEOUT", "0.5s")
     with pytest.raises(ComparerError, match=r"^tcp://127\.0\.0\.1:9: cannot reach the Dask scheduler"):
-        executors.DaskCluster("tcp://127.0.0.1:9")
+        executors.DaskCluster("tcp://127.0.0.1:9").connect()
 
 
 def test_every_executor_keeps_the_order_of_the_arguments() -> None:
@@ -96,3 +96,13 @@ def test_every_executor_keeps_the_order_of_the_arguments() -> None:
             assert list(executor.map(divmod, [7, 8, 9], [2, 3, 4])) == [(3, 1), (2, 2), (2, 1)]
         finally:
             executor.close()
+
+
+def test_workers_with_another_comparer_are_refused() -> None:
+    here = executors.comparer_stamp()
+    assert executors.worker_problem({"tcp://a:1": here, "tcp://b:2": here}, here) is None
+    problem = executors.worker_problem({"tcp://b:2": "0.0.9 (abc)", "tcp://a:1": here}, here)
+    assert problem == (
+        f"worker tcp://b:2 runs comparer 0.0.9 (abc), this machine {here}; install the same comparer on every worker"
+    )
+    assert executors.worker_problem({}, here) == "the Dask scheduler has no workers"
