@@ -86,6 +86,13 @@ def write_output(text: str, output: Path | None) -> None:
     _write_file(text, output)
 
 
+def _tagged(command: str, text: str) -> str:
+    """A plain-text output with its generator line first, so comparer never reads it back as a report."""
+    from comparer.render.text_report import generator_line
+
+    return generator_line(command) + "\n" + text
+
+
 def _fail(err: ComparerError) -> typer.Exit:
     """Print `err` as one line on stderr and return the exit to raise."""
     message = terminal_safe(str(err)).replace("\n", " ")
@@ -144,7 +151,8 @@ def sections(
         if fmt is SectionsFormat.json:
             write_output(json_report.render_sections(report), output)
         else:
-            write_output(terminal_safe(text_report.render_sections(report)), output)
+            text = text_report.render_sections(report)
+            write_output(_tagged("sections", terminal_safe(text)), output)
     except ComparerError as err:
         raise _fail(err) from err
 
@@ -196,6 +204,10 @@ def compare(
         if output is None and fmt is CompareFormat.html and not stat:
             output = Path("report.html")
         text = _compare_output(comparison, fmt, review, stat, _colored(color, output))
+        if stat:
+            text = _tagged("compare --stat", text)
+        elif fmt is CompareFormat.text:
+            text = _tagged("compare", text)
         write_output(terminal_safe(text) if fmt is CompareFormat.md and not stat else text, output)
     except ComparerError as err:
         raise _fail(err) from err
@@ -280,7 +292,7 @@ def facts(
         elif fmt is FactsFormat.html:
             text = html_report.render_facts_html(reports, claims, version=__version__)
         else:
-            text = terminal_safe(claims_report.render_text(reports, claims))
+            text = _tagged("facts", terminal_safe(claims_report.render_text(reports, claims)))
         write_output(text, output)
     except ComparerError as err:
         raise _fail(err) from err

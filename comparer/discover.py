@@ -11,6 +11,7 @@ Files named on the command line are always read.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +28,8 @@ PROJECT_FILES = frozenset(
 )
 # What comparer writes into its pages and Markdown outputs (see written_by_comparer).
 GENERATOR_TAGS = (b'<meta name="generator" content="comparer', b"<!-- generator: comparer")
+# The first line of its plain-text outputs (render.text_report.generator_line), after an optional BOM.
+TEXT_GENERATOR_LINE = re.compile(rb"\A(?:\xef\xbb\xbf)?comparer \d+\.\d+\.\d+\S*: (?:sections|compare|compare --stat|facts)\r?\n")
 _HEAD_BYTES = 8192  # the tags sit in the first lines of an output
 
 
@@ -118,4 +121,4 @@ def written_by_comparer(path: Path) -> bool:
             head = handle.read(_HEAD_BYTES)
     except OSError:
         return False
-    return any(tag in head for tag in GENERATOR_TAGS)
+    return any(tag in head for tag in GENERATOR_TAGS) or TEXT_GENERATOR_LINE.match(head) is not None

@@ -5,6 +5,7 @@ Run: .venv/bin/python docs/make_screenshots.py   (needs Debian's chromium and pl
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -18,7 +19,7 @@ from comparer.render.html_report import render_facts_html
 from comparer.track import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
-NK = ROOT / "reports" / "north-korea"
+NK = Path("reports") / "north-korea"  # relative: the pages show the paths as a user would give them
 OUT = Path(__file__).resolve().parent / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
@@ -53,10 +54,13 @@ def _shots(browser: Any, compare: Path, facts: Path, site: Path) -> None:
     phone.screenshot(path=str(OUT / "compare-phone-change.png"))
     phone.goto((site / "north-korea" / "index.html").as_uri())
     phone.screenshot(path=str(OUT / "site-country-phone.png"))
+    phone.goto(facts.as_uri())
+    phone.screenshot(path=str(OUT / "facts-phone.png"))
 
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
+    os.chdir(ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         compare = Path(tmp) / "compare.html"
         compare.write_text(
@@ -65,7 +69,7 @@ def main() -> None:
         facts = Path(tmp) / "facts.html"
         reports, claims = link_facts([NK])
         facts.write_text(render_facts_html(reports, claims, version="docs"), encoding="utf-8")
-        build_site(ROOT / "reports", Path(tmp) / "site", jobs=1, cache_path=Path(tmp) / "cache.sqlite")
+        build_site(Path("reports"), Path(tmp) / "site", jobs=1, cache_path=Path(tmp) / "cache.sqlite")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             _shots(browser, compare, facts, Path(tmp) / "site")

@@ -41,11 +41,25 @@ def test_own_outputs_are_not_read_as_reports(two: Path, monkeypatch: pytest.Monk
         assert "(2 reports," in result.stderr
     assert runner.invoke(app, ["facts", ".", "-f", "html", "-o", "facts.html"]).exit_code == 0
     assert runner.invoke(app, ["check", ".", "-o", "check.md"]).exit_code in (0, 1)
+    # Plain-text outputs, written with -o or saved from stdout (`> facts.txt`), carry a generator line.
+    assert runner.invoke(app, ["facts", ".", "-o", "facts.txt"]).exit_code == 0
+    assert runner.invoke(app, ["sections", a, "-o", "sections.txt"]).exit_code == 0
+    assert runner.invoke(app, ["compare", a, b, "-f", "text", "-o", "diff.txt"]).exit_code == 0
+    Path("stat.txt").write_text(runner.invoke(app, ["compare", a, b, "--stat"]).stdout, encoding="utf-8")
     assert _names(discover([Path(".")]), Path(".")) == [a, b]
     facts = runner.invoke(app, ["facts", "."])
-    assert facts.stdout.startswith("2 reports,"), facts.stdout
-    for output in ("report.html", "diff.md", "facts.html", "check.md", "site/index.html"):
+    assert facts.stdout.splitlines()[1].startswith("2 reports,"), facts.stdout
+    outputs = ("report.html", "diff.md", "facts.html", "check.md", "site/index.html")
+    for output in (*outputs, "facts.txt", "sections.txt", "diff.txt", "stat.txt"):
         assert written_by_comparer(Path(output)), output
+
+
+def test_a_report_that_mentions_comparer_is_still_a_report(tmp_path: Path) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text("comparer 2: a tool\n\nThe text says comparer 0.1.0: facts somewhere.\n", encoding="utf-8")
+    assert not written_by_comparer(report)
+    report.write_text("Report 2020\n\ncomparer 0.1.0: facts\n", encoding="utf-8")
+    assert not written_by_comparer(report)
 
 
 def test_hidden_folders_project_files_and_output_are_skipped(two: Path) -> None:

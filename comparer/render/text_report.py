@@ -6,10 +6,16 @@ import unicodedata
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from comparer import __version__
 from comparer.model import Comparison, PassageMatch, Report, SectionPair
 
 if TYPE_CHECKING:
     from rich.text import Text
+
+
+def generator_line(command: str) -> str:
+    """The first line of every plain-text output: says comparer wrote it (`discover` skips such files)."""
+    return f"comparer {__version__}: {command}"
 
 
 def render_sections(report: Report) -> str:
