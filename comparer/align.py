@@ -36,7 +36,7 @@ from rapidfuzz import fuzz, process
 
 from comparer.model import Paragraph, PassageStatus, Report, Section, SectionPair, Sentence
 from comparer.options import CompareOptions
-from comparer.textnorm import compact_key, fold
+from comparer.textnorm import compact_key, passage_key
 from comparer.topics import clean_heading
 
 CDIST_MAX_PAIRS = 400_000  # above this many remaining pairs, prune candidates by shared 3-grams
@@ -193,7 +193,7 @@ def _passages(report: Report) -> list[Passage]:
     out: list[Passage] = []
     for section in report.sections:
         for para in section.paragraphs:
-            out.append(Passage(len(out), para, section, fold(para.text).lower()))
+            out.append(Passage(len(out), para, section, passage_key(para.text)))
     return out
 
 
@@ -371,7 +371,7 @@ def _cut_all(
             end = len(p.para.text) if y >= len(compact) else offsets[y]
             para = _span(p.para, start, end, n)
             where[(p.index, x)] = len(out)
-            out.append(Passage(len(out), para, p.section, fold(para.text).lower(), whole=False))
+            out.append(Passage(len(out), para, p.section, passage_key(para.text), whole=False))
     return out, where
 
 
@@ -771,8 +771,8 @@ def match_leftover_sentences(
         return classified
     o_sents = [(p, k, st) for p in removed for k, st in enumerate(p.para.sentences)]
     n_sents = [(p, k, st) for p in added for k, st in enumerate(p.para.sentences)]
-    o_keys = [fold(st.text).lower() for _, _, st in o_sents]
-    n_keys = [fold(st.text).lower() for _, _, st in n_sents]
+    o_keys = [passage_key(st.text) for _, _, st in o_sents]
+    n_keys = [passage_key(st.text) for _, _, st in n_sents]
     o_ok = [a for a, key in enumerate(o_keys) if len(key.split()) >= MIN_FUZZY_WORDS]
     n_ok = [b for b, key in enumerate(n_keys) if len(key.split()) >= MIN_FUZZY_WORDS]
     if not o_ok or not n_ok:
@@ -823,7 +823,7 @@ def _piece(passage: Passage, idx: list[int]) -> Passage:
     """The sentences `idx` of `passage`, as a passage of their own."""
     para = _sub(passage.para, passage.para.sentences, idx)
     assert para is not None
-    return Passage(passage.index, para, passage.section, fold(para.text).lower(), whole=False)
+    return Passage(passage.index, para, passage.section, passage_key(para.text), whole=False)
 
 
 def _runs(n: int, taken: set[int]) -> list[list[int]]:
@@ -887,8 +887,8 @@ def refine_sentences(old: Paragraph, new: Paragraph, cutoff: float) -> list[Refi
     import difflib
 
     o_sents, n_sents = old.sentences, new.sentences
-    o_keys = [fold(s.text).lower() for s in o_sents]
-    n_keys = [fold(s.text).lower() for s in n_sents]
+    o_keys = [passage_key(s.text) for s in o_sents]
+    n_keys = [passage_key(s.text) for s in n_sents]
     steps: list[tuple[PassageStatus, list[int], list[int], float]] = []
     matcher = difflib.SequenceMatcher(a=o_keys, b=n_keys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -926,9 +926,15 @@ def refine_sentences(old: Paragraph, new: Paragraph, cutoff: float) -> list[Refi
 
 
 def _sub(para: Paragraph, sentences: tuple[Sentence, ...], idx: list[int]) -> Paragraph | None:
-    """The part of `para` made of the sentences `idx` (consecutive), as a passage."""
+    """The part of `para` made of the sentences `idx` (consecutive), as a passage.
+
+    It runs up to where the next sentence starts (spaces dropped), so a footnote marker after
+    the last sentence ("needs.2") goes with it: every character is in exactly one piece.
+    """
     if not idx:
         return None
-    first, last = sentences[idx[0]], sentences[idx[-1]]
-    a, b = first.start - para.start, last.end - para.start
-    return Paragraph(f"{para.id}.{idx[0] + 1}", para.text[a:b], first.start, last.end, ())
+    first = sentences[idx[0]]
+    a = first.start - para.start
+    b = sentences[idx[-1] + 1].start - para.start if idx[-1] + 1 < len(sentences) else len(para.text)
+    text = para.text[a:b].rstrip()
+    return Paragraph(f"{para.id}.{idx[0] + 1}", text, first.start, first.start + len(text), ())

@@ -441,17 +441,24 @@ def read_reports(paths: list[Path], *, options: ReadOptions = ReadOptions()) -> 
 
     The reports come in path order, each once, whatever the order they were named in.
     """
+    return [read_report(path, report_id=rid, options=options) for path, rid in named_reports(paths)]
+
+
+def named_reports(paths: list[Path]) -> list[tuple[Path, str]]:
+    """The report files `paths` name, in path order, each once, with their ids.
+
+    Ids are file stems, made unique with their folder when needed; standard input is "stdin".
+    """
     named = expand_inputs(paths)
     if sum(1 for p in named if str(p) == STDIN) > 1:
         raise InputError(f"{STDIN}: standard input can be named only once")
     files = sorted({_resolved(p): p for p in named}.values(), key=str)
     stems = Counter(p.stem for p in files)
-    reports = []
+    out = []
     for path in files:
         report_id = path.stem if stems[path.stem] == 1 else f"{path.parent.name}/{path.stem}"
-        report_id = "stdin" if str(path) == STDIN else report_id
-        reports.append(read_report(path, report_id=report_id, options=options))
-    return reports
+        out.append((path, "stdin" if str(path) == STDIN else report_id))
+    return out
 
 
 def _resolved(path: Path) -> Path:

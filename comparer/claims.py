@@ -43,7 +43,9 @@ _STOP = STOP | frozenset(
     "year years said reported according report reports government north south people number least "
     "estimated".split()
 )
-_SUFFIXES = ("ments", "ment", "ings", "ing", "ees", "ee", "ers", "er", "ions", "ion", "ed", "es", "s")
+_SUFFIXES = (
+    "ments", "ment", "ings", "ing", "ees", "ee", "ers", "er", "ions", "ion", "ed", "es", "s",
+)  # fmt: skip
 
 
 def stem(word: str) -> str:
@@ -92,6 +94,39 @@ class _Item:
     subject: set[str]
     context: set[str]
     numbers: set[float]
+    year: int | None = None  # the year the figure is bound to: its own, or the covered year of a dated incident
+    dated: bool = False  # bound by a day or month of the covered year ("On 13 July", "in October")
+    paired: bool = False  # its sentence also has a list of its count, or a count of its list
+
+
+# A day or month written without its year dates an incident inside the year a report covers
+# ("On 13 July around 20 people were detained"); asides in brackets do not count.
+_DATED = re.compile(
+    rf"(?:\b(?i:in|on|by|during|early|late|mid|between|from|until)[\s-]+(?:(?i:early|late|mid)[\s-]+)?"
+    rf"(?:\d{{1,2}}\s+)?(?:{quantities.MONTHS})|\b(?:{quantities.MONTHS})\s+\d{{1,2}}\b)"
+    r"(?!\s*-?\d{0,2},?\s*(?:19|20)\d\d)"
+)
+_BRACKETS = re.compile(r"\([^()]*\)")
+DATE_REACH = 12  # words either side of a figure in which a day or month dates it
+
+
+def _clause(fact: Fact, words: int = DATE_REACH) -> str:
+    """The words of a fact's clause (up to a semicolon) within `words` of the figure."""
+    at = fact.sentence.find(fact.text)
+    if at < 0:
+        return fact.sentence
+    before = fact.sentence[:at].rsplit(";", 1)[-1].split()[-words:]
+    after = fact.sentence[at + len(fact.text) :].split(";", 1)[0].split()[:words]
+    return " ".join([*before, fact.text, *after])
+
+
+def bound_year(fact: Fact, covers: int | None) -> tuple[int | None, bool]:
+    """The year `fact` is about, and whether only a day or month of the covered year says so."""
+    if fact.year is not None:
+        return fact.year, False
+    if covers is not None and _DATED.search(_BRACKETS.sub("", _clause(fact))):
+        return covers, True
+    return None, False
 
 
 def report_facts(report: Report) -> list[tuple[Fact, str]]:
@@ -150,7 +185,32 @@ def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
     if subject < 0.5 and not (a.numbers & b.numbers and context >= 0.5) and context < 0.8:
         return 0.0
     bonus = 0.15 if same_figure else 0.1 if a.numbers & b.numbers else 0.0  # count == list length
+    if not (a.paired or b.paired) and (_enumerates(a.fact, b.fact) or _enumerates(b.fact, a.fact)):
+        bonus = LIST_COUNT_BONUS
     return 0.3 * subject + 0.7 * context + bonus + _identity_bonus(a.fact, b.fact)
+
+
+# A list naming as many things as a count counts, of the same noun, states that count ("Four
+# kwanliso" and "camps No. 14, No. 15, No. 16 and No. 25"): strong evidence, as a shared figure,
+# unless the count comes with its own list ("six kwanliso: Camps 14, 15, ...").
+LIST_COUNT_BONUS = 0.3
+
+
+def _enumerates(a: Fact, b: Fact) -> bool:
+    """Whether list `a` names as many things as count `b` counts, and they are the same things.
+
+    Only lists of numbered things ("No. 14 in Kaechun", "Camp 15"): numbered camps and prisons
+    stay what they are, while a list of people counted in one year is another group the next.
+    """
+    return (
+        a.kind == "list"
+        and b.kind == "count"
+        and isinstance(a.value, tuple)
+        and b.value == len(a.value)
+        and all(pairing.item_key(str(item)).isdigit() for item in a.value)
+        and bool(a.head and b.head)
+        and same_head(a.head, b.head)
+    )
 
 
 EVENT_BONUS = 0.1  # both say what happened to what is counted, and it is the same ("held")
@@ -257,7 +317,9 @@ def _link_country(
     for number, report in enumerate(reports):
         for fact, previous in facts_of(report):
             context = salient(_window(fact) + " " + previous)
-            items.append(_Item(report, number, fact, salient(fact.subject), context, _numbers(fact)))
+            year, dated = bound_year(fact, report.metadata.covers)
+            items.append(_Item(report, number, fact, salient(fact.subject), context, _numbers(fact), year, dated))
+    _mark_paired(items)
     docs = Counter(w for item in items for w in item.context | item.subject)
     n = max(1, len(items))
     idf = {w: math.log(1 + n / c) for w, c in docs.items()}
@@ -270,6 +332,16 @@ def _link_country(
     for family in sorted(by_family):
         groups += _cluster(by_family[family], idf, rare, cutoff)
     return groups
+
+
+def _mark_paired(items: list[_Item]) -> None:
+    """Mark the counts whose sentence lists what they count, and those lists ("six kwanliso: Camps 14, ...")."""
+    kinds: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for item in items:
+        kinds[(item.report.id, item.fact.sentence, item.fact.head.split("|")[0])].add(item.fact.kind)
+    for item in items:
+        found = kinds[(item.report.id, item.fact.sentence, item.fact.head.split("|")[0])]
+        item.paired = {"count", "list"} <= found
 
 
 def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: float) -> list[list[_Item]]:
@@ -337,7 +409,7 @@ def _best_candidate(
         reps = (members[0], members[-1]) if len(members) > 1 else (members[0],)
         if not all(
             pairing.same_thing(m.fact, item.fact)
-            and _same_year(m.fact, item.fact)
+            and same_time(m, item)
             and _magnitudes_agree(m.fact, item.fact)
             for m in reps
         ):
@@ -360,7 +432,18 @@ def _would_conflict(members: list[_Item], item: _Item) -> bool:
     )
 
 
-def _same_year(a: Fact, b: Fact) -> bool:
+def same_time(a: _Item, b: _Item) -> bool:
+    """Whether two figures can be about the same time.
+
+    Figures that state different years are not one claim. An incident dated only by a day or
+    month is about the year its report covers ("On 13 July around 20 people were detained"): it
+    is retold only by a report covering that year or by a figure naming it, never by a report of
+    another year (yearly figures of one thing, "94 executions" then "177", are one claim).
+    """
+    for x, y in ((a, b), (b, a)):
+        if x.dated:
+            other = y.year if y.year is not None else y.report.metadata.covers
+            return other is None or other == x.year
     return a.year is None or b.year is None or a.year == b.year
 
 

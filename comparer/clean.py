@@ -17,7 +17,7 @@ import re
 from dataclasses import replace
 
 from comparer.model import Block
-from comparer.textnorm import fold, match_key
+from comparer.textnorm import fold, match_key, prose_end
 
 # A breadcrumb: up to five words per crumb, each starting with a capital or digit, joined by
 # ">" (one is enough) or by "/", "|" (two or more: "and / or" is prose).
@@ -83,12 +83,12 @@ _MENU_RUN = 6  # this many short non-sentences in a row before the body are a me
 
 def is_sentence_like(text: str) -> bool:
     """Return whether `text` reads as prose: several words ending like a sentence."""
-    return len(text.split()) >= 12 and text.rstrip().endswith(_TERMINAL)
+    return len(text.split()) >= 12 and prose_end(text).endswith(_TERMINAL)
 
 
 def _short(text: str) -> bool:
     """Return whether `text` is short and not a sentence: a menu entry, heading or label."""
-    return len(text.split()) <= 12 and not text.rstrip().endswith((".", "!", "?"))
+    return len(text.split()) <= 12 and not prose_end(text).endswith((".", "!", "?"))
 
 
 def clean_blocks(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ...], frozenset[str]]:
@@ -191,7 +191,8 @@ def _mark_head(blocks: list[Block], first: int, toc: set[str]) -> None:
         if b.removed is not None or (b.kind == "heading" and b.level <= 2):
             close(False)
             continue
-        if b.kind == "item" or (len(b.text.split()) <= 20 and not b.text.rstrip().endswith((".", "!", "?"))):
+        short = len(b.text.split()) <= 20 and not prose_end(b.text).endswith((".", "!", "?"))
+        if b.kind == "item" or short:
             run.append(i)
         else:
             # a sentence-like or long block before the body: an image caption or a teaser
@@ -238,7 +239,7 @@ def _mark_tail(blocks: list[Block], last: int) -> None:
         b = blocks[i]
         if b.removed is not None:
             continue
-        if len(b.text.split()) <= 20 and not b.text.rstrip().endswith((".", "!", "?", "\u201d")):
+        if len(b.text.split()) <= 20 and not prose_end(b.text).endswith((".", "!", "?", "\u201d")):
             blocks[i] = replace(b, removed="page footer")
         else:
             break

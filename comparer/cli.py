@@ -262,7 +262,23 @@ class CheckFailOn(StrEnum):
     changes = "changes"
 
 
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run the jobs on Dask: a scheduler's address (tcp://HOST:8786), or local for a LocalCluster of -j workers (needs comparer[dask]).",
+    ),
+]
 ReportsArg = Annotated[list[Path], typer.Argument(help="Report files, or folders of reports;" + STDIN_HELP)]
+
+
+JobsOpt = Annotated[
+    int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+]
+FactsCacheOpt = Annotated[
+    Path | None,
+    typer.Option("--cache", help="Keep what was read and linked in this file, so a re-run only does new work."),
+]
 
 
 @app.command()
@@ -272,25 +288,25 @@ def facts(
     output: OutOpt = None,
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = MAX_INPUT_BYTES,
+    jobs: JobsOpt = None,
+    cache: FactsCacheOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Link the facts of several reports into claims and say which agree, changed or conflict.
 
     Example: comparer facts reports/north-korea --format html -o facts.html
     """
-    from comparer import api
     from comparer.render import claims_report, html_report
 
     try:
-        with _warnings_as_lines():
-            reports, claims = api.link_facts(
-                paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes)
-            )
+        options = ReadOptions(encoding=encoding, max_bytes=max_bytes)
+        reports, claims, words = _link_facts(paths, options, jobs, cache, scheduler)
         if fmt is FactsFormat.json:
-            text = claims_report.render_json(reports, claims)
+            text = claims_report.render_json(reports, claims, words=words)
         elif fmt is FactsFormat.csv:
             text = claims_report.render_csv(reports, claims)
         elif fmt is FactsFormat.html:
-            text = html_report.render_facts_html(reports, claims, version=__version__)
+            text = html_report.render_facts_html(reports, claims, version=__version__, words=words)
         else:
             text = _tagged("facts", terminal_safe(claims_report.render_text(reports, claims)))
         write_output(text, output)
@@ -307,18 +323,20 @@ def check(
     output: OutOpt = None,
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = MAX_INPUT_BYTES,
+    jobs: JobsOpt = None,
+    cache: FactsCacheOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """For CI: exit 1 with a Markdown list when reports disagree, 0 when they agree.
 
     Example: comparer check reports/ --fail-on conflicts >> "$GITHUB_STEP_SUMMARY"
     """
-    from comparer import api
     from comparer.render import claims_report
     from comparer.render.markdown_report import GENERATOR_TAG
 
     try:
-        with _warnings_as_lines():
-            _, claims = api.link_facts(paths, options=ReadOptions(encoding=encoding, max_bytes=max_bytes))
+        options = ReadOptions(encoding=encoding, max_bytes=max_bytes)
+        _, claims, _ = _link_facts(paths, options, jobs, cache, scheduler)
         text = claims_report.render_check(claims, fail_on=fail_on.value)
         write_output(GENERATOR_TAG + "\n" + terminal_safe(text), output)
     except ComparerError as err:
@@ -326,6 +344,20 @@ def check(
     wanted = {"conflict"} if fail_on is CheckFailOn.conflicts else {"conflict", "changed"}
     if any(c.status in wanted for c in claims):
         raise typer.Exit(code=ExitCode.DIFFERENCES)
+
+
+def _link_facts(
+    paths: list[Path], options: ReadOptions, jobs: int | None, cache: Path | None, scheduler: str | None
+) -> tuple[list[Any], list[Any], dict[str, int]]:
+    """`facts` and `check`: read and link on the parallel, cached path, with progress on a terminal."""
+    import sys
+
+    from comparer import batch
+
+    with _progress(sys.stderr.isatty(), quiet=True) as progress, _warnings_as_lines():
+        return batch.link_facts(
+            paths, options=options, jobs=jobs, cache_path=cache, scheduler=scheduler, progress=progress
+        )
 
 
 @app.command()
@@ -356,6 +388,7 @@ def track(
             help="Write into a non-empty folder comparer did not write (files of the same names are replaced; others kept).",
         ),
     ] = False,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Turn a collection of reports into a static site: heat map, comparisons, facts over time.
 
@@ -379,7 +412,14 @@ def track(
         marks = load_review(review) if review is not None else None
         with _progress(sys.stderr.isatty()) as progress, _warnings_as_lines(), _terminate_as_interrupt():
             result = tracking.build_site(
-                root, output, jobs=jobs, cache_path=cache, progress=progress, force=force, review=marks
+                root,
+                output,
+                jobs=jobs,
+                cache_path=cache,
+                progress=progress,
+                force=force,
+                review=marks,
+                scheduler=scheduler,
             )
         if summary is not None:
             write_output(terminal_safe(tracking.summary_markdown(result)), summary)
@@ -426,8 +466,9 @@ def _terminate_as_interrupt() -> Iterator[None]:
 class _progress:
     """A rich progress bar on a terminal, plain progress lines otherwise (CI logs)."""
 
-    def __init__(self, tty: bool) -> None:
+    def __init__(self, tty: bool, *, quiet: bool = False) -> None:
         self.tty = tty
+        self.quiet = quiet  # no plain lines: progress only on a terminal
         self.bar: Any = None
         self.tasks: dict[str, Any] = {}
         self.last: dict[str, int] = {}
@@ -445,6 +486,8 @@ class _progress:
             if what not in self.tasks:
                 self.tasks[what] = self.bar.add_task(what, total=total)
             self.bar.update(self.tasks[what], completed=done, total=total)
+            return
+        if self.quiet:
             return
         # Plain lines: the start, every tenth, and the end of each stage.
         step = max(1, total // 10)

@@ -4,7 +4,10 @@ Words, not characters, are the unit: each distinct token (a word, a run of space
 punctuation mark) is mapped to one character, diff-match-patch diffs those strings, and
 semantic cleanup merges the result into readable chunks (no single-character confetti).
 Tokens compare by their folded form, so curly vs straight quotes or dash variants are never a
-change; equal text is shown as the new report writes it.
+change; equal text is shown as the new report writes it. Footnote markers ("needs.2 Despite")
+and tokens that fold to nothing (icons, private-use glyphs, invisible marks) are not diffed:
+each goes with the word before it, so a marker that appears, disappears or is renumbered is
+never a change.
 
 diff-match-patch's default `Diff_Timeout` of 1 s silently returns "delete all, insert all"
 on long inputs; comparer diffs one matched passage at a time (never whole documents) and
@@ -19,31 +22,51 @@ from functools import lru_cache
 from diff_match_patch import diff_match_patch
 
 from comparer.model import DiffOp
-from comparer.textnorm import fold
+from comparer.textnorm import fold, footnote_spans
 
 _TOKEN = re.compile(r"\s+|\w+(?:[-'\u2019.,]\w+)*|[^\w\s]")
 _OPS: dict[int, DiffOp] = {0: "=", -1: "-", 1: "+"}
 
 
-def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text)
+def _tokens(text: str) -> tuple[list[str], list[int]]:
+    """The tokens of `text`, and the indices of those that are not footnote markers."""
+    tokens: list[str] = []
+    kept: list[int] = []
+    last = 0
+    for start, end in (*footnote_spans(text), (len(text), len(text))):
+        words = _TOKEN.findall(text[last:start])
+        kept += [len(tokens) + k for k, w in enumerate(words) if w.isspace() or _key(w)]
+        tokens += words
+        if end > start:
+            tokens.append(text[start:end])
+        last = end
+    # Spaces on both sides of a token left out are one run of spaces.
+    runs = [k for n, k in enumerate(kept) if not (n and tokens[k].isspace() and tokens[kept[n - 1]].isspace())]
+    return tokens, runs
+
+
+def _raw(tokens: list[str], kept: list[int], i: int, n: int) -> str:
+    """The text of kept tokens `i` to `i + n`, with the markers that follow them (or lead the text)."""
+    start = 0 if i == 0 else kept[i]
+    end = kept[i + n] if i + n < len(kept) else len(tokens)
+    return "".join(tokens[start:end])
 
 
 @lru_cache(maxsize=200_000)
 def _key(token: str) -> str:
     if token.isspace():
         return " "
-    return fold(token) or token
+    return fold(token)
 
 
 def diff_words(old: str, new: str) -> tuple[tuple[DiffOp, str], ...]:
     """Return the word diff from `old` to `new` as (op, text) pairs; op is "=", "-" or "+"."""
-    old_tokens, new_tokens = _tokens(old), _tokens(new)
+    (old_tokens, old_kept), (new_tokens, new_kept) = _tokens(old), _tokens(new)
     codes: dict[str, str] = {}
 
-    def encode(tokens: list[str]) -> str:
+    def encode(tokens: list[str], kept: list[int]) -> str:
         out = []
-        for token in tokens:
+        for token in (tokens[k] for k in kept):
             key = _key(token)
             if key not in codes:
                 # Private-use and higher planes give room for any number of distinct tokens.
@@ -51,7 +74,7 @@ def diff_words(old: str, new: str) -> tuple[tuple[DiffOp, str], ...]:
             out.append(codes[key])
         return "".join(out)
 
-    a, b = encode(old_tokens), encode(new_tokens)
+    a, b = encode(old_tokens, old_kept), encode(new_tokens, new_kept)
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0  # exact diffs: inputs are single passages
     diffs = dmp.diff_main(a, b, False)
@@ -61,13 +84,13 @@ def diff_words(old: str, new: str) -> tuple[tuple[DiffOp, str], ...]:
     for op, chunk in diffs:
         n = len(chunk)
         if op == 0:
-            text = "".join(new_tokens[j : j + n])
+            text = _raw(new_tokens, new_kept, j, n)
             i, j = i + n, j + n
         elif op == -1:
-            text = "".join(old_tokens[i : i + n])
+            text = _raw(old_tokens, old_kept, i, n)
             i += n
         else:
-            text = "".join(new_tokens[j : j + n])
+            text = _raw(new_tokens, new_kept, j, n)
             j += n
         if out and out[-1][0] == _OPS[op]:
             out[-1] = (out[-1][0], out[-1][1] + text)

@@ -18,10 +18,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from comparer.model import Block
-from comparer.textnorm import clean_display
+from comparer.textnorm import NOT_WORD_CHARS, clean_display
 
 _NUMBERED_HEADING = re.compile(
-    r"^(?:(?:Section|SECTION|Part|PART|Chapter|CHAPTER)\s+[0-9IVX]+\b[.:]?|[a-h]\.|[A-H]\.|[IVX]{1,4}\.|\d{1,2}\.)\s+[A-Z\u201c\"]"
+    r"^(?:(?:Section|SECTION|Part|PART|Chapter|CHAPTER)\s+[0-9IVX]+\b[.:]?|[a-k]\.|[A-H]\.|[IVX]{1,4}\.|\d{1,2}\.)\s+[A-Z\u201c\"]"
 )
 _DIGIT_NUMBERED = re.compile(r"^\d{1,2}\.\s")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -39,10 +39,13 @@ _CAPS_RUN = rf"[{_UPPER}]{{4,}}|[{_UPPER}]{{2,}} [{_UPPER}]{{2,}}"  # an ALL-CAP
 # says what ended on its left, which decides what the left piece must look like (`_accept`).
 _GLUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a sentence, label or link list ended: "year.The", "In:Available", "Chapter >>There";
-    # a quote only where it closes ("said."The"), never an opening one ("the "Shouters")
+    # a quote only where it closes ("said."The"), never an opening one ("the "Shouters") nor
+    # an apostrophe ("PEOPLE\u2019S REPUBLIC")
     (
         "punct",
-        re.compile(rf"(?:(?<=[0-9.?!)>:])|(?<=\S[\u201d\u2019\"]))(?=[{_UPPER}][{_LOWER} ]|{_CAPS_RUN})"),
+        re.compile(
+            rf"(?:(?<=[0-9.?!)>:])|(?<=\S[\u201d\"])|(?<=\S\u2019)(?![A-Za-z]\b))(?=[{_UPPER}][{_LOWER} ]|{_CAPS_RUN})"
+        ),
     ),
     # a word ended and a capitalised one began: "TreatmentNorth Korean"
     ("case", re.compile(rf"(?<=[^\W\d_{_UPPER}])(?=[{_UPPER}][{_LOWER} ])")),  # any caseless letter too
@@ -51,18 +54,28 @@ _GLUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("caps", re.compile(rf"(?<=[{_LOWER}])(?={_CAPS_RUN})")),
     ("caps", re.compile(rf"(?<=[{_UPPER}]{{3}})(?=[{_UPPER}][{_LOWER}]|[AI] [{_LOWER}])")),
 )
-# A lettered heading glued after a sentence end: "not guilty.b. Disappearance".
-_GLUED_LETTERED = re.compile(r"(?<=[a-z0-9.)/][.:)])(?=[a-h]\. [A-Z])")
+# A list bullet glued to what came before: a bullet sign, or the glyph name a PDF converter
+# wrote for one ("prisoners of conscience./square6 On 24 January").
+_GLUED_BULLET = re.compile(r"(?<=\S)(?=(?:[\u2022\u25aa\u25a0\u25a1\u25e6\u25cf\u2023]|/[a-z]{3,}\d*)\s+[A-Z\u201c\"])")
+# A parenthesis that opens a line of its own, glued to the word before: "Ali Khamenei(Leader of".
+_GLUED_PAREN = re.compile(rf"(?<=[^\W\d_])(?=\((?:[A-Z][a-z]|{_CAPS_RUN}))")
+# A lettered heading glued after a sentence end, or after the quote closing one: "not
+# guilty.b. Disappearance", "of Gaza.\u201de. Instances".
+_GLUED_LETTERED = re.compile(r"(?:(?<=[a-z0-9.)/][.:)])|(?<=[.?!][\u201d\u2019\"]))(?=[a-k]\. [A-Z])")
 # "Section 1. Respect for the Integrity of the Persona. Arbitrary ...": a section heading runs
 # straight into its first subsection, "a.".
 _SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")  # a regex: far faster than str.translate
+# Invisible marks, which display text drops, and no-break or thin spaces, which it writes as
+# spaces (regexes: far faster than str.translate over every character)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+_NARROW_SPACES = re.compile("[\u00a0\u2007\u2009\u202f]")
 _GLUE_MIN_PER_10K = 3.0  # accepted glue points per 10,000 characters that mark a flattened page
 _GLUE_MIN = 2  # ... and at least this many: one odd spelling never makes a page flattened
 _FLAT_LINE = 60  # a line this long may be a flattened page: chrome runs are short, and what
 # decides is how many glue points are accepted (`_GLUE_MIN`, `_GLUE_MIN_PER_10K`)
-# What follows a sentence end, a "Section 1. Title" running into "a.", or a title-bar "|"
-_LAST_CLAUSE = re.compile(r"(?<=[a-z][.?!])\s+(?=[A-Z])|(?<=[a-z])(?=a\. [A-Z])|\s+\|\s+")
+# What follows a sentence end (and its footnote marker), a "Section 1. Title" running into
+# "a.", or a title-bar "|"; a lettered heading's own letter ("c. War Crimes") is no sentence end
+_LAST_CLAUSE = re.compile(r"(?<=[a-z]{2}[.?!])\d{0,3}\s+(?=[A-Z])|(?<=[a-z])(?=a\. [A-Z])|\s+\|\s+")
 _NUMBERED_HEADING_WORDS = 25  # numbered headings run longer ("Section 5. Governmental Posture ...")
 _HEADING_WORDS = 14  # a left piece longer than this does not read as a heading
 _COMMON = 3  # a word written apart this often starts a sentence, not a name
@@ -71,9 +84,10 @@ _LABEL_WORDS = 6  # a left piece this short is a label or menu entry ("Share thi
 
 def blocks_from_text(text: str, *, markdown: bool = False) -> list[Block]:
     """Lay out plain text or Markdown as blocks."""
-    # Invisible marks (soft hyphens, zero-width spaces) are dropped from display text anyway;
-    # dropped first, they cannot change the line lengths that decide hard-wrap re-joining.
-    lines = _INVISIBLE.sub("", text).split("\n")
+    # Invisible marks (soft hyphens, zero-width spaces) are dropped from display text anyway,
+    # and no-break spaces written as spaces; done first, they cannot change the line lengths
+    # and patterns that decide hard-wrap re-joining.
+    lines = _NARROW_SPACES.sub(" ", _INVISIBLE.sub("", text)).split("\n")
     furniture = _repeated_furniture(lines)
     return _reflow(lines, furniture, markdown=markdown)
 
@@ -135,6 +149,9 @@ def blocks_from_pages(pages: list[str]) -> list[Block]:
     return _reflow(lines_out, furniture, markdown=False)
 
 
+_EDGE_NUMBERS = re.compile(r"^\d{1,3}(?!\d)\s*|\s*\b\d{1,3}$")  # page numbers, not years
+
+
 def _furniture_key(line: str) -> str:
     """Return `line` with digits masked, so "Page 3" and "Page 4" are the same furniture."""
     return re.sub(r"\d+", "#", line.strip())
@@ -144,13 +161,17 @@ def _repeated_furniture(lines: list[str]) -> dict[int, str]:
     """Find page furniture in a text dump: lone page numbers, short lines repeated 3+ times."""
     stripped = [clean_display(ln) for ln in lines]
     counts = Counter(s for s in stripped if s and len(s.split()) <= 6)
+    # A running header carries the page number at one of its ends ("36 Amnesty International
+    # Report 2013", "37Amnesty International Report 2013"): those lines count as one.
+    edged = [_EDGE_NUMBERS.sub("", s) if len(s.split()) <= 8 else "" for s in stripped]
+    edge_counts = Counter(e for e, s in zip(edged, stripped, strict=True) if e != s and len(e.split()) >= 2)
     out: dict[int, str] = {}
     for i, s in enumerate(stripped):
         if not s:
             continue
         if _PAGE_NUMBER.match(s) and _isolated(stripped, i):
             out[i] = "page number"
-        elif counts[s] >= 3 and not s.endswith(_TERMINAL) and not _NUMBERED_HEADING.match(s):
+        elif (counts[s] >= 3 or edge_counts[edged[i]] >= 3) and not s.endswith(_TERMINAL) and not _NUMBERED_HEADING.match(s):
             out[i] = "running header or footer"
     return out
 
@@ -178,6 +199,10 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
     """Group `lines` into blocks; `furniture` maps line numbers to the reason to drop them."""
     width = _wrap_width([ln for i, ln in enumerate(lines) if i not in furniture])
     head_width = _heading_width(lines, width)
+    # Where blank lines set paragraphs apart, a short line that closes a paragraph right after
+    # a full one is its last line, not a heading.
+    filled = [bool(ln.strip()) for ln in lines]
+    spaced = sum(1 for a, b in itertools.pairwise(filled) if a and not b) >= max(3, 0.1 * sum(filled))
     vocab = _vocabulary(lines) if width else set()
     words = _standalone_words("\n".join(lines))
     blocks: list[Block] = []
@@ -221,7 +246,10 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
             current = [line.strip()]
             continue
         prev = current[-1]
-        if _joins(prev, line.strip(), current, width, head_width):
+        closes = spaced and (i + 1 == len(lines) or not filled[i + 1])
+        if _joins(prev, line.strip(), current, width, head_width) or (
+            closes and width and len(prev) >= 0.8 * width and not _NUMBERED_HEADING.match(line.strip())
+        ):
             if prev.endswith("-") and re.search(r"[a-z]-$", prev):
                 current[-1] = _dehyphenate(prev, line.strip(), vocab)
                 continue
@@ -248,6 +276,7 @@ def _joins(prev: str, nxt: str, current: list[str], width: float | None, head_wi
         _LABEL_VALUE.match(nxt)
         and len(nxt) <= 90
         and (_LABEL_VALUE.match(prev) or len(prev) < 0.8 * (width or 80))
+        and not (width and len(prev) + 1 + len(nxt.split()[0]) > width)  # else wrapped: it did not fit
     ):
         return False
     if re.search(r"[a-z]-$", prev):
@@ -273,7 +302,9 @@ def _is_caps_line(line: str) -> bool:
 
 def _heading_continues(prev: str, nxt: str, head_width: float) -> bool:
     """Return whether `nxt` is the second line of the numbered heading `prev`."""
-    if nxt.endswith((".", ";", ":")) or len(nxt.split()) > 14:
+    if nxt.endswith((".", ";")) or len(nxt.split()) > 14:
+        return False
+    if nxt.endswith(":") and len(nxt.split()) > 3:  # a label line; "... Freedom / From:" wrapped
         return False
     last = prev.rstrip().split()[-1].lower().strip(",")
     if prev.endswith(",") or last in _FUNCTION_WORDS:
@@ -343,6 +374,8 @@ def _split_at(text: str, cuts: list[int]) -> list[str]:
 def _glue_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
     """The glue points of `text` where a cut is accepted, in order."""
     found: dict[int, str] = {m.start(): "punct" for m in _GLUED_LETTERED.finditer(text)}
+    found |= {m.start(): "punct" for p in (_GLUED_BULLET, _GLUED_PAREN) for m in p.finditer(text)}
+    found |= dict.fromkeys(_caps_word_cuts(text, vocab), "caps")
     for kind, pattern in _GLUE_KINDS:
         for m in pattern.finditer(text):
             found.setdefault(m.start(), kind)
@@ -353,6 +386,23 @@ def _glue_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
         if _accept(text, start, cut, found[cut], vocab) or _label_follows(text, points[k:], found, vocab):
             cuts.append(cut)
             start = cut
+    return cuts
+
+
+def _caps_word_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
+    """Where two capitalised words are glued into one ("BELARUSREPUBLIC OF BELARUS"): inside a
+    run of capitals that the document never writes as a word, the one split whose halves are
+    both words the document writes apart."""
+    cuts: list[int] = []
+    for m in re.finditer(rf"(?<![{_UPPER}{_LOWER}])[{_UPPER}]{{6,}}(?![{_LOWER}])", text):
+        run = m.group(0)
+        if vocab.get(run.lower(), 0) >= 2:  # written so elsewhere too (this one counts once)
+            continue
+        splits = [
+            k for k in range(3, len(run) - 2) if vocab.get(run[:k].lower(), 0) and vocab.get(run[k:].lower(), 0)
+        ]
+        if len(splits) == 1:
+            cuts.append(m.start() + splits[0])
     return cuts
 
 
@@ -374,7 +424,9 @@ def _label_follows(text: str, points: list[int], found: dict[int, str], vocab: M
 
 
 def _is_label(piece: str) -> bool:
-    return len(piece.split()) <= _LABEL_WORDS and "," not in piece and _reads_as_heading(piece)
+    """Whether `piece` is a short label: no comma, no sentence end inside, read as a heading."""
+    short = len(piece.split()) <= _LABEL_WORDS and "," not in piece and not re.search(r"[.?!]\s", piece)
+    return short and _reads_as_heading(piece)
 
 
 def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]) -> bool:
@@ -395,12 +447,24 @@ def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]
         return False
     if kind == "case":
         # Two capitalised halves ("MohammadBasteh") are a name unless the document writes the
-        # right half as a word of its own, or the left piece is a short label.
+        # right half as a word of its own, or the left piece is a numbered heading or a short
+        # label. After a short half that was itself glued on ("EnforcementRos|Trud", where
+        # "Ros" was kept to "Trud" as a name) only a word of the document's own is cut off.
         right = re.match(rf"[{_UPPER}][{_LOWER}]*", text[cut:])
         word = right.group(0).lower() if right else ""
         known = vocab.get(word, 0) >= 1 or word in _FUNCTION_WORDS
-        return known or (len(left.split()) <= _LABEL_WORDS and "," not in left)
+        if re.search(rf"[{_LOWER}][{_UPPER}][{_LOWER}]{{0,3}}$", text[max(0, cut - 40) : cut]):
+            return known
+        # A short word with a capital inside ("RosTrud") is a name, not a one-word label.
+        fragment = len(left.split()) == 1 and len(left) <= 4
+        label = not fragment and len(left.split()) <= _LABEL_WORDS and ("," not in left or _title_case(left))
+        return known or label or bool(_NUMBERED_HEADING.match(left))
     return True
+
+
+def _title_case(left: str) -> bool:
+    """Whether every word of `left` but function words is capitalised ("Wage, Hour, and OSH Enforcement")."""
+    return all(w[:1].isupper() for w in re.findall(r"[\w'-]+", left) if w.lower() not in _FUNCTION_WORDS)
 
 
 def _glued_name(text: str, cut: int) -> bool:
@@ -414,8 +478,10 @@ def _glued_name(text: str, cut: int) -> bool:
     brand = re.match(r"[A-Z][a-z]{1,3}(?=[,.;:)'\u2019])", text[cut:])
     if brand and word and len(word.group(1)) <= 4 and word.group(1)[:1].isupper():
         return True
-    # "WhatsAppShare", "LinkedInShare": a short capitalised half glued on both sides ends a brand.
-    if word and word.group(1)[:1].isupper() and re.match(r"[A-Z][a-z]{1,3}(?=[A-Z])", text[cut:]):
+    # "WhatsAppShare", "LinkedInShare": a short capitalised half glued on both sides ends a
+    # brand whose first half is short too (not a heading's last word: "EnforcementRosTrud").
+    half = re.search(r"[A-Z][a-z]*$", word.group(1)) if word else None
+    if half and len(half.group(0)) <= 6 and re.match(r"[A-Z][a-z]{1,3}(?=[A-Z])", text[cut:]):
         return True
     # "Justicia 11J,", "14yMedio": digits glued to a letter are a name, unless a year ends
     # a heading ("Events of 2013A North").
@@ -462,7 +528,8 @@ def _standalone_words(text: str) -> Counter[str]:
     return out
 
 
-_LABEL_VALUE = re.compile(r"^[A-Z][\w\u2019' /()-]{1,60}:\s*\S")
+# "Label: value" (an icon in front, which a PDF font may not show, changes nothing)
+_LABEL_VALUE = re.compile(rf"^(?:[{NOT_WORD_CHARS}\u2022]\s*)?[A-Z][\w\u2019' /()-]{{1,60}}:\s*\S")
 
 
 def _merge_fact_boxes(blocks: list[Block]) -> list[Block]:

@@ -7,7 +7,8 @@ Scores are 0-100 (RapidFuzz scale); ratios are 0-1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Literal
 
 PassageStatus = Literal["unchanged", "modified", "moved", "added", "removed"]
@@ -42,7 +43,7 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A paragraph of a section; `footnotes` are the markers that were glued to its text."""
+    """A paragraph of a section; `footnotes` are the footnote markers written in its text."""
 
     id: str
     text: str
@@ -234,3 +235,99 @@ class Comparison:
     passages: tuple[PassageMatch, ...]
     facts: tuple[FactChange, ...]
     tool_version: str = ""
+
+
+# --- a tracked collection (`comparer track`): what `track` builds and `render.site_report` shows ---
+
+
+def slug(text: str) -> str:
+    """`text` as a file or folder name: lower-case letters and digits joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "report"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A report of the collection, as the site needs it (cached as JSON)."""
+
+    id: str
+    path: str
+    sha256: str
+    country: str
+    publisher: str
+    edition: int | None
+    covers: int | None
+    title: str
+    words: int
+    topics: dict[str, int]  # topic -> words
+
+    @property
+    def slug(self) -> str:
+        """The report id as a file name."""
+        return slug(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A planned comparison of two entries."""
+
+    old: Entry
+    new: Entry
+    kind: Literal["year over year", "side by side", "same edition"]
+
+    @property
+    def page(self) -> str:
+        """The comparison page's file name, relative to the country folder."""
+        return f"{self.old.slug}__{self.new.slug}.html"
+
+
+@dataclass(frozen=True, slots=True)
+class PairStats:
+    """What the site shows of one comparison: passages per topic and status, fact changes."""
+
+    topics: dict[str, dict[str, int]]  # topic -> passage status -> passages
+    facts_changed: int
+    key: str = ""  # the cache key of the comparison page
+
+    @property
+    def n_changed(self) -> int:
+        """Passages not unchanged, over every topic."""
+        return sum(n for counts in self.topics.values() for s, n in counts.items() if s != "unchanged")
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictSummary:
+    """A claim in conflict, as the summary lists it: its subject and each report's value."""
+
+    subject: str
+    values: tuple[tuple[str, str], ...]  # (report id, value as written)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A report (or comparison) left out of the site: `label` is its id, `message` the error."""
+
+    label: str
+    message: str  # with the file's path, for the terminal
+    problem: str  # without it, for pages (which name the report by its id)
+
+    @classmethod
+    def of(cls, label: str, path: str, message: str) -> Failure:
+        """A failure of `label` whose `message` may start with `path`."""
+        return cls(label, message, message.removeprefix(f"{path}: "))
+
+
+@dataclass
+class SiteResult:
+    """What a `track` run found and did: for the site's pages, the CLI's summary and tests."""
+
+    entries: list[Entry] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)
+    pair_stats: dict[str, PairStats] = field(default_factory=dict)  # by Pair.page
+    conflicts: dict[str, list[ConflictSummary]] = field(default_factory=dict)  # by country
+    changed_claims: dict[str, int] = field(default_factory=dict)  # by country
+    cache_hits: int = 0
+    cache_misses: int = 0
+    cache_note: str | None = None
+    pages: int = 0
+    failures: list[Failure] = field(default_factory=list)  # reports that could not be read
+    pruned: int = 0

@@ -4,7 +4,8 @@ Headings come from markup where the source has it (HTML h1-h6, Markdown #), else
 text: numbered and lettered headings ("Section 1.", "e.") and short non-sentences followed by
 prose. Levels follow numbering ("Section 1." > "e." > an unnumbered heading inside it),
 markup, and grouping (a heading directly followed by another heading is its parent).
-Footnote markers glued to sentence ends ("supply.1") are kept apart from the text.
+Footnote markers glued to sentence ends ("supply.1") stay in the text as written; each paragraph
+lists its markers (`Paragraph.footnotes`), and matching, diffing and sentences skip them.
 Sentences come from a real splitter (syntok), which survives "No. 14", "U.S." and "Jan. 5".
 """
 
@@ -16,14 +17,10 @@ from dataclasses import dataclass
 from comparer.clean import is_sentence_like
 from comparer.layout import _NUMBERED_HEADING
 from comparer.model import Block, Paragraph, Removed, Section
-from comparer.textnorm import match_key
+from comparer.textnorm import footnote_spans, match_key, prose_end
 
-# A footnote marker: 1-3 digits glued after a sentence end, before the next sentence or the end.
-_FOOTNOTE = re.compile(
-    r"(?<=[a-z)\u201d\u2019\"][.!?])(\d{1,3})(?=\s+[A-Z\u201c\"]|\s*$)|(?<=[a-z][.!?][\u201d\u2019\"])(\d{1,3})(?=\s+[A-Z\u201c\"]|\s*$)"
-)
-_SECTION_NUM = re.compile(r"^(?:Section|SECTION|Part|PART|Chapter|CHAPTER)\s+[0-9IVX]+\b")
-_LETTER_NUM = re.compile(r"^(?:[a-h]|[A-H]|[IVX]{1,4}|\d{1,2})\.\s")
+_SECTION_NUM = re.compile(r"^(Section|SECTION|Part|PART|Chapter|CHAPTER)\s+[0-9IVX]+\b")
+_LETTER_NUM = re.compile(r"^(?:[a-k]|[A-H]|[IVX]{1,4}|\d{1,2})\.\s")
 _SUBTITLE = re.compile(r"\b(?:1[89]|20)\d{2}\b|\breports?\b|\bbureau\b|\bevents of\b", re.IGNORECASE)
 _MAX_HEADING_WORDS = 14
 _SEP = "\n\n"
@@ -45,9 +42,9 @@ def segment_blocks(
     parts: list[str] = []
     removed: list[Removed] = []
     pos = 0
-    spans: dict[int, tuple[int, int, str, tuple[tuple[str, int], ...]]] = {}
+    spans: dict[int, tuple[int, int, str, tuple[str, ...]]] = {}
     for i, block in enumerate(blocks):
-        text, markers = (block.text, ()) if block.removed or i in heading_at else _split_footnotes(block.text)
+        text = block.text
         if parts:
             pos += len(_SEP)
         start, end = pos, pos + len(text)
@@ -56,27 +53,11 @@ def segment_blocks(
         if block.removed:
             removed.append(Removed(text, block.removed, start, end))
         else:
+            markers = () if i in heading_at else tuple(text[a:b] for a, b in footnote_spans(text))
             spans[i] = (start, end, text, markers)
-            for marker, offset in markers:
-                removed.append(Removed(marker, "footnote marker", start + offset, start + offset))
     doc = _SEP.join(parts)
     sections = _build_sections(kept, heading_at, spans)
     return doc, sections, tuple(removed)
-
-
-def _split_footnotes(text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
-    """Remove footnote markers from `text`; return the text and (marker, offset) pairs."""
-    markers: list[tuple[str, int]] = []
-    out: list[str] = []
-    last = 0
-    for m in _FOOTNOTE.finditer(text):
-        out.append(text[last : m.start()])
-        markers.append((m.group(0), sum(len(s) for s in out)))
-        last = m.end()
-    if not markers:
-        return text, ()
-    out.append(text[last:])
-    return "".join(out), tuple(markers)
 
 
 def _is_heading_text(text: str) -> bool:
@@ -84,7 +65,7 @@ def _is_heading_text(text: str) -> bool:
     words = text.split()
     if not words or len(words) > _MAX_HEADING_WORDS or len(text) > 120:
         return False
-    if text.rstrip().endswith((".", ",", ";", ":", "!", "?")) or "; " in text:
+    if prose_end(text).endswith((".", ",", ";", ":", "!", "?")) or "; " in text:
         return False
     if not (text[:1].isupper() or text[:1].isdigit() or text[:1] in '\u201c"('):
         return False
@@ -97,7 +78,7 @@ def _is_numbered_heading(text: str) -> bool:
         return False
     if re.search(r"[a-z]\.\s+[A-Z]", text[3:]):
         return False  # a sentence ends inside: a numbered paragraph, not a heading
-    return not text.rstrip().endswith((".", ";", ","))
+    return not prose_end(text).endswith((".", ";", ","))
 
 
 def _find_headings(blocks: tuple[Block, ...], kept: list[int], toc: frozenset[str]) -> dict[int, _Heading]:
@@ -106,10 +87,21 @@ def _find_headings(blocks: tuple[Block, ...], kept: list[int], toc: frozenset[st
     first_body = next((i for i in kept if is_sentence_like(blocks[i].text)), None)
     # Where the source marks its headings (HTML, Markdown), the markup alone decides.
     marked = sum(1 for i in kept if blocks[i].kind == "heading") >= 3
+    # ... except a block numbered like the marked headings ("Section 4 ..." among marked
+    # "Section 1" to "Section 6"), which the markup missed: it takes their level.
+    siblings = {
+        m.group(1): blocks[i].level
+        for i in kept
+        if blocks[i].kind == "heading" and (m := _SECTION_NUM.match(blocks[i].text))
+    }
     for n, i in enumerate(kept):
         block = blocks[i]
         nxt = blocks[kept[n + 1]] if n + 1 < len(kept) else None
         text = block.text
+        sibling = _SECTION_NUM.match(text) if marked and block.kind == "para" and nxt is not None else None
+        if sibling and sibling.group(1) in siblings and _is_numbered_heading(text):
+            found[i] = _Heading(text, rank=siblings[sibling.group(1)] * 10 + _numbering_rank(text))
+            continue
         if marked and block.kind != "heading" and match_key(text) not in toc:
             continue
         if block.kind == "heading":
@@ -201,7 +193,7 @@ def _assign_levels(found: dict[int, _Heading], kept: list[int]) -> None:
 def _build_sections(
     kept: list[int],
     heading_at: dict[int, _Heading],
-    spans: dict[int, tuple[int, int, str, tuple[tuple[str, int], ...]]],
+    spans: dict[int, tuple[int, int, str, tuple[str, ...]]],
 ) -> tuple[Section, ...]:
     """Group kept blocks under their headings into sections with paragraphs and sentences."""
     sections: list[Section] = []
@@ -234,7 +226,7 @@ def _build_sections(
         else:
             if not paras and current is None:
                 cur_start = start
-            paras.append(Paragraph("", text, start, end, tuple(m for m, _ in markers)))
+            paras.append(Paragraph("", text, start, end, markers))
         last_end = end
     close(last_end)
     return tuple(sections)

@@ -10,12 +10,17 @@ from functools import lru_cache
 
 from syntok import segmenter
 
+from comparer.textnorm import blank_footnotes
+
 
 @lru_cache(maxsize=65536)
 def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
-    """Return the (start, end) offsets of the sentences of `text`."""
+    """Return the (start, end) offsets of the sentences of `text`.
+
+    Footnote markers ("needs.2 Despite") are read as spaces: a sentence ends before its marker.
+    """
     out: list[tuple[int, int]] = []
-    for para in segmenter.analyze(text):
+    for para in segmenter.analyze(blank_footnotes(text)):
         for sent in para:
             if sent:
                 out.append((sent[0].offset, sent[-1].offset + len(sent[-1].value)))

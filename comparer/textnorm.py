@@ -4,6 +4,10 @@ Folding removes differences that are formatting, never content: Unicode compatib
 (NFKC: ligatures, full-width digits), curly quotes, dash variants, soft hyphens, zero-width
 characters and runs of whitespace. Matching and diffing run on folded text so formatting
 never shows up as change.
+
+Footnote markers ("events.4 In June") stay in the text as written; `footnote_spans` finds
+them and `blank_footnotes` turns them into spaces (same length, so offsets still hold) for
+whatever must not read them: matching keys, the word diff, sentence splitting, facts.
 """
 
 from __future__ import annotations
@@ -41,7 +45,6 @@ _FOLD_TABLE = str.maketrans(
         "\u200d": None,
         "\u2060": None,
         "\ufeff": None,
-        "\ufffc": None,  # object replacement character left by PDF dumps
         "\u00a0": " ",
         "\u2009": " ",
         "\u202f": " ",
@@ -57,9 +60,56 @@ _FOLD_TABLE = str.maketrans(
         "\x97": "-",
     }
 )
+_SPACES = re.compile(r"\s+")
+# Code points that are never words: private use (icons of a publisher's own font, which a
+# converter or another font renders differently or not at all), the object replacement and
+# replacement characters, and pictographs, dingbats and geometric shapes used as bullets and
+# icons. For matching they are spaces; display text keeps them as written.
+NOT_WORD_CHARS = "\ue000-\uf8ff\U000f0000-\U0010fffd\ufffc\ufffd\u25a0-\u25ff\u2600-\u27bf\U0001f000-\U0001faff"
+_NOT_WORDS = re.compile(f"[{NOT_WORD_CHARS}]")
 # Any run of dashes with the spaces around it is one dash: writers and converters spell the
 # same dash "—", " — ", "--", " -- " or "-" and line wrapping leaves "mid- November".
 _DASH_RUN = re.compile(r"(?:\s*-)+\s*")
+
+
+# A footnote marker: 1-3 digits glued after a sentence end (or after the quote closing it),
+# before the next sentence or the end of the text.
+_FOOTNOTE = re.compile(
+    r"(?<=[a-z)\u201d\u2019\"][.!?])(\d{1,3})(?=\s+[A-Z\u201c\"]|\s*$)"
+    r"|(?<=[a-z][.!?][\u201d\u2019\"])(\d{1,3})(?=\s+[A-Z\u201c\"]|\s*$)"
+)
+
+
+def footnote_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The (start, end) offsets of the footnote markers of `text` ("needs.2 Despite": the "2")."""
+    if not any(c.isdigit() for c in text):
+        return ()
+    return tuple(m.span() for m in _FOOTNOTE.finditer(text))
+
+
+def blank_footnotes(text: str) -> str:
+    """`text` with each footnote marker replaced by spaces of the same length."""
+    spans = footnote_spans(text)
+    if not spans:
+        return text
+    out: list[str] = []
+    last = 0
+    for start, end in spans:
+        out += [text[last:start], " " * (end - start)]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def prose_end(text: str) -> str:
+    """`text` without trailing spaces or a footnote marker at its end: what tells how it ends."""
+    text = text.rstrip()
+    if text[-1:].isdigit():
+        tail = len(text) - 12
+        spans = footnote_spans(text[max(tail, 0) :])
+        if spans and spans[-1][1] == min(len(text), 12):
+            return text[: max(tail, 0) + spans[-1][0]]
+    return text
 
 
 # _FOLD_TABLE applied by a regex that visits only the characters it maps: texts hold few, and
@@ -74,7 +124,7 @@ def _fold_match(match: re.Match[str]) -> str:
 
 def fold(text: str) -> str:
     """Return the matching form of `text`: NFKC, plain quotes, one dash per dash run, single spaces."""
-    folded = _FOLD_CHARS.sub(_fold_match, unicodedata.normalize("NFKC", text))
+    folded = _NOT_WORDS.sub(" ", _FOLD_CHARS.sub(_fold_match, unicodedata.normalize("NFKC", text)))
     if "-" in folded:
         folded = _one_dash_per_run(folded)
     return " ".join(folded.split())
@@ -97,7 +147,7 @@ def clean_display(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
-    return unicodedata.normalize("NFKC", char).translate(_FOLD_TABLE).casefold()
+    return _NOT_WORDS.sub(" ", unicodedata.normalize("NFKC", char).translate(_FOLD_TABLE).casefold())
 
 
 # What a compact key is built from: runs of printable ASCII, and single other characters that
@@ -111,12 +161,13 @@ def compact_key(text: str) -> tuple[str, tuple[int, ...]]:
     in `text` it came from.
 
     Two texts with the same compact key hold the same words in the same order, however they
-    are spaced, wrapped or glued ("year.The" and "year. The"); a run of dashes is one dash.
+    are spaced, wrapped or glued ("year.The" and "year. The"); a run of dashes is one dash;
+    footnote markers are left out.
     """
     pieces: list[str] = []
     offsets: list[int] = []
     last = ""  # the last character kept
-    for found in _KEY_PIECE.finditer(text):
+    for found in _KEY_PIECE.finditer(blank_footnotes(text)):  # same length: offsets hold
         piece, start = found.group(), found.start()
         # Printable ASCII folds character for character to its lower case (` to '): no lookups.
         if piece[0] <= "~" and "--" not in piece and not (last == "-" and piece[0] == "-"):
@@ -133,6 +184,11 @@ def compact_key(text: str) -> tuple[str, tuple[int, ...]]:
                 offsets.append(start + k)
                 last = folded
     return "".join(pieces), tuple(offsets)
+
+
+def passage_key(text: str) -> str:
+    """The key of a passage's text for pairing: folded, lower case, footnote markers left out."""
+    return fold(blank_footnotes(text)).lower()
 
 
 def match_key(text: str) -> str:

@@ -20,156 +20,21 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
-import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from comparer import __version__, api, claims, facts, sitedir, workers
+from comparer import __version__, api, batch, sitedir, tasks
+from comparer.batch import Batch, Lazy, Progress
 from comparer.cache import Cache
-from comparer.errors import ComparerError, InputError
-from comparer.model import Fact, Metadata, Report
+from comparer.errors import InputError
+from comparer.executors import Executor, running
+from comparer.model import ConflictSummary, Entry, Failure, Pair, PairStats, SiteResult, slug
 from comparer.options import CompareOptions
 from comparer.render.markdown_report import GENERATOR_TAG, escape_markdown
 from comparer.review import Review
 
-Progress = Callable[[str, int, int], None]  # (what, done, total)
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A report of the collection, as the site needs it (cached as JSON)."""
-
-    id: str
-    path: str
-    sha256: str
-    country: str
-    publisher: str
-    edition: int | None
-    covers: int | None
-    title: str
-    words: int
-    topics: dict[str, int]  # topic -> words
-
-    @property
-    def slug(self) -> str:
-        """The report id as a file name."""
-        return _slug(self.id)
-
-
-@dataclass(frozen=True, slots=True)
-class Pair:
-    """A planned comparison."""
-
-    old: Entry
-    new: Entry
-    kind: str  # "year over year" or "side by side"
-
-    @property
-    def page(self) -> str:
-        """The comparison page's file name, relative to the country folder."""
-        return f"{self.old.slug}__{self.new.slug}.html"
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """A report (or comparison) left out of the site: `label` is its id, `message` the error."""
-
-    label: str
-    message: str  # with the file's path, for the terminal
-    problem: str  # without it, for pages (which name the report by its id)
-
-    @classmethod
-    def of(cls, label: str, path: str, message: str) -> Failure:
-        return cls(label, message, message.removeprefix(f"{path}: "))
-
-
-@dataclass
-class SiteResult:
-    """What a run did: for the CLI's summary and for tests."""
-
-    entries: list[Entry] = field(default_factory=list)
-    pairs: list[Pair] = field(default_factory=list)
-    pair_stats: dict[str, dict[str, Any]] = field(default_factory=dict)
-    conflicts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    changed_claims: dict[str, int] = field(default_factory=dict)
-    cache_hits: int = 0
-    cache_misses: int = 0
-    cache_note: str | None = None
-    pages: int = 0
-    failures: list[Failure] = field(default_factory=list)  # reports that could not be read
-    pruned: int = 0
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "report"
-
-
-def _sha256(path: Path, label: str, result: SiteResult) -> str | None:
-    """The content hash of `path`, read through the checks of ingest; None (and a failure) if unreadable."""
-    from comparer.ingest import read_input
-    from comparer.options import MAX_INPUT_BYTES
-
-    try:
-        return hashlib.sha256(read_input(path, max_bytes=MAX_INPUT_BYTES)).hexdigest()
-    except InputError as err:
-        result.failures.append(Failure.of(label, str(path), str(err)))
-        return None
-
-
-# --- worker jobs (top-level, so processes can run them) ---------------------------------------
-
-
-def _read_job(args: tuple[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]] | str:
-    """Read one report: its summary and its facts as JSON data, or the error message."""
-    path, report_id = args
-    try:
-        report = api.read_report(Path(path), report_id=report_id)
-    except ComparerError as err:
-        return str(err)
-    meta = report.metadata
-    topics: Counter[str] = Counter()
-    for s in report.sections:
-        if s.topic and s.paragraphs:
-            topics[s.topic] += s.n_words
-    summary = {
-        "id": report_id, "path": path, "sha256": report.sha256, "country": meta.country or "Unknown",
-        "publisher": meta.publisher or "Unknown publisher", "edition": meta.edition, "covers": meta.covers,
-        "title": meta.title or report_id, "words": report.n_words, "topics": dict(sorted(topics.items())),
-    }  # fmt: skip
-    found = [dict(facts.fact_to_json(f), previous=prev) for f, prev in claims.report_facts(report)]
-    return summary, found
-
-
-def _compare_job(args: tuple[str, str, str, str, tuple[tuple[str, str], ...]]) -> dict[str, Any] | str:
-    """Compare two reports: the HTML page and per-topic change counts, or the error message."""
-    from comparer.render.html_report import render_html
-
-    old_path, old_id, new_path, new_id, links = args
-    try:
-        old = api.read_report(Path(old_path), report_id=old_id)
-        new = api.read_report(Path(new_path), report_id=new_id)
-    except ComparerError as err:
-        return str(err)
-    # Pages show paths below the collection's folder, however the folder was named.
-    old = replace(old, path=old_id + Path(old_path).suffix)
-    new = replace(new, path=new_id + Path(new_path).suffix)
-    comparison = api.compare_reports(old, new, options=CompareOptions())
-    by_topic: dict[str, Counter[str]] = defaultdict(Counter)
-    for p in comparison.passages:
-        section = p.new_section or p.old_section
-        topic = (section.topic if section else None) or "other"
-        by_topic[topic][p.status] += 1
-    fact_changes = sum(1 for f in comparison.facts if f.status == "changed")
-    return {
-        "html": render_html(comparison, links=links),
-        "topics": {t: dict(sorted(c.items())) for t, c in sorted(by_topic.items())},
-        "facts_changed": fact_changes,
-    }
-
+__all__ = ["Entry", "Failure", "Interrupted", "Pair", "SiteResult", "build_site", "summary_markdown"]
 
 # --- the run ------------------------------------------------------------------------------
 
@@ -183,6 +48,7 @@ def build_site(
     progress: Progress | None = None,
     force: bool = False,
     review: Review | None = None,
+    scheduler: str | None = None,
 ) -> SiteResult:
     """Build the static site for the reports below `root` into `site`.
 
@@ -190,11 +56,13 @@ def build_site(
         root: a folder of reports (with catalog.toml files where metadata is stated).
         site: the output folder: new, empty, or written by an earlier run (see `sitedir`);
             comparer's pages in it are replaced when the run succeeds, other files are kept.
-        jobs: worker processes (default: all cores; 1 runs in this process).
+        jobs: worker processes (default: all cores; 1 runs in this process), or the workers
+            of the LocalCluster that `scheduler="local"` starts.
         cache_path: the SQLite cache (default: `<site>.cache.sqlite` beside the site).
         progress: called as (stage, done, total) while working.
         force: write into a non-empty folder comparer did not write (its other files are kept).
         review: review marks to carry into every comparison page (by change id).
+        scheduler: run the jobs on Dask: a scheduler's address, or "local" (see `executors`).
 
     Returns:
         What the run found and did.
@@ -202,37 +70,43 @@ def build_site(
     Raises:
         InputError: no reports, or a report that cannot be read.
         RenderError: a site folder comparer must not write into.
+        ComparerError: Dask is missing or its scheduler cannot be reached.
     """
-    jobs = jobs or os.cpu_count() or 1
     say = progress or (lambda what, done, total: None)
     previous = sitedir.check_site(site, root, force=force)
     cache_path = cache_path or site.with_name(site.name + ".cache.sqlite")
     sitedir.sweep(site)
     files = api.expand_inputs([root], exclude=(site, cache_path))
     ids = _ids(root, files)
-    cache = Cache(cache_path, salt=f"{__version__}|{CompareOptions()}")
-    result = SiteResult(cache_note=cache.rebuilt_reason)
-    try:
-        entries, fact_keys = _read_all(files, ids, cache, jobs, say, result)
-        result.entries = entries
-        by_country = _group(entries)
-        planned = _plan(by_country)
-        pages = _compare_all(planned, {e.id: Path(e.path) for e in entries}, cache, jobs, say, result)
-        result.pairs = [p for p in planned if p.page in pages]
-        result.pair_stats = {p.page: pages[p.page] for p in result.pairs}
-        facts_pages = {}
-        for k, (country, members) in enumerate(sorted(by_country.items())):
-            say("linking facts", k, len(by_country))
-            facts_pages[country] = _facts_page(country, members, fact_keys, cache, result)
-        say("linking facts", len(by_country), len(by_country))
-        result.cache_hits, result.cache_misses = cache.hits, cache.misses
-        with sitedir.building(site) as build:
-            result.pages = _write_pages(build, by_country, result, pages, facts_pages, cache, review)
-            sitedir.install(build, site, previous, force=force)
-        result.pruned = cache.prune()
-    finally:
-        cache.close()
+    with running(jobs, scheduler) as executor:  # first: a scheduler that cannot be reached leaves no cache
+        cache = Cache(cache_path, salt=f"{__version__}|{CompareOptions()}")
+        try:
+            result, by_country, facts_pages = _build(executor, cache, say, files, ids)
+            with sitedir.building(site) as build:
+                result.pages = _write_pages(build, by_country, result, facts_pages, cache, review)
+                sitedir.install(build, site, previous, force=force)
+            result.pruned = cache.prune()
+        finally:
+            cache.close()
     return result
+
+
+def _build(
+    executor: Executor, cache: Cache, say: Progress, files: list[Path], ids: dict[Path, str]
+) -> tuple[SiteResult, dict[str, list[Entry]], dict[str, str]]:
+    """Read, plan, compare and link (results stored in the cache): the run, its countries and facts pages."""
+    result = SiteResult(cache_note=cache.rebuilt_reason)
+    run = _Run(executor, cache, say, result)
+    result.entries = [batch.entry(s) for s in run.read_all(files, ids)]
+    result.failures = run.failures
+    by_country = _group(result.entries)
+    planned = _plan(by_country)
+    stats = run.compare_all(planned)
+    result.pairs = [p for p in planned if p.page in stats]
+    result.pair_stats = {p.page: stats[p.page] for p in result.pairs}
+    facts_pages = run.facts_pages(by_country)
+    result.cache_hits, result.cache_misses = cache.hits, cache.misses
+    return result, by_country, facts_pages
 
 
 class Interrupted(KeyboardInterrupt):
@@ -259,96 +133,79 @@ def _ids(root: Path, files: list[Path]) -> dict[Path, str]:
     return out
 
 
-def _pool_map(
-    fn: Callable[[Any], Any], items: list[Any], jobs: int, say: Progress, what: str
-) -> Iterator[Any]:
-    """Map `fn` over `items` in `jobs` processes (or here), in order, yielding each result as it comes.
+class _Run(Batch):
+    """A `Batch` that also compares pairs and renders each country's facts page."""
 
-    Callers store each result at once, so an interrupted run keeps what it finished.
-    """
-    say(what, 0, len(items))
-    if jobs <= 1 or len(items) <= 1:
-        for k, item in enumerate(items, start=1):
-            yield fn(item)
-            say(what, k, len(items))
-        return
-    with workers.pool(jobs) as pool:
-        for k, value in enumerate(pool.map(fn, items, chunksize=1), start=1):
-            yield value
-            say(what, k, len(items))
+    def __init__(self, executor: Executor, cache: Cache, say: Progress, result: SiteResult) -> None:
+        super().__init__(executor, cache, say)
+        self.result = result
 
+    def compare_all(self, pairs: list[Pair]) -> dict[str, PairStats]:
+        """Per-topic change counts of every pair (comparing those not in the cache).
 
-def _read_all(
-    files: list[Path], ids: dict[Path, str], cache: Cache, jobs: int, say: Progress, result: SiteResult
-) -> tuple[list[Entry], dict[str, str]]:
-    """Entries for the `files` that can be read (read where the cache has none); their facts keys.
+        Pages stay in the cache until the site is written, so memory holds counts, not HTML.
+        A comparison that fails is recorded in `result.failures` and has no page.
+        """
+        cache = self.cache
+        stats: dict[str, PairStats] = {}
+        todo: list[tuple[Pair, str]] = []
+        for pair in pairs:
+            key = cache.key("compare", pair.old.sha256, pair.new.sha256, pair.old.id, pair.new.id)
+            cached = _parse_stats(cache.get_json("compare-stats", key), key)
+            if cached is not None and _html_ok(cache, key, cached[1]):
+                stats[pair.page] = cached[0]
+            else:
+                todo.append((pair, key))
+            cache.count(hit=pair.page in stats)
+        olds = Lazy(lambda t: self.source(t[0].old.path, t[0].old.id), todo)
+        news = Lazy(lambda t: self.source(t[0].new.path, t[0].new.id), todo)
+        links = [_links(p.old.country) for p, _ in todo]
+        values = self.map("comparing", tasks.compare_pair, olds, news, links)
+        for (pair, key), value in zip(todo, values, strict=True):
+            if isinstance(value, str):
+                self.result.failures.append(Failure.of(pair.page, "", value))
+                continue
+            html = value.pop("html")
+            value["html_sha256"] = hashlib.sha256(html.encode("utf-8")).hexdigest()
+            cache.put_text("compare-html", key, html)
+            cache.put_json("compare-stats", key, value)
+            stats[pair.page] = PairStats(value["topics"], value["facts_changed"], key)
+        return stats
 
-    A file that cannot be read is recorded in `result.failures` and left out of the site.
-    """
-    shas = {p: _sha256(p, ids[p], result) for p in files}
-    readable = [p for p in files if shas[p] is not None]
-    keys = {p: cache.key("report", str(shas[p]), ids[p], _catalog_stamp(p)) for p in readable}
-    found: dict[Path, dict[str, Any]] = {}
-    todo = []
-    for path in readable:
-        summary = _parse_summary(cache.get_json("report", keys[path]))
-        # A report is only done when its facts are there too (they are read lazily).
-        if summary is None or not cache.has("facts", keys[path]):
-            todo.append(path)
-        else:
-            found[path] = summary
-        cache.count(hit=path not in todo)
-    jobs_args = [(str(p), ids[p]) for p in todo]
-    for path, value in zip(todo, _pool_map(_read_job, jobs_args, jobs, say, "reading"), strict=True):
-        if isinstance(value, str):
-            result.failures.append(Failure.of(ids[path], str(path), value))
-            continue
-        summary, fact_list = value
-        cache.put_json("facts", keys[path], fact_list)
-        cache.put_json("report", keys[path], summary)  # last: a report entry means both are there
-        found[path] = summary
-    done = [p for p in readable if p in found]
-    entries = [Entry(**{**found[path], "path": str(path)}) for path in done]
-    return entries, {entry.id: keys[path] for entry, path in zip(entries, done, strict=True)}
-
-
-def _load_facts(entry: Entry, key: str, cache: Cache) -> list[tuple[Fact, str]]:
-    """The facts of `entry` from the cache; read the report again if the entry is unusable."""
-    data = cache.get_json("facts", key)
-    try:
-        return [(facts.fact_from_json(f), str(f.get("previous", ""))) for f in data]
-    except (KeyError, TypeError, ValueError, AttributeError):
-        value = _read_job((entry.path, entry.id))
-        if isinstance(value, str):
-            raise InputError(value) from None
-        cache.put_json("facts", key, value[1])
-        return [(facts.fact_from_json(f), str(f.get("previous", ""))) for f in value[1]]
-
-
-def _catalog_stamp(path: Path) -> str:
-    """The catalog entry describing `path`, so editing a catalog invalidates its reports."""
-    from comparer.metadata import find_catalog_entry
-
-    entry = find_catalog_entry(path)
-    return repr(sorted(entry.fields.items())) if entry else ""
+    def facts_pages(self, by_country: dict[str, list[Entry]]) -> dict[str, str]:
+        """Each country's facts page: linked in a job where the cache has none, keyed by its facts."""
+        cache, result = self.cache, self.result
+        pages: dict[str, dict[str, Any]] = {}
+        todo: list[tuple[str, str]] = []
+        for country, members in sorted(by_country.items()):
+            key = cache.key("facts", country, *(self.stamp(e.id, *_shown(e)) for e in members))
+            data = cache.get_json("facts-page", key)
+            if _facts_page_ok(data):
+                pages[country] = data
+            else:
+                todo.append((country, key))
+            cache.count(hit=country in pages)
+        countries = [country for country, _ in todo]
+        groups = [by_country[c] for c in countries]
+        texts = Lazy(lambda group: [self.fact_text(e.id, e.path) for e in group], groups)
+        for (country, key), data in zip(
+            todo, self.map("linking facts", tasks.facts_page, countries, groups, texts), strict=True
+        ):
+            cache.put_json("facts-page", key, data)
+            pages[country] = data
+        for country, data in sorted(pages.items()):
+            result.conflicts[country] = [
+                ConflictSummary(c["subject"], tuple((r, t) for r, t in c["values"]))
+                for c in data["conflicts"]
+            ]
+            result.changed_claims[country] = int(data["changed"])
+        return {country: str(data["html"]) for country, data in pages.items()}
 
 
-_SUMMARY_TYPES: dict[str, tuple[type, ...]] = {
-    "id": (str,), "path": (str,), "sha256": (str,), "country": (str,), "publisher": (str,),
-    "edition": (int, type(None)), "covers": (int, type(None)), "title": (str,), "words": (int,),
-    "topics": (dict,),
-}  # fmt: skip
-
-
-def _parse_summary(data: Any) -> dict[str, Any] | None:
-    """A cached report summary if it has the expected shape and types, else None (never trusted)."""
-    if not isinstance(data, dict) or set(data) != set(_SUMMARY_TYPES):
-        return None
-    if not all(isinstance(data[k], types) for k, types in _SUMMARY_TYPES.items()):
-        return None
-    if not all(isinstance(t, str) and isinstance(n, int) for t, n in data["topics"].items()):
-        return None
-    return dict(data)
+def _shown(entry: Entry) -> tuple[object, ...]:
+    """What a facts page shows of a report besides its facts."""
+    return (entry.path, entry.sha256, entry.country, entry.publisher, entry.edition, entry.covers,
+            entry.title, entry.words)  # fmt: skip
 
 
 def _group(entries: list[Entry]) -> dict[str, list[Entry]]:
@@ -392,111 +249,31 @@ def _plan(by_country: dict[str, list[Entry]]) -> list[Pair]:
     return pairs
 
 
-def _compare_all(
-    pairs: list[Pair], paths: dict[str, Path], cache: Cache, jobs: int, say: Progress, result: SiteResult
-) -> dict[str, dict[str, Any]]:
-    """Per-topic change counts of every pair (comparing those not in the cache).
-
-    Pages stay in the cache until the site is written, so memory holds counts, not HTML.
-    A comparison that fails is recorded in `result.failures` and has no page.
-    """
-    pages: dict[str, dict[str, Any]] = {}
-    todo: list[tuple[Pair, str]] = []
-    for pair in pairs:
-        key = cache.key("compare", pair.old.sha256, pair.new.sha256, pair.old.id, pair.new.id)
-        stats = cache.get_json("compare-stats", key)
-        if _stats_ok(stats) and _html_ok(cache, key, stats):
-            pages[pair.page] = {**stats, "key": key}
-            cache.count(hit=True)
-        else:
-            todo.append((pair, key))
-            cache.count(hit=False)
-    args = [
-        (str(paths[p.old.id]), p.old.id, str(paths[p.new.id]), p.new.id, _links(p.old.country))
-        for p, _ in todo
-    ]
-    for (pair, key), value in zip(todo, _pool_map(_compare_job, args, jobs, say, "comparing"), strict=True):
-        if isinstance(value, str):
-            result.failures.append(Failure.of(pair.page, "", value))
-            continue
-        html = value.pop("html")
-        value["html_sha256"] = hashlib.sha256(html.encode("utf-8")).hexdigest()
-        cache.put_text("compare-html", key, html)
-        cache.put_json("compare-stats", key, value)
-        pages[pair.page] = {**value, "key": key}
-    return pages
-
-
-def _stats_ok(stats: Any) -> bool:
-    """Whether cached per-topic counts have the shape the index and summary need."""
-    return (
+def _parse_stats(stats: Any, key: str) -> tuple[PairStats, str] | None:
+    """Cached per-topic counts (and the digest of their page) if they have the shape the site needs."""
+    if not (
         isinstance(stats, dict)
         and isinstance(stats.get("topics"), dict)
         and isinstance(stats.get("facts_changed"), int)
+        and isinstance(stats.get("html_sha256"), str)
         and all(
             isinstance(counts, dict) and all(isinstance(n, int) for n in counts.values())
             for counts in stats["topics"].values()
         )
-    )
+    ):
+        return None
+    return PairStats(stats["topics"], stats["facts_changed"], key), stats["html_sha256"]
 
 
-def _html_ok(cache: Cache, key: str, stats: dict[str, Any]) -> bool:
+def _html_ok(cache: Cache, key: str, digest: str) -> bool:
     """Whether the cached page is the one its counts were stored with (a damaged page is redone)."""
     html = cache.get_text("compare-html", key)
-    return html is not None and hashlib.sha256(html.encode("utf-8")).hexdigest() == stats.get("html_sha256")
+    return html is not None and hashlib.sha256(html.encode("utf-8")).hexdigest() == digest
 
 
 def _links(country: str) -> tuple[tuple[str, str], ...]:
     """Navigation from a country page: the site index and the country's facts."""
     return (("All countries", "../index.html"), (country, "index.html"), (f"{country}: facts", "facts.html"))
-
-
-def _stub_report(entry: Entry) -> Report:
-    """A report with metadata only: what linking needs when facts come from the cache."""
-    meta = Metadata(
-        country=entry.country,
-        publisher=entry.publisher,
-        edition=entry.edition,
-        covers=entry.covers,
-        title=entry.title,
-    )
-    return Report(entry.id, entry.path, entry.sha256, "cached", "", "", meta, (), ())
-
-
-def _facts_page(
-    country: str, members: list[Entry], fact_keys: dict[str, str], cache: Cache, result: SiteResult
-) -> str:
-    from comparer.render.html_report import render_facts_html
-
-    key = cache.key("facts", country, *sorted(f"{e.id}:{e.sha256}" for e in members))
-    data = cache.get_json("facts-page", key)
-    usable = _facts_page_ok(data)
-    cache.count(hit=usable)
-    if not usable:
-        reports = [_stub_report(e) for e in members]
-        loaded = {e.id: _load_facts(e, fact_keys[e.id], cache) for e in members}
-        linked = claims.link_claims(reports, facts_of=lambda r: loaded[r.id])
-        conflicts = [
-            {"subject": c.subject, "values": [[r.id, f.text] for r, f in c.values]}
-            for c in linked
-            if c.status == "conflict"
-        ]
-        html = render_facts_html(
-            reports,
-            linked,
-            version=__version__,
-            links=(("All countries", "../index.html"), (country, "index.html")),
-            words={e.id: e.words for e in members},
-        )
-        data = {
-            "html": html,
-            "conflicts": conflicts,
-            "changed": sum(1 for c in linked if c.status == "changed"),
-        }
-        cache.put_json("facts-page", key, data)
-    result.conflicts[country] = data["conflicts"]
-    result.changed_claims[country] = int(data.get("changed", 0))
-    return str(data["html"])
 
 
 def _facts_page_ok(data: Any) -> bool:
@@ -520,7 +297,6 @@ def _write_pages(
     build: Path,
     by_country: dict[str, list[Entry]],
     result: SiteResult,
-    pages: dict[str, dict[str, Any]],
     facts_pages: dict[str, str],
     cache: Cache,
     review: Review | None = None,
@@ -531,7 +307,7 @@ def _write_pages(
 
     count = 0
     for country, members in sorted(by_country.items()):
-        folder = build / _slug(country)
+        folder = build / slug(country)
         folder.mkdir()
         (folder / "facts.html").write_text(facts_pages[country], encoding="utf-8")
         (folder / "index.html").write_text(
@@ -540,7 +316,7 @@ def _write_pages(
         count += 2
         for pair in result.pairs:
             if pair.old.country == country:
-                html = cache.get_text("compare-html", pages[pair.page]["key"])
+                html = cache.get_text("compare-html", result.pair_stats[pair.page].key)
                 if html is None:
                     raise InputError(f"cache entry for {pair.page} vanished while writing the site")
                 if review is not None:  # marks are applied when writing, so the cache stays review-free
@@ -563,11 +339,8 @@ def summary_markdown(result: SiteResult) -> str:
               "|---|---|---|---|---|---|---|"]  # fmt: skip
     for country in countries:
         pairs = [p for p in result.pairs if p.old.country == country]
-        changed = sum(
-            n for p in pairs for t in result.pair_stats[p.page]["topics"].values()
-            for status, n in t.items() if status != "unchanged"
-        )  # fmt: skip
-        facts_changed = sum(int(result.pair_stats[p.page].get("facts_changed", 0)) for p in pairs)
+        changed = sum(result.pair_stats[p.page].n_changed for p in pairs)
+        facts_changed = sum(result.pair_stats[p.page].facts_changed for p in pairs)
         n_reports = sum(1 for e in result.entries if e.country == country)
         lines.append(
             f"| {escape_markdown(country)} | {n_reports} | {len(pairs)} | {changed} | {facts_changed} | "
@@ -580,14 +353,6 @@ def summary_markdown(result: SiteResult) -> str:
     if conflicts:
         lines += ["", "### Conflicting claims", ""]
         for country, claim in conflicts:
-            values = "; ".join(f"{escape_markdown(r)}: **{escape_markdown(t)}**" for r, t in claim["values"])
-            lines.append(f"- {escape_markdown(country)}: {escape_markdown(claim['subject'])} — {values}")
+            values = "; ".join(f"{escape_markdown(r)}: **{escape_markdown(t)}**" for r, t in claim.values)
+            lines.append(f"- {escape_markdown(country)}: {escape_markdown(claim.subject)} — {values}")
     return "\n".join(lines) + "\n"
-
-
-def iter_topics(entries: Iterable[Entry]) -> list[str]:
-    """Topics covered by `entries`, in taxonomy order."""
-    from comparer.topics import taxonomy
-
-    present = {t for e in entries for t in e.topics}
-    return [t.id for t in taxonomy() if t.id in present]

@@ -27,16 +27,22 @@ class _Pool(ProcessPoolExecutor):
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> bool | None:
-        if exc_type is None:
-            return super().__exit__(exc_type, exc, tb)
-        processes = list((self._processes or {}).values())
-        self.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-        for process in processes:
-            process.join()
+        stop(self, failed=exc_type is not None)
         return None
+
+
+def stop(pool: ProcessPoolExecutor, *, failed: bool = False) -> None:
+    """Shut `pool` down: waiting for its workers, or (`failed`) dropping queued jobs and killing them."""
+    if not failed:
+        pool.shutdown(wait=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join()
 
 
 def pool(jobs: int) -> ProcessPoolExecutor:

@@ -160,10 +160,10 @@ def test_csv_output_neutralises_formulas(tmp_path: Path) -> None:
 # must be an explicit change. "bundled" links only the stored sentences (fresh clone); "corpus"
 # links the whole country folders of the shared corpus.
 LINK_FLOORS = {
-    ("dev", "bundled"): (0.93, 0.86),
-    ("heldout", "bundled"): (0.90, 0.91),
-    ("dev", "corpus"): (0.94, 0.86),
-    ("heldout", "corpus"): (0.88, 0.92),
+    ("dev", "bundled"): (0.96, 0.84),
+    ("heldout", "bundled"): (0.94, 0.86),
+    ("dev", "corpus"): (0.97, 0.85),
+    ("heldout", "corpus"): (0.95, 0.87),
 }
 
 
@@ -193,3 +193,30 @@ def test_labelled_set_is_big_enough_and_held_out_by_country() -> None:
     held = {p["country"] for p in pairs if p["part"] == "heldout"}
     assert dev and held and not dev & held
     assert {True, False} <= {p["same_claim"] for p in pairs if p["part"] == "heldout"}
+
+
+def _dated_reports(tmp_path: Path, lines: dict[str, tuple[int, str]]) -> list[Claim]:
+    entries = []
+    for name, (covers, line) in lines.items():
+        (tmp_path / f"{name}.txt").write_text(f"Testland\n\nProtests\n\n{line}\n", encoding="utf-8")
+        entries.append(f'[[report]]\nfile = "{name}.txt"\ncountry = "Testland"\npublisher = "{name}"\ncovers = {covers}\n')
+    (tmp_path / "catalog.toml").write_text("\n".join(entries), encoding="utf-8")
+    return link_facts([tmp_path])[1]
+
+
+def test_an_incident_dated_by_month_is_not_linked_to_another_years(tmp_path: Path) -> None:
+    line = "On 13 July around {n} activists were detained by police at a peaceful gathering in the capital."
+    claims = _dated_reports(tmp_path, {"a": (2005, line.format(n=20)), "b": (2008, line.format(n=30))})
+    assert claims == []
+
+
+def test_an_incident_dated_by_month_links_within_its_year(tmp_path: Path) -> None:
+    line = "On 13 July around {n} activists were detained by police at a peaceful gathering in the capital."
+    claims = _dated_reports(tmp_path, {"a": (2005, line.format(n=20)), "b": (2005, line.format(n=30))})
+    assert [c.status for c in claims] == ["conflict"]
+
+
+def test_a_yearly_figure_links_across_years(tmp_path: Path) -> None:
+    line = "At the end of the year, {n} prisoners of conscience continued to be held for their views."
+    claims = _dated_reports(tmp_path, {"a": (2006, line.format(n=69)), "b": (2007, line.format(n=62))})
+    assert [c.status for c in claims] == ["changed"]

@@ -15,7 +15,7 @@ from comparer.claims import relation
 from comparer.cli import app
 from comparer.facts import RULES, extract_facts, extract_from_sentence, same_name, same_thing
 from comparer.facts.pairing import list_delta
-from comparer.model import Fact
+from comparer.model import Claim, Fact
 from tests.conftest import NK, ROOT, corpus
 
 runner = CliRunner()
@@ -172,6 +172,41 @@ def test_seed_claim_status() -> None:
     prisoners = by_id[index[("amnesty-2022", "Up to 120,000")]]
     assert prisoners.consistent
     assert {r.id for r, _ in prisoners.values} == {"hrw-2014", "state-dept-2021", "amnesty-2022"}
+
+
+def test_camp_list_links_to_a_count_of_the_camps() -> None:
+    _, claims, index = _claims_by_text([NK])
+    by_id = {c.id: c for c in claims}
+    camps = by_id[index[("amnesty-2022", "Four")]]
+    [(_, listed)] = [(r, f) for r, f in camps.values if r.id == "hrw-2014"]
+    assert listed.kind == "list" and len(listed.value) == 4
+    assert camps.consistent
+
+
+def _two_reports(tmp_path: Path, a: str, b: str) -> list[Claim]:
+    (tmp_path / "a.txt").write_text(f"Testland\n\nPrisons\n\n{a}\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"Testland\n\nPrisons\n\n{b}\n", encoding="utf-8")
+    (tmp_path / "catalog.toml").write_text(
+        '[[report]]\nfile = "a.txt"\ncountry = "Testland"\npublisher = "X"\ncovers = 2013\n\n'
+        '[[report]]\nfile = "b.txt"\ncountry = "Testland"\npublisher = "Y"\ncovers = 2021\n',
+        encoding="utf-8",
+    )
+    return link_facts([tmp_path])[1]
+
+
+def test_a_count_links_to_a_list_of_as_many_numbered_camps(tmp_path: Path) -> None:
+    listed = "Officials say thousands are held in the camps, including camp No. 14 in Kaechun, No. 15 in Yodok and No. 16 in Hwasung."
+    counted = "Three kwanliso were known to remain in operation although the authorities denied it."
+    [claim] = _two_reports(tmp_path, listed, counted)
+    assert {f.kind for _, f in claim.values} == {"list", "count"} and claim.consistent
+
+
+def test_a_count_never_links_to_its_own_list_elsewhere(tmp_path: Path) -> None:
+    a = "The government operated six kwanliso: Camps 14, 15, 16, 18, and 25, as well as a restricted area."
+    b = "The government operated five kwanliso: Camps 14, 16, 18, and 25, as well as a restricted area."
+    claims = _two_reports(tmp_path, a, b)
+    values = {c.kind: [f.value for _, f in c.values] for c in claims}
+    assert values == {"list": [("14", "15", "16", "18", "25"), ("14", "16", "18", "25")], "count": [6.0, 5.0]}
 
 
 def test_corpus_state_dept_camp_list_change() -> None:
@@ -423,3 +458,32 @@ def test_an_ordinal_never_pairs_with_a_count() -> None:
     new = read_text("Testland\n\nWeapons\n\nThe government fired 23 missiles during 16 tests in the year.\n")
     changed = [f for f in compare_reports(old, new).facts if f.status == "changed"]
     assert [(f.old.text, f.new.text) for f in changed if f.old and f.new] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("At the end of the year, 55 prisoners continued to be detained for their views.", "custody"),
+        ("The 11 prisoners detained during the March 2003 crackdown were released in March.", "release"),
+        ("At least 40 people were injured in the attack.", "injure"),
+        ("Thousands of prisoners remained in incommunicado detention.", "custody"),
+        ("Ten journalists who protested in 2001 remained in detention.", "custody"),
+        ("Two students who were detained for protesting a work program died of heat stroke.", "die"),
+        ("Thousands of prisoners remained at risk.", None),
+    ],
+)
+def test_event_read_through_aspect_participles_and_dates(sentence: str, event: str | None) -> None:
+    assert _fact(sentence).event == event
+
+
+@pytest.mark.parametrize(
+    ("sentence", "year"),
+    [
+        ("In 2000 authorities detained eight journalists.", 2000),
+        ("UNHCR said that, as of 2022, the government recognized 761,000 refugees.", 2022),
+        ("Police detained eight journalists in the capital.", None),
+    ],
+)
+def test_year_a_figure_is_about(sentence: str, year: int | None) -> None:
+    [count] = [f for f in extract_facts([(sentence, None)]) if f.kind == "count"]
+    assert count.year == year

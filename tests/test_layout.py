@@ -162,3 +162,83 @@ def test_invisible_marks_do_not_change_hard_wrap_rejoining() -> None:
     )
     marked = text.replace("government", "gov\u00adern\u200bment")
     assert [b.text for b in blocks_from_text(marked)] == [b.text for b in blocks_from_text(text)]
+
+
+def test_no_break_spaces_do_not_change_how_lines_join() -> None:
+    text = (
+        "TESTLAND\nHead of state: Ayatollah Someone Else\n(Leader of the Republic)\n"
+        + "".join(
+            f"The government continued to detain people in region {k} without any charge at all\nand held them.\n"
+            for k in range(12)
+        )
+    )
+    spaced = text.replace("of ", "of\u00a0").replace("in ", "in\u202f")
+    assert [b.text for b in blocks_from_text(spaced)] == [b.text for b in blocks_from_text(text)]
+
+
+def test_a_lettered_heading_after_a_closing_quote_is_cut() -> None:
+    said = "He said he condemned \u201cthe most brutal abuses of the year.\u201d"
+    flat = f"{said}e. Instances of Transnational Repression" + "Officials detained many people again. " * 3
+    assert unflatten(flat)[:2] == [said, "e. Instances of Transnational Repression"]
+
+
+def test_a_lettered_headings_letter_is_no_sentence_end() -> None:
+    heading = "c. War Crimes, Crimes against Humanity, and Evidence of Acts that May Constitute Genocide, or Related Abuses"
+    flat = f"Nothing was reported during the year.{heading}The war continued. " + "The war went on. " * 3
+    assert unflatten(flat)[:2] == ["Nothing was reported during the year.", heading]
+
+
+def test_a_title_case_heading_is_cut_from_a_name_written_in_one_piece() -> None:
+    flat = (
+        "Workers had the same rights as citizens.Wage, Hour, and OSH EnforcementRosTrud was responsible "
+        "for enforcing the law. " + "RosTrud made efforts. " * 3
+    )
+    assert unflatten(flat)[:3] == [
+        "Workers had the same rights as citizens.",
+        "Wage, Hour, and OSH Enforcement",
+        "RosTrud was responsible for enforcing the law. " + "RosTrud made efforts. " * 2 + "RosTrud made efforts.",
+    ]
+
+
+def test_a_bullet_glued_after_a_sentence_starts_a_new_piece() -> None:
+    flat = (
+        "Six people remained in prison.\u25aa On 24 January the court refused an appeal."
+        "/square6 On 14 April a candidate was released. He had served 16 months."
+    )
+    assert unflatten(flat) == [
+        "Six people remained in prison.",
+        "\u25aa On 24 January the court refused an appeal.",
+        "/square6 On 14 April a candidate was released. He had served 16 months.",
+    ]
+
+
+def test_a_running_header_with_its_page_number_glued_on_is_furniture() -> None:
+    body = "".join(
+        f"The government continued to detain people in region {k} without any charge at all\nand held them.\n"
+        for k in range(4)
+    )
+    text = "".join(f"{body}{n}{' ' if n % 2 else ''}Annual Report 2013\n" for n in range(36, 40))
+    blocks = blocks_from_text(text)
+    assert {b.removed for b in blocks if "Annual Report" in b.text} == {"running header or footer"}
+    assert all("Annual" not in b.text for b in blocks if b.removed is None)
+
+
+def _filled(paragraphs: list[str]) -> str:
+    import textwrap
+
+    return "\n\n".join(textwrap.fill(p, 70) for p in paragraphs) + "\n"
+
+
+BODY = "The government continued to detain people in the region without any charge at all and held them. " * 3
+
+
+def test_a_wrapped_line_that_starts_like_a_label_continues_its_paragraph() -> None:
+    box = "UN Women\u2019s Convention: ratified with reservations Optional Protocol to UN Women\u2019s Convention: signed"
+    paragraphs = ["TESTLAND", box, BODY, BODY]
+    assert [b.text for b in blocks_from_text(_filled(paragraphs))][:2] == ["TESTLAND", box]
+
+
+def test_a_short_last_line_of_a_spaced_paragraph_is_no_heading() -> None:
+    para = "Eleven former ministers who had called for democratic reform remained in secret detention. They had not E"
+    paragraphs = [BODY, para, BODY, BODY]
+    assert [b.text for b in blocks_from_text(_filled(paragraphs))] == [p.strip() for p in paragraphs]

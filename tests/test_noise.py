@@ -6,19 +6,40 @@ The bundled reports run on a fresh clone; every HRW chapter of the shared corpus
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from comparer.api import compare_reports, read_text
 from comparer.textnorm import fold
-from tests.eval.noise import KINDS, bundled_sources, corpus_sources, run
+from tests.conftest import BUNDLED_CORPUS
+from tests.eval.noise import BUNDLED_DUMPS, KINDS, bundled_sources, corpus_sources, dump_sources, run
 
 BUNDLED = bundled_sources()
+FLOORS = json.loads((Path(__file__).parent / "eval" / "floors.json").read_text(encoding="utf-8"))
+
+
+def test_every_noise_kind_has_a_floor_of_zero() -> None:
+    assert FLOORS["noise_max_false_alarms"] == dict.fromkeys(KINDS, 0)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_noise_on_bundled_reports_gives_no_changes(kind: str) -> None:
     bad = [o for o in (run(kind, s) for s in BUNDLED) if o is not None and (o.changed or o.facts)]
-    assert bad == []
+    assert len(bad) <= FLOORS["noise_max_false_alarms"][kind], bad
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_noise_on_bundled_dumps_gives_no_changes(kind: str) -> None:
+    """Amnesty and State Dept text dumps as converted (tests/data/corpus), in neither the
+    development nor the held-out set of tests/eval/noise.py."""
+    sources = dump_sources(BUNDLED_DUMPS, BUNDLED_CORPUS)
+    assert len(sources) == len(BUNDLED_DUMPS)
+    outcomes = [o for o in (run(kind, s) for s in sources) if o is not None]
+    assert outcomes or kind == "page-text"
+    bad = [o for o in outcomes if o.changed or o.facts]
+    assert len(bad) <= FLOORS["noise_max_false_alarms"][kind], bad
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -99,3 +120,63 @@ def test_cookie_banner_in_plain_text_is_chrome_by_its_wording() -> None:
     banner = "We use cookies to improve your experience on our site. By continuing you agree to our use of cookies."
     report = read_text(HEAD + f"{banner}\n\n{A}\n\n{B}\n", name="t.txt")
     assert {r.text: r.reason for r in report.removed}.get(banner) == "cookie notice"
+
+
+FN_OLD = (
+    "Testland\n\nPrisons\n\n"
+    "Conditions in prisons remained harsh during the year.4 In June at least 17 detainees died in custody, "
+    "officials said.5\n\nThe government denied access to monitors in all four camps it runs.6\n"
+)
+
+
+def test_footnote_markers_that_appear_vanish_or_renumber_are_no_change() -> None:
+    for new in (
+        FN_OLD.replace(".4 ", ". ").replace(".5\n", ".\n").replace(".6\n", ".\n"),
+        FN_OLD.replace(".4 ", ".14 ").replace(".5\n", ".15\n").replace(".6\n", ".16\n"),
+        FN_OLD.replace("harsh during the year.", "harsh during the year.3"),
+    ):
+        assert _changes(FN_OLD, new) == []
+
+
+def test_footnote_markers_stay_verbatim_in_passages_json_and_html() -> None:
+    from comparer.render import _render_html, _render_json
+
+    new = FN_OLD.replace("17 detainees", "19 detainees").replace(".4 ", ".7 ")
+    comparison = compare_reports(read_text(FN_OLD, name="old.txt"), read_text(new, name="new.txt"))
+    changed = [p for p in comparison.passages if p.status != "unchanged"]
+    assert [p.status for p in changed] == ["modified"]
+    assert [(op, t) for op, t in changed[0].diff if op != "="] == [("-", "17"), ("+", "19")]
+    assert [(f.status, f.old.text, f.new.text) for f in comparison.facts if f.status != "unchanged"] == [  # type: ignore[union-attr]
+        ("changed", "at least 17", "at least 19")
+    ]
+    texts = [p.text for s in comparison.old.sections for p in s.paragraphs]
+    assert "during the year.4 In June" in texts[0] and texts[1].endswith("camps it runs.6")
+    data = _render_json(comparison)
+    assert '"In June at least 17 detainees died in custody, officials said.5"' in data
+    assert '"Conditions in prisons remained harsh during the year.7"' in data
+    page = _render_html(comparison)
+    assert 'during the year.<sup class="fn">7</sup></p>' in page and 'runs.<sup class="fn">6</sup>' in page
+    assert 'officials said.<sup class="fn">5</sup>' in page and "year.7" not in page
+
+
+def test_footnote_markers_are_never_figures() -> None:
+    report = read_text(FN_OLD, name="t.txt")
+    sentences = [s.text for p in report.paragraphs() for s in p.sentences]
+    assert sentences[0] == "Conditions in prisons remained harsh during the year."
+    assert all(not s[-1].isdigit() for s in sentences)
+
+
+def test_icons_and_private_use_glyphs_are_never_words() -> None:
+    from comparer.diff import diff_words
+    from comparer.textnorm import compact_key
+
+    assert fold("visits/reports \U0001f68c Amnesty") == fold("visits/reports Amnesty")
+    assert fold("\U0010fc01 Eritrea: a report") == fold("Eritrea: a report")
+    assert compact_key("a\ue001b")[0] == "ab"
+    assert diff_words("reports \U0001f68c Amnesty has 5", "reports Amnesty has 6") == (
+        ("=", "reports Amnesty has "),
+        ("-", "5"),
+        ("+", "6"),
+    )
+    report = read_text(HEAD + f"\U0010fc01 {A}\n\n{B}\n", name="t.txt")
+    assert report.sections[-1].paragraphs[0].text.startswith("\U0010fc01 ")  # display keeps it

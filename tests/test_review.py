@@ -140,7 +140,8 @@ def test_quiet_gives_only_the_exit_code(pair: tuple[Path, Path]) -> None:
 def test_stat_is_one_line_per_changed_section(pair: tuple[Path, Path]) -> None:
     result = runner.invoke(app, ["compare", str(pair[0]), str(pair[1]), "--stat"])
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
+    tag, *lines = result.stdout.splitlines()
+    assert tag.startswith("comparer ") and tag.endswith(": compare --stat")
     assert [line.split("|")[0].strip() for line in lines[:-1]] == ["Prisons", "Media"]
     assert lines[-1].startswith(" 2 sections changed, 2 modified")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from comparer.model import Entry, Pair, PairStats, SiteResult
 from comparer.render.site_report import country_view, render_country, render_index
 from comparer.topics import topic_label
-from comparer.track import Entry, Pair, SiteResult
 
 
 def _entry(year: int, topics: dict[str, int]) -> Entry:
@@ -19,10 +19,10 @@ def _site() -> tuple[list[Entry], SiteResult]:
     a = _entry(2020, {"torture": 10, "prison-conditions": 20, "expression": 5})
     b = _entry(2021, {"torture": 10, "prison-conditions": 20, "refugees": 7})
     pair = Pair(a, b, "year over year")
-    stats = {
-        "topics": {"torture": {"unchanged": 4}, "prison-conditions": {"unchanged": 1, "modified": 3}},
-        "facts_changed": 2,
-    }
+    stats = PairStats(
+        topics={"torture": {"unchanged": 4}, "prison-conditions": {"unchanged": 1, "modified": 3}},
+        facts_changed=2,
+    )
     return [a, b], SiteResult(entries=[a, b], pairs=[pair], pair_stats={pair.page: stats})
 
 
@@ -103,3 +103,14 @@ def test_track_review_carries_marks_into_comparison_pages(tmp_path: Path) -> Non
     assert (
         tmp_path / "c" / "north-korea" / page.name
     ).read_bytes() == page.read_bytes()  # cache stays review-free
+
+
+def test_country_page_counts_agree_in_number() -> None:
+    members, result = _site()
+    result.changed_claims["Testland"] = 1
+    page = render_country("Testland", members, result, version="t")
+    assert "1 claim changed, 0 in conflict · 1 comparison</p>" in page
+    assert "— 3 passages changed, 2 facts changed</li>" in page
+    result.pair_stats[result.pairs[0].page] = PairStats({"torture": {"modified": 1}}, 1)
+    page = render_country("Testland", members, result, version="t")
+    assert "— 1 passage changed, 1 fact changed</li>" in page

@@ -161,3 +161,54 @@ def test_corpus_country_site(tmp_path: Path) -> None:
             (p.old.id.startswith("hrw-2002") and p.new.id.startswith("hrw-2002"))]  # fmt: skip
     assert same
     assert (site / "index.html").exists()
+
+
+def test_renderers_never_import_the_orchestrator() -> None:
+    """`render/` shows the collection's model (`comparer.model`); importing `track` would be a cycle."""
+    import ast
+
+    import comparer.render
+
+    folder = Path(comparer.render.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [f"{node.module}.{a.name}" for a in node.names]
+            assert not any(n == "comparer.track" or n.startswith("comparer.track.") for n in names), path
+
+
+@pytest.mark.parametrize(
+    "command", [["facts", "-f", "json"], ["facts", "-f", "html"], ["check", "--fail-on", "changes"]]
+)
+def test_facts_and_check_same_bytes_with_cache_and_any_jobs(
+    collection: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """`facts` and `check` read and link on track's parallel, cached path: same bytes every way."""
+    cache = tmp_path / "facts.sqlite"
+    plain = runner.invoke(app, [*command, str(collection), "-j", "1"])
+    assert plain.exit_code in (0, 1) and plain.stderr == "", plain.output  # no progress off a terminal
+    for args in (
+        [*command, str(collection), "-j", "2"],
+        [*command, str(collection), "-j", "2", "--cache", str(cache)],
+        [*command, str(collection), "-j", "1", "--cache", str(cache)],  # all from the cache
+    ):
+        again = runner.invoke(app, args)
+        assert again.exit_code == plain.exit_code and again.stdout == plain.stdout, args
+    db = sqlite3.connect(cache)
+    kinds = dict(db.execute("SELECT kind, count(*) FROM entries GROUP BY kind").fetchall())
+    db.close()
+    assert kinds == {"report": 5, "facts": 5, "claims": 1}  # one country linked and cached
+
+
+def test_facts_cache_relinks_what_changed_and_survives_damage(collection: Path, tmp_path: Path) -> None:
+    from comparer import batch
+
+    cache = tmp_path / "facts.sqlite"
+    first, first_claims, _ = batch.link_facts([collection], jobs=1, cache_path=cache)
+    db = sqlite3.connect(cache)
+    db.execute("UPDATE entries SET value = '[{\"kind\": 3}]' WHERE kind IN ('facts', 'claims')")
+    db.commit()
+    db.close()
+    again, again_claims, _ = batch.link_facts([collection], jobs=1, cache_path=cache)
+    assert [r.id for r in again] == [r.id for r in first] and again_claims == first_claims

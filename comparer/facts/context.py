@@ -232,14 +232,76 @@ def event_near(sentence: str, start: int, after: list[str]) -> str | None:
         if verb:
             return verb
     # the clause's verb after the noun phrase, over prepositional phrases and relative pronouns
-    for word in after[:12]:
-        low = word.lower()
-        if not word[:1].isalpha():
-            break
-        if low in _AUXILIARIES or set(getAllLemmas(low)) != {"VERB"}:
+    if after[:1] and after[0].lower() in _RELATIVE:
+        # "Ten journalists who protested in 2001 remained in detention": the relative clause says
+        # which journalists; the verb after it, if any, says what happened to them
+        first = _first_verb(after[1:16])
+        if first is not None:
+            main = _first_verb(after[first + 2 : 16], finite=True)
+            if main is not None:
+                return _clause_event(after[first + 2 + main : 16])
+    return _clause_event(after[:12])
+
+
+_RELATIVE = frozenset("who which that".split())
+
+
+def _first_verb(words: list[str], *, finite: bool = False) -> int | None:
+    """Where the first verb group of `words` ends (its last word), None if a clause ends first.
+
+    With `finite`, a gerund ("for protesting") is not a verb group.
+    """
+    k = 0
+    while k < len(words):
+        word, low = words[k], words[k].lower()
+        if not word[:1].isalpha() and not re.fullmatch(r"(?:19|20)\d\d", word):
+            return None
+        gerund = finite and low.endswith("ing")
+        if gerund or low in _AUXILIARIES or set(getAllLemmas(low)) != {"VERB"}:
+            k += 1
             continue
-        return _verb_lemma(word)  # the first verb decides (None for "remained", "said")
+        while k + 1 < len(words) and set(getAllLemmas(words[k + 1].lower())) == {"VERB"}:
+            k += 1  # "were arrested", "had been held"
+        return k
     return None
+
+
+def _clause_event(words: list[str]) -> str | None:
+    """The event of the first verb in `words` ("were released"); None for a plain verb ("said").
+
+    A participle after a form of "be" is the verb even when it can be an adjective ("were
+    injured"); "continued to be held" and "remained detained" count as "held".
+    """
+    passive = False
+    for k, word in enumerate(words):
+        low = word.lower()
+        if re.fullmatch(r"(?:19|20)\d\d", word):
+            continue  # a year inside a date phrase: "during the March 2003 crackdown were released"
+        if not word[:1].isalpha():
+            return None
+        if low in _AUXILIARIES:
+            passive = passive or low in _BE
+            continue
+        classes = set(getAllLemmas(low))
+        if classes != {"VERB"} and not (passive and "VERB" in classes and low.endswith("ed")):
+            passive = False
+            continue
+        verb = getAllLemmas(low)["VERB"][0]
+        if verb in _ASPECT:
+            rest = [w for w in words[k + 1 : k + 4] if w.lower() not in ("to", "be")]
+            if [w.lower() for w in rest[:1]] == ["in"]:  # "remained in (incommunicado) detention"
+                rest = words[k + 2 : k + 5]
+                return next((_PLACE_OF[w.lower()] for w in rest if w.lower() in _PLACE_OF), None)
+            return _clause_event(rest[:1]) if rest else None
+        if classes == {"VERB"}:
+            return _verb_lemma(word)
+        return None if verb in _PLAIN_VERBS else _EVENTS.get(verb, verb)
+    return None
+
+
+_BE = frozenset("were was is are be been being".split())
+_PLACE_OF = dict.fromkeys(("detention", "prison", "custody", "jail"), "custody")  # "remained in prison"
+_ASPECT = frozenset("continue remain".split())  # "continued to be held": the event is "held"
 
 
 _AUXILIARIES = frozenset(

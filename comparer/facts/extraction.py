@@ -18,7 +18,7 @@ from comparer.model import Fact
 
 # Dates that say which year a figure is about ("in 2011", "in March 2021"), not "since 2003".
 _ABOUT_YEAR = re.compile(
-    rf"\b(?:(?:in|during)\s+(?:(?:{MONTHS})\s+)?|(?:{MONTHS})\s+\d{{1,2}},\s+)((?:19|20)\d{{2}})\b(?!s)"
+    rf"\b(?:(?:[Ii]n|[Dd]uring|[Aa]s\s+of)\s+(?:(?:{MONTHS})\s+)?|(?:{MONTHS})\s+\d{{1,2}},\s+)((?:19|20)\d{{2}})\b(?!s)"
 )
 
 

@@ -18,11 +18,16 @@ def _value(fact: Fact) -> Any:
     return data["value"] if data else None
 
 
-def facts_data(reports: list[Report], claims: list[Claim]) -> dict[str, Any]:
-    """The `comparer/facts@1` document."""
+def facts_data(
+    reports: list[Report], claims: list[Claim], *, words: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """The `comparer/facts@1` document; `words` gives the counts of reports known from a cache."""
     return {
         "schema": FACTS_SCHEMA,
-        "reports": [report_dict(r) | {"covers": r.metadata.covers} for r in reports],
+        "reports": [
+            report_dict(r) | {"covers": r.metadata.covers} | ({"words": words[r.id]} if words else {})
+            for r in reports
+        ],
         "claims": [
             {
                 "id": c.id,
@@ -46,9 +51,9 @@ def facts_data(reports: list[Report], claims: list[Claim]) -> dict[str, Any]:
     }
 
 
-def render_json(reports: list[Report], claims: list[Claim]) -> str:
-    """Claims as `comparer/facts@1` JSON."""
-    return dumps(facts_data(reports, claims))
+def render_json(reports: list[Report], claims: list[Claim], *, words: dict[str, int] | None = None) -> str:
+    """Claims as `comparer/facts@1` JSON (`words`: see `facts_data`)."""
+    return dumps(facts_data(reports, claims, words=words))
 
 
 def render_csv(reports: list[Report], claims: list[Claim]) -> str:

@@ -1,8 +1,9 @@
 """HTML output: one self-contained page per comparison, from the Jinja2 templates.
 
 View data is built here, in Python; the templates only loop and print. All report text goes
-through Jinja's autoescaping, and diff markup is built by `diff_markup`, which escapes every
-fragment and is the only place that returns `Markup`.
+through Jinja's autoescaping, and passage markup is built by `diff_markup` and `footnoted`,
+which escape every fragment (footnote markers become superscripts) and are the only places
+that return `Markup`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from comparer.errors import RenderError
 from comparer.model import Claim, Comparison, DiffOp, FactChange, PassageMatch, Report, Section, SectionPair
 from comparer.render.json_report import fact_value, summary_counts
 from comparer.review import ChangeIds, Review, change_ids
+from comparer.textnorm import footnote_spans
 from comparer.topics import topic_label
 
 
@@ -75,11 +77,41 @@ def short_publisher(name: str) -> str:
     return "".join(w[0] for w in words if w[0].isupper()) if len(name) > 14 and len(words) > 2 else name
 
 
+def _marked(text: str, spans: tuple[tuple[int, int], ...], offset: int) -> str:
+    """`text` escaped, the footnote markers `spans` (offsets from `offset`) as superscripts."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in spans:
+        a, b = max(start - offset, pos), min(end - offset, len(text))
+        if a >= b:
+            continue
+        parts += [str(escape(text[pos:a])), f'<sup class="fn">{escape(text[a:b])}</sup>']
+        pos = b
+    parts.append(str(escape(text[pos:])))
+    return "".join(parts)
+
+
+def footnoted(text: str) -> Markup:
+    """Markup for a passage's text: escaped, its footnote markers as superscripts."""
+    return Markup(_marked(text, footnote_spans(text), 0))
+
+
 def diff_markup(ops: tuple[tuple[DiffOp, str], ...], side: str) -> Markup:
-    """Markup for a word diff: `side` "old" shows deletions, "new" insertions, "inline" both."""
+    """Markup for a word diff: `side` "old" shows deletions, "new" insertions, "inline" both.
+
+    Footnote markers are found in each side's whole text and shown as superscripts.
+    """
+    marks = {
+        "-": footnote_spans("".join(t for op, t in ops if op != "+")),
+        "+": footnote_spans("".join(t for op, t in ops if op != "-")),
+    }
+    at = {"-": 0, "+": 0}
     parts: list[str] = []
     for op, text in ops:
-        safe = str(escape(text))
+        own = "+" if op == "=" else op
+        safe = _marked(text, marks[own], at[own])
+        for x in ("-", "+") if op == "=" else (op,):
+            at[x] += len(text)
         if op == "=":
             parts.append(safe)
         elif op == "-" and side in ("old", "inline"):
@@ -297,7 +329,7 @@ def _section_views(comparison: Comparison, ids: ChangeIds) -> list[SectionView]:
         _add(home, _filled(Row(match, "moved-here", cid, label, facts=facts[match.id])))
         if away is not None:
             ghost = Row(match, "moved-away", cid, f"moved to “{home.title_new}”")
-            ghost.old_html = Markup(escape(match.old.text if match.old else ""))
+            ghost.old_html = footnoted(match.old.text if match.old else "")
             _add(away, ghost)
     _point_moves(views)
     return views
@@ -336,8 +368,8 @@ def _filled(row: Row) -> Row:
                     for c in chunks
                 ]
     else:
-        row.old_html = Markup(escape(match.old.text)) if match.old else Markup("")
-        row.new_html = Markup(escape(match.new.text)) if match.new else Markup("")
+        row.old_html = footnoted(match.old.text) if match.old else Markup("")
+        row.new_html = footnoted(match.new.text) if match.new else Markup("")
         row.inline_html = row.new_html or row.old_html
     return row
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
-from comparer.topics import topic_label
-
-if TYPE_CHECKING:
-    from comparer.track import Entry, Pair, SiteResult
+from comparer.model import Entry, Pair, SiteResult, slug
+from comparer.topics import taxonomy, topic_label
 
 HEAT_STEPS = 5  # shades of the heat map
 
@@ -41,7 +40,7 @@ def _cell(entry: Entry, topic: str, result: SiteResult) -> dict[str, Any]:
         return {"state": "first", "words": words}
     if not before:
         return {"state": "new", "words": words, "href": previous.page, "since": _since(previous)}
-    counts = result.pair_stats[previous.page]["topics"].get(topic, {})
+    counts = result.pair_stats[previous.page].topics.get(topic, {})
     total = sum(counts.values())
     changed = total - counts.get("unchanged", 0)
     ratio = changed / total if total else 0.0
@@ -66,15 +65,13 @@ def _pair_view(pair: Pair, result: SiteResult) -> dict[str, Any]:
         "old": pair.old,
         "new": pair.new,
         "href": pair.page,
-        "changed": sum(n for t in stats["topics"].values() for s, n in t.items() if s != "unchanged"),
-        "facts": stats.get("facts_changed", 0),
+        "changed": stats.n_changed,
+        "facts": stats.facts_changed,
     }
 
 
 def country_view(country: str, members: list[Entry], result: SiteResult) -> dict[str, Any]:
     """What the country page and its line on the index show."""
-    from comparer.track import _slug, iter_topics
-
     topics = iter_topics(members)
     cells = {t: [_cell(e, t, result) for e in members] for t in topics}
     rows = [{"topic": topic_label(t), "cells": cells[t]} for t in topics]
@@ -83,7 +80,7 @@ def country_view(country: str, members: list[Entry], result: SiteResult) -> dict
     used = {c["state"] for t in topics for c in cells[t]}
     return {
         "name": country,
-        "slug": _slug(country),
+        "slug": slug(country),
         "reports": members,
         "rows": rows,
         "pairs": pairs,
@@ -95,6 +92,12 @@ def country_view(country: str, members: list[Entry], result: SiteResult) -> dict
         "changed_claims": result.changed_claims.get(country, 0),
         "legend": [(state, *CELL_STATES[state]) for state in CELL_STATES if state in used],
     }
+
+
+def iter_topics(entries: Iterable[Entry]) -> list[str]:
+    """Topics covered by `entries`, in taxonomy order."""
+    present = {t for e in entries for t in e.topics}
+    return [t.id for t in taxonomy() if t.id in present]
 
 
 def render_index(by_country: dict[str, list[Entry]], result: SiteResult, *, version: str) -> str:

@@ -1,0 +1,146 @@
+"""The coarse jobs that `track`, `facts` and `check` hand to an executor (see `executors`).
+
+Each job is a top-level function of plain, picklable arguments that returns plain data (JSON
+shaped, or model values) and writes nothing: every cache write happens in the process that
+runs the command. A report reaches a job as a `Source`: its path, or, for workers that may not
+share this machine's filesystem (Dask), its bytes.
+
+- `read_report`: read one report; its summary and its facts.
+- `compare_pair`: compare two reports; the HTML page and per-topic change counts.
+- `facts_page`: link one country's claims from cached facts and render its facts page.
+- `link_country`: link one country's claims from cached facts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from comparer import __version__, api, claims, facts
+from comparer.errors import ComparerError
+from comparer.metadata import CatalogEntry
+from comparer.model import Claim, Entry, Fact, Metadata, Report
+from comparer.options import CompareOptions, ReadOptions
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A report file as a job gets it: named by its path, with its bytes when shipped."""
+
+    name: str  # the path as the user named it (in messages and in the report)
+    report_id: str
+    catalog: CatalogEntry | None  # found where the files are
+    data: bytes | None = None  # None: the job reads `name` itself
+
+    def read(self, options: ReadOptions = ReadOptions()) -> Report:
+        """The report, as `api.read_report` reads it from the file."""
+        from comparer import ingest
+
+        data = self.data
+        if data is None:
+            data = ingest.read_input(Path(self.name), max_bytes=options.max_bytes)
+        raw = ingest.read_bytes(data, name=self.name, options=options)
+        return api.build_report(raw, report_id=self.report_id, catalog=self.catalog)
+
+
+def read_report(
+    source: Source, options: ReadOptions = ReadOptions()
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | str:
+    """Read one report: its summary (an `Entry` and the metadata as read) and its facts, or the error message."""
+    try:
+        report = source.read(options)
+    except ComparerError as err:
+        return str(err)
+    meta = report.metadata
+    topics: Counter[str] = Counter()
+    for s in report.sections:
+        if s.topic and s.paragraphs:
+            topics[s.topic] += s.n_words
+    summary = {
+        "id": report.id, "path": source.name, "sha256": report.sha256, "country": meta.country or "Unknown",
+        "publisher": meta.publisher or "Unknown publisher", "edition": meta.edition, "covers": meta.covers,
+        "title": meta.title or report.id, "words": report.n_words, "topics": dict(sorted(topics.items())),
+        "metadata": {"country": meta.country, "publisher": meta.publisher, "series": meta.series,
+                     "edition": meta.edition, "covers": meta.covers, "title": meta.title},
+    }  # fmt: skip
+    found = [dict(facts.fact_to_json(f), previous=prev) for f, prev in claims.report_facts(report)]
+    return summary, found
+
+
+def compare_pair(old: Source, new: Source, links: tuple[tuple[str, str], ...]) -> dict[str, Any] | str:
+    """Compare two reports: the HTML page and per-topic change counts, or the error message."""
+    from comparer.render.html_report import render_html
+
+    try:
+        before, after = old.read(), new.read()
+    except ComparerError as err:
+        return str(err)
+    # Pages show paths below the collection's folder, however the folder was named.
+    before = replace(before, path=old.report_id + Path(old.name).suffix)
+    after = replace(after, path=new.report_id + Path(new.name).suffix)
+    comparison = api.compare_reports(before, after, options=CompareOptions())
+    by_topic: dict[str, Counter[str]] = defaultdict(Counter)
+    for p in comparison.passages:
+        section = p.new_section or p.old_section
+        topic = (section.topic if section else None) or "other"
+        by_topic[topic][p.status] += 1
+    return {
+        "html": render_html(comparison, links=links),
+        "topics": {t: dict(sorted(c.items())) for t, c in sorted(by_topic.items())},
+        "facts_changed": sum(1 for f in comparison.facts if f.status == "changed"),
+    }
+
+
+def parse_facts(text: str) -> list[tuple[Fact, str]]:
+    """Facts as `read_report` gave them (JSON text), each with the sentence before it.
+
+    Raises:
+        ValueError: the text is not such a list (a damaged cache entry).
+    """
+    try:
+        data = json.loads(text)
+        return [(facts.fact_from_json(f), str(f.get("previous", ""))) for f in data]
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise ValueError(f"not a list of facts ({err})") from None
+
+
+def entry_report(entry: Entry) -> Report:
+    """A report with metadata only: what linking needs when facts come from the cache."""
+    meta = Metadata(
+        country=entry.country,
+        publisher=entry.publisher,
+        edition=entry.edition,
+        covers=entry.covers,
+        title=entry.title,
+    )
+    return Report(entry.id, entry.path, entry.sha256, "cached", "", "", meta, (), ())
+
+
+def link_country(reports: list[Report], fact_texts: list[str]) -> list[Claim]:
+    """Link the claims of one country's `reports`, whose facts are `fact_texts` (one each)."""
+    loaded = {r.id: parse_facts(text) for r, text in zip(reports, fact_texts, strict=True)}
+    return claims.link_claims(reports, facts_of=lambda r: loaded[r.id])
+
+
+def facts_page(country: str, members: list[Entry], fact_texts: list[str]) -> dict[str, Any]:
+    """Link one country's claims and render its facts page: the HTML, conflicts and changed claims."""
+    from comparer.render.html_report import render_facts_html
+
+    reports = [entry_report(e) for e in members]
+    linked = link_country(reports, fact_texts)
+    html = render_facts_html(
+        reports,
+        linked,
+        version=__version__,
+        links=(("All countries", "../index.html"), (country, "index.html")),
+        words={e.id: e.words for e in members},
+    )
+    conflicts = [
+        {"subject": c.subject, "values": [[r.id, f.text] for r, f in c.values]}
+        for c in linked
+        if c.status == "conflict"
+    ]
+    return {"html": html, "conflicts": conflicts, "changed": sum(1 for c in linked if c.status == "changed")}
