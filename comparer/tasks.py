@@ -42,8 +42,10 @@ class Source:
         data = self.data
         if data is None:
             data = ingest.read_input(Path(self.name), max_bytes=options.max_bytes)
-        raw = ingest.read_bytes(data, name=self.name, options=options)
-        return api.build_report(raw, report_id=self.report_id, catalog=self.catalog)
+        # through the worker's memo: a report compared with its predecessor, then its successor
+        return api.report_from_bytes(
+            data, name=self.name, report_id=self.report_id, catalog=self.catalog, options=options
+        )
 
 
 def read_report(
