@@ -6,6 +6,9 @@ one report, and prints one row: reports, words, seconds of each run, peak RSS of
 process (main or worker). Last, the exponent of the first-run curve (log time over log words).
 
 Run: .venv/bin/python bench/bench_archive.py [--sizes 200,500] [-- extra track options]
+     (PYTHONPATH=/path/to/other/checkout measures that checkout, e.g. main before a change)
+Wall and CPU seconds (user + system of every process) are printed: on a shared machine the CPU
+seconds are the steadier figure.
 Targets (2-core machine, issue #12): 2,000 reports <= 5 min, re-run after one new report <= 5 s,
 re-run with nothing new <= 3 s, every process <= 2 GB, exponent <= 1.15.
 """
@@ -20,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from archive import build_archive
-from common import DATA, timed
+from common import DATA, timed_cpu
 
 YEARS = 10
 PUBLISHERS = 3
@@ -35,7 +38,10 @@ def _clean(*paths: Path) -> None:
             path.unlink()
 
 
-def run_size(n_reports: int, extra: list[str]) -> tuple[int, int, float, float, float, float]:
+Run = tuple[float, float, float]  # wall s, CPU s, peak MB
+
+
+def run_size(n_reports: int, extra: list[str]) -> tuple[int, int, Run, Run, Run]:
     """Build an archive of about `n_reports` and time the three runs of `track` on it."""
     countries = max(1, round(n_reports / (YEARS * PUBLISHERS)))
     root = DATA / f"archive-{countries}x{YEARS}"
@@ -44,10 +50,10 @@ def run_size(n_reports: int, extra: list[str]) -> tuple[int, int, float, float, 
     site = DATA / f"archive-site-{countries}"
     cache = site.with_name(site.name + ".cache.sqlite")
     _clean(site, cache)
-    exe = str(Path(sys.executable).with_name("comparer"))
-    cmd = [exe, "track", str(root), "-o", str(site), *extra]
-    first, peak1 = timed(cmd)
-    again, peak2 = timed(cmd)
+    # `python -m comparer`: PYTHONPATH=OTHER_TREE measures another checkout with the same venv.
+    cmd = [sys.executable, "-m", "comparer", "track", str(root), "-o", str(site), *extra]
+    first = timed_cpu(cmd)
+    again = timed_cpu(cmd)
     extra_report = root / "country-001" / f"hrw-{2010 + YEARS + 1}.txt"
     last = root / "country-001" / f"hrw-{2010 + YEARS}.txt"
     extra_report.write_text(last.read_text(encoding="utf-8") + "\nOne more paragraph of 2020.\n")
@@ -56,8 +62,8 @@ def run_size(n_reports: int, extra: list[str]) -> tuple[int, int, float, float, 
             f'\n[[report]]\nfile = "country-001/{extra_report.name}"\ncountry = "Country 001"\n'
             f'publisher = "hrw"\nedition = {2010 + YEARS + 1}\ncovers = {2010 + YEARS}\n'
         )
-    one_new, peak3 = timed(cmd)
-    return n, words, first, again, one_new, max(peak1, peak2, peak3)
+    one_new = timed_cpu(cmd)
+    return n, words, first, again, one_new
 
 
 def main() -> None:
@@ -66,14 +72,17 @@ def main() -> None:
     args, extra = parser.parse_known_args()
     extra = [a for a in extra if a != "--"]
     rows = []
-    print("reports  words        first s  nothing-new s  one-new s  peak MB")
+    print("reports  words        first s (CPU)    nothing-new s (CPU)  one-new s (CPU)  peak MB")
     for size in (int(s) for s in args.sizes.split(",")):
-        n, words, first, again, one_new, peak = run_size(size, extra)
-        rows.append((words, first))
-        print(f"{n:7d}  {words:11,d}  {first:7.1f}  {again:13.1f}  {one_new:9.1f}  {peak:7.0f}", flush=True)
+        n, words, first, again, one_new = run_size(size, extra)
+        rows.append((words, first[0], first[1]))
+        runs = "  ".join(f"{w:7.1f} ({c:7.1f})" for w, c, _ in (first, again, one_new))
+        peak = max(r[2] for r in (first, again, one_new))
+        print(f"{n:7d}  {words:11,d}  {runs}  {peak:7.0f}", flush=True)
     if len(rows) >= 2:
-        (w0, t0), (w1, t1) = rows[0], rows[-1]
-        print(f"exponent of first-run time over words: {math.log(t1 / t0) / math.log(w1 / w0):.2f}")
+        (w0, t0, c0), (w1, t1, c1) = rows[0], rows[-1]
+        scale = math.log(w1 / w0)
+        print(f"exponent of first-run time over words: wall {math.log(t1 / t0) / scale:.2f}, CPU {math.log(c1 / c0) / scale:.2f}")
 
 
 if __name__ == "__main__":

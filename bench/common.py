@@ -68,6 +68,16 @@ def edit_report(text: str, seed: int = 2) -> str:
     return "\n\n".join(blocks)
 
 
+def timed_cpu(cmd: list[str]) -> tuple[float, float, float]:
+    """Run `cmd`; return wall seconds, CPU seconds (user + system, workers included) and the
+    peak RSS in MB of its largest process. CPU time says more than wall time on a busy machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, peak = timed(cmd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, peak
+
+
 def timed(cmd: list[str]) -> tuple[float, float]:
     """Run `cmd`; return wall seconds and the peak RSS in MB of the child."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
