@@ -51,6 +51,11 @@ def corpus(rel: str) -> Path:
     pytest.skip(f"not in the shared corpus nor in tests/data/corpus: {rel}")
 
 
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` (relative POSIX path -> bytes): to compare two output trees."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def check_golden(name: str, actual: str, update: bool) -> None:
     """Compare `actual` with tests/golden/`name`; save it to tests/actual/ on a mismatch."""
     gold = GOLDEN / name

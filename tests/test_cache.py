@@ -20,13 +20,10 @@ from comparer import cache as cache_module
 from comparer.cache import Cache
 from comparer.cli import app
 from comparer.track import build_site
-from tests.conftest import REPORTS, ROOT
+from tests.conftest import REPORTS, ROOT, tree_bytes
 
 runner = CliRunner()
 
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +33,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     root = base / "reports"
     shutil.copytree(REPORTS, root)
     build_site(root, base / "site", jobs=1, cache_path=base / "cache.sqlite")
-    return root, _tree(base / "site")
+    return root, tree_bytes(base / "site")
 
 
 def _track(root: Path, site: Path, cache: Path) -> subprocess.Popen[str]:
@@ -69,7 +66,7 @@ def test_two_runs_on_one_cache_at_once(reference: tuple[Path, dict[str, bytes]],
         _, err = run.communicate(timeout=600)
         assert run.returncode == 0, err
         assert "Traceback" not in err and "Warning" not in err
-    assert _tree(tmp_path / "site0") == _tree(tmp_path / "site1") == expected
+    assert tree_bytes(tmp_path / "site0") == tree_bytes(tmp_path / "site1") == expected
     assert not list(tmp_path.glob("*.broken*"))
 
 
@@ -132,13 +129,13 @@ def test_damaged_cache_one_warning_rebuilt_correct_site(
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
     assert len(warnings) == (0 if how == "bad-entries" else 1), result.stderr
     assert "Traceback" not in result.output
-    assert _tree(site) == expected
+    assert tree_bytes(site) == expected
     if how not in ("bad-entries",):
         assert "rebuilt" in warnings[0]
         assert (tmp_path / "cache.sqlite.broken").exists()  # kept, never deleted
     again = build_site(root, site, jobs=1, cache_path=cache)  # the rebuilt cache serves a rerun
     assert again.cache_misses == 0 and again.cache_note is None
-    assert _tree(site) == expected
+    assert tree_bytes(site) == expected
 
 
 def test_locked_cache_is_waited_for_not_moved(
@@ -159,7 +156,7 @@ def test_locked_cache_is_waited_for_not_moved(
         db.close()
     assert result.cache_note is None and result.cache_misses == 0
     assert not list(tmp_path.glob("*.broken*"))
-    assert _tree(site) == expected
+    assert tree_bytes(site) == expected
 
 
 def test_cache_locked_too_long_is_one_error_line(tmp_path: Path) -> None:
@@ -229,7 +226,7 @@ def test_unreadable_report_is_reported_and_the_rest_built(
     assert "Could not be read" in index and "north-korea/broken" in index
     assert str(tmp_path) not in index  # pages name reports by id, not by this machine's path
     assert "north-korea/broken" in summary.read_text(encoding="utf-8")
-    others = {k: v for k, v in _tree(site).items() if k != "index.html"}
+    others = {k: v for k, v in tree_bytes(site).items() if k != "index.html"}
     assert others == {k: v for k, v in reference[1].items() if k != "index.html"}
 
 

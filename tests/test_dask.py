@@ -14,13 +14,10 @@ from comparer import api, executors, tasks
 from comparer.cli import app
 from comparer.errors import ComparerError
 from comparer.track import build_site
-from tests.conftest import NK, REPORTS
+from tests.conftest import NK, REPORTS, tree_bytes
 
 runner = CliRunner()
 
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -44,13 +41,13 @@ def test_local_cluster_site_is_byte_identical_to_the_process_pool(collection: Pa
     )
     assert dask.cache_hits == 0 and dask.pages == pool.pages > 5
     assert [f.label for f in dask.failures] == [f.label for f in pool.failures] == ["north-korea/broken"]
-    assert _tree(tmp_path / "dask") == _tree(tmp_path / "pool")
+    assert tree_bytes(tmp_path / "dask") == tree_bytes(tmp_path / "pool")
     # Again on the Dask run's cache (every write happened here): only the broken report is tried again.
     again = build_site(
         collection, tmp_path / "dask", jobs=2, cache_path=tmp_path / "dask.sqlite", scheduler="local"
     )
     assert again.cache_misses == 1 and again.cache_hits == dask.cache_misses - 1
-    assert _tree(tmp_path / "dask") == _tree(tmp_path / "pool")
+    assert tree_bytes(tmp_path / "dask") == tree_bytes(tmp_path / "pool")
 
 
 def test_a_shipped_report_needs_no_file(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, NK, REPORTS, ROOT, corpus
+from tests.conftest import CORPUS, NK, REPORTS, ROOT, corpus, tree_bytes
 
 # Runs the CLI in-process for each command line and writes each one's stdout, exit code and stderr.
 DRIVER = """
@@ -68,15 +68,12 @@ def _run(tmp: Path, seed: str, commands: list[list[str]]) -> list[bytes]:
     return [(tmp / f"{k}.out").read_bytes() + (tmp / f"{k}.code").read_bytes() for k in range(len(commands))]
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
 
 def _track(root: Path, site: Path, cache: Path, seed: str, jobs: int) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     args = ["track", str(root), "-o", str(site), "--cache", str(cache), "--jobs", str(jobs), "--summary", "-"]
     done = subprocess.run([sys.executable, "-m", "comparer", *args], env=env, capture_output=True, check=True)
-    return {**_tree(site), "(summary)": done.stdout}
+    return {**tree_bytes(site), "(summary)": done.stdout}
 
 
 def _same_twice(tmp_path: Path, commands: Callable[[bool], list[list[str]]]) -> None:

@@ -11,13 +11,10 @@ from typer.testing import CliRunner
 
 from comparer.cli import app
 from comparer.track import build_site
-from tests.conftest import NK, REPORTS, corpus
+from tests.conftest import NK, REPORTS, corpus, tree_bytes
 
 runner = CliRunner()
 
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -30,7 +27,7 @@ def collection(tmp_path: Path) -> Path:
 def test_site_pages_and_links(collection: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     result = build_site(collection, site, jobs=1)
-    files = _tree(site)
+    files = tree_bytes(site)
     assert "index.html" in files and "north-korea/facts.html" in files
     kinds = {(p.old.id, p.new.id, p.kind) for p in result.pairs}
     assert ("north-korea/hrw-2014", "north-korea/hrw-2019", "year over year") in kinds
@@ -56,9 +53,9 @@ def test_deterministic_and_parallel_equals_serial(collection: Path, tmp_path: Pa
     build_site(collection, a, jobs=1, cache_path=tmp_path / "ca.sqlite")
     build_site(collection, b, jobs=1, cache_path=tmp_path / "cb.sqlite")
     build_site(collection, c, jobs=2, cache_path=tmp_path / "cc.sqlite")
-    assert _tree(a) == _tree(b) == _tree(c)
+    assert tree_bytes(a) == tree_bytes(b) == tree_bytes(c)
     build_site(collection, a, jobs=2, cache_path=tmp_path / "ca.sqlite")  # from the cache
-    assert _tree(a) == _tree(b)
+    assert tree_bytes(a) == tree_bytes(b)
 
 
 def test_rerun_does_only_new_work(collection: Path, tmp_path: Path) -> None:
@@ -134,7 +131,7 @@ def test_corrupt_or_foreign_cache_is_rebuilt(collection: Path, tmp_path: Path, d
     result = build_site(collection, site, jobs=1, cache_path=cache)
     if damage != "bad-entry":
         assert result.cache_note and "rebuilt" in result.cache_note
-    assert _tree(site) == _tree(reference)
+    assert tree_bytes(site) == tree_bytes(reference)
 
 
 def test_cli_track_with_summary(collection: Path, tmp_path: Path) -> None:
