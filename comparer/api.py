@@ -91,10 +91,10 @@ def report_from_bytes(
 
 
 class _Memo:
-    """Reports read lately, most recent last, holding at most `words` words (thread-safe)."""
+    """Reports read lately, most recent last, holding at most `chars` characters of text (thread-safe)."""
 
-    def __init__(self, words: int) -> None:
-        self.words = words
+    def __init__(self, chars: int) -> None:
+        self.chars = chars
         self.held = 0
         self.reports: OrderedDict[tuple[object, ...], tuple[Report, int]] = OrderedDict()
         self.lock = threading.Lock()  # Dask workers run jobs in threads
@@ -108,18 +108,18 @@ class _Memo:
             return found[0]
 
     def put(self, key: tuple[object, ...], report: Report) -> None:
-        words = len(report.text.split())
+        size = len(report.text)  # a measure that costs nothing, unlike counting words
         with self.lock:
             if key in self.reports:
                 return
-            self.reports[key] = (report, words)
-            self.held += words
-            while len(self.reports) > 1 and self.held > self.words:
+            self.reports[key] = (report, size)
+            self.held += size
+            while len(self.reports) > 1 and self.held > self.chars:
                 _, (_, dropped) = self.reports.popitem(last=False)
                 self.held -= dropped
 
 
-_MEMO = _Memo(words=2_000_000)  # about 80 State Department reports, ~60 MB
+_MEMO = _Memo(chars=12_000_000)  # about 2M words: 80 State Department reports, ~60 MB
 
 
 def _memo_key(

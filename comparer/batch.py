@@ -230,7 +230,7 @@ def entry(summary: dict[str, Any]) -> Entry:
 def light_report(summary: dict[str, Any]) -> Report:
     """A report with its metadata as read and no text: what linking and the facts outputs need."""
     meta = Metadata(**summary["metadata"])
-    return Report(summary["id"], summary["path"], summary["sha256"], "cached", "", "", meta, (), ())
+    return tasks.metadata_only_report(summary["id"], summary["path"], summary["sha256"], meta)
 
 
 def _claim_to_json(claim: Claim) -> dict[str, Any]:

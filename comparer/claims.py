@@ -338,12 +338,14 @@ def _link_country(
 
 def _mark_paired(items: list[_Item]) -> None:
     """Mark the counts whose sentence lists what they count, and those lists ("six kwanliso: Camps 14, ...")."""
+    def sentence_noun(item: _Item) -> tuple[str, str, str]:
+        return item.report.id, item.fact.sentence, item.fact.noun
+
     kinds: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for item in items:
-        kinds[(item.report.id, item.fact.sentence, item.fact.head.split("|")[0])].add(item.fact.kind)
+        kinds[sentence_noun(item)].add(item.fact.kind)
     for item in items:
-        found = kinds[(item.report.id, item.fact.sentence, item.fact.head.split("|")[0])]
-        item.paired = {"count", "list"} <= found
+        item.paired = {"count", "list"} <= kinds[sentence_noun(item)]
 
 
 def _cluster(group: list[_Item], idf: dict[str, float], rare: set[str], cutoff: float) -> list[list[_Item]]:
@@ -399,7 +401,7 @@ class _Blocks:
     @staticmethod
     def noun(item: _Item) -> str:
         """The block of `item`: its counted noun without modifier ("station|radio" -> "station")."""
-        return "" if item.fact.kind in ("date", "name") else item.fact.head.split("|")[0]
+        return "" if item.fact.kind in ("date", "name") else item.fact.noun
 
     def add(self, cluster: int, first: _Item, item: _Item, rare: set[str]) -> None:
         """File `cluster` (whose first member is `first`) under the keys of its new member `item`."""
@@ -427,7 +429,7 @@ class _Blocks:
 def _keys(item: _Item, rare: set[str]) -> list[str]:
     """What proposes clusters for `item`: the rare words of its context, and its counted noun."""
     words = sorted(w for w in item.subject | item.context if w in rare)
-    return [*words, "\0" + item.fact.head.split("|")[0]] if item.fact.head else words
+    return [*words, "\0" + item.fact.noun] if item.fact.head else words
 
 
 def _best_candidate(

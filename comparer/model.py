@@ -183,6 +183,11 @@ class Fact:
     alt: tuple[float, str] | None = None  # the same amount in a second currency: (value, code)
     scope: str | None = None  # "total" for a running total ("in total", "since 2010"), else None
 
+    @property
+    def noun(self) -> str:
+        """The counted noun without its modifier: head "station|radio" -> "station"."""
+        return self.head.split("|", 1)[0]
+
 
 @dataclass(frozen=True, slots=True)
 class FactChange:

@@ -110,8 +110,14 @@ def parse_facts(text: str) -> list[tuple[Fact, str]]:
         raise ValueError(f"not a list of facts ({err})") from None
 
 
+def metadata_only_report(report_id: str, path: str, sha256: str, meta: Metadata) -> Report:
+    """A report with metadata and no text: what linking and the facts outputs need when the
+    facts come from the cache."""
+    return Report(report_id, path, sha256, "cached", "", "", meta, (), ())
+
+
 def entry_report(entry: Entry) -> Report:
-    """A report with metadata only: what linking needs when facts come from the cache."""
+    """`metadata_only_report` of a site entry."""
     meta = Metadata(
         country=entry.country,
         publisher=entry.publisher,
@@ -119,7 +125,7 @@ def entry_report(entry: Entry) -> Report:
         covers=entry.covers,
         title=entry.title,
     )
-    return Report(entry.id, entry.path, entry.sha256, "cached", "", "", meta, (), ())
+    return metadata_only_report(entry.id, entry.path, entry.sha256, meta)
 
 
 def link_country(reports: list[Report], fact_texts: list[str]) -> list[Claim]:

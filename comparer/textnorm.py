@@ -60,7 +60,6 @@ _FOLD_TABLE = str.maketrans(
         "\x97": "-",
     }
 )
-_SPACES = re.compile(r"\s+")
 # Code points that are never words: private use (icons of a publisher's own font, which a
 # converter or another font renders differently or not at all), the object replacement and
 # replacement characters, and pictographs, dingbats and geometric shapes used as bullets and
@@ -104,11 +103,12 @@ def blank_footnotes(text: str) -> str:
 def prose_end(text: str) -> str:
     """`text` without trailing spaces or a footnote marker at its end: what tells how it ends."""
     text = text.rstrip()
-    if text[-1:].isdigit():
-        tail = len(text) - 12
-        spans = footnote_spans(text[max(tail, 0) :])
-        if spans and spans[-1][1] == min(len(text), 12):
-            return text[: max(tail, 0) + spans[-1][0]]
+    if not text[-1:].isdigit():
+        return text
+    tail = text[-12:]  # a marker and the sentence end before it: enough for the lookbehinds
+    spans = footnote_spans(tail)
+    if spans and spans[-1][1] == len(tail):
+        return text[: len(text) - len(tail) + spans[-1][0]]
     return text
 
 
@@ -142,7 +142,7 @@ def clean_display(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
     text = text.replace("\ufffc", "")
-    return " ".join(text.split())  # the same as _SPACES.sub(" ", text).strip(): both split on str.isspace
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=4096)

@@ -250,6 +250,7 @@ def event_near(sentence: str, start: int, after: list[str]) -> str | None:
 
 
 _RELATIVE = frozenset("who which that".split())
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _first_verb(words: list[str], *, finite: bool = False) -> int | None:
@@ -260,7 +261,7 @@ def _first_verb(words: list[str], *, finite: bool = False) -> int | None:
     k = 0
     while k < len(words):
         word, low = words[k], words[k].lower()
-        if not word[:1].isalpha() and not re.fullmatch(r"(?:19|20)\d\d", word):
+        if not word[:1].isalpha() and not _YEAR.fullmatch(word):
             return None
         gerund = finite and low.endswith("ing")
         if gerund or low in _AUXILIARIES or set(getAllLemmas(low)) != {"VERB"}:
@@ -281,7 +282,7 @@ def _clause_event(words: list[str]) -> str | None:
     passive = False
     for k, word in enumerate(words):
         low = word.lower()
-        if re.fullmatch(r"(?:19|20)\d\d", word):
+        if _YEAR.fullmatch(word):
             continue  # a year inside a date phrase: "during the March 2003 crackdown were released"
         if not word[:1].isalpha():
             return None

@@ -50,7 +50,7 @@ def same_thing(a: Fact, b: Fact) -> bool:
     if a.head and b.head and not same_head(a.head, b.head):
         return False
     if (
-        a.head.split("|")[0] in _TIME_UNITS
+        a.noun in _TIME_UNITS
     ):  # a span of time is one claim only with the same event ("sentenced to")
         return a.event == b.event
     return not (a.event and b.event and a.event != b.event)
