@@ -7,6 +7,7 @@ The bundled reports run on a fresh clone; every HRW chapter of the shared corpus
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,17 @@ from comparer.api import compare_reports, read_text
 from comparer.textnorm import fold
 from tests.conftest import BUNDLED_CORPUS
 from tests.eval.noise import BUNDLED_DUMPS, KINDS, bundled_sources, corpus_sources, dump_sources, run
+from tests.pdfmaker import UNICODE_FONT
 
 BUNDLED = bundled_sources()
 FLOORS = json.loads((Path(__file__).parent / "eval" / "floors.json").read_text(encoding="utf-8"))
+
+
+def test_the_pdf_noise_font_is_there_in_ci() -> None:
+    # Without it the PDF kind quietly tries only Latin-1 reports; .ci/run installs it.
+    if not UNICODE_FONT.exists():
+        assert not os.environ.get("CI"), f"the PDF noise tests need {UNICODE_FONT}: .ci/run installs it"
+        pytest.skip(f"{UNICODE_FONT} not installed: the PDF noise kind tries Latin-1 reports only")
 
 
 def test_every_noise_kind_has_a_floor_of_zero() -> None:
