@@ -11,13 +11,15 @@ Beyond the HRW chapters, Amnesty and State Dept text dumps of the corpus are tri
 were converted (no page: a page is made from the read report for `nav`). Six of them are the
 development set (`DEV_DUMPS`, where false alarms were looked at); the held-out set is chosen by
 a rule, never by looking (`heldout_dumps`: every 4th of the other dumps by sorted name), and
-its failures are counted, not inspected, while developing.
+its failures are counted, not inspected, while developing. The dumps in neither set (`train_dumps`)
+are free to look at, like the development six.
 
 Run as a script to print, per kind, the pairs tried and the false alarms:
     .venv/bin/python -m tests.eval.noise            # bundled reports only
     .venv/bin/python -m tests.eval.noise --corpus   # plus every HRW chapter of the shared corpus (conftest.CORPUS)
     .venv/bin/python -m tests.eval.noise --dumps dev       # the six development dumps only
     .venv/bin/python -m tests.eval.noise --dumps heldout   # the held-out dumps only
+    .venv/bin/python -m tests.eval.noise --dumps train     # the dumps in neither set (free to look at)
     .venv/bin/python -m tests.eval.noise --dumps bundled   # the dumps of tests/data/corpus in neither set
     .venv/bin/python -m tests.eval.noise --corpus -v wrap pdf   # some kinds, with what was reported
 """
@@ -108,6 +110,12 @@ def heldout_dumps(root: Path = CORPUS) -> list[str]:
     name, the development dumps left out first."""
     rest = [n for n in _dump_names(root) if n not in DEV_DUMPS]
     return rest[::HELDOUT_EVERY]
+
+
+def train_dumps(root: Path = CORPUS) -> list[str]:
+    """The dumps free to look at beyond the development six: neither development nor held out."""
+    heldout = set(heldout_dumps(root))
+    return [n for n in _dump_names(root) if n not in DEV_DUMPS and n not in heldout]
 
 
 def dump_sources(names: list[str] | tuple[str, ...], root: Path = CORPUS) -> list[Source]:
@@ -328,14 +336,16 @@ def _sources(argv: list[str]) -> tuple[list[Source], list[str]]:
         at = rest.index("--dumps")
         dumps = rest[at + 1] if at + 1 < len(rest) else ""
         del rest[at : at + 2]
-        if dumps not in ("dev", "heldout", "bundled"):
-            raise SystemExit("Error: --dumps takes dev, heldout or bundled")
+        if dumps not in ("dev", "train", "heldout", "bundled"):
+            raise SystemExit("Error: --dumps takes dev, train, heldout or bundled")
     if dumps == "dev":
         return dump_sources(DEV_DUMPS), rest
     if dumps == "bundled":
         return dump_sources(BUNDLED_DUMPS, BUNDLED_CORPUS), rest
     if dumps == "heldout":
         return dump_sources(heldout_dumps()), rest
+    if dumps == "train":
+        return dump_sources(train_dumps()), rest
     return bundled_sources() + (corpus_sources() if "--corpus" in rest else []), rest
 
 
