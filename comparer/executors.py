@@ -48,6 +48,10 @@ class Executor(Protocol):
         """Whether jobs get report files as bytes (the workers may not see this filesystem)."""
         ...
 
+    def slots(self) -> int:
+        """How many jobs run at once (a cluster is reached to ask it)."""
+        ...
+
     def close(self, *, failed: bool = False) -> None:
         """Stop the workers (at once, dropping queued jobs, when `failed`)."""
         ...
@@ -62,6 +66,9 @@ class Serial:
         for args in zip(*iterables, strict=True):
             yield fn(*args)
 
+    def slots(self) -> int:
+        return 1
+
     def close(self, *, failed: bool = False) -> None:
         return None
 
@@ -74,6 +81,9 @@ class ProcessPool:
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
+
+    def slots(self) -> int:
+        return self.jobs
 
     def map(self, fn: Callable[..., Any], *iterables: Iterable[Any]) -> Iterator[Any]:
         argument_lists = [list(it) for it in iterables]
@@ -151,6 +161,10 @@ class DaskCluster:
     def threads(self) -> int:
         """Worker threads on the cluster now."""
         return max(1, int(sum(self._client.nthreads().values())))
+
+    def slots(self) -> int:
+        self.connect()
+        return self.threads
 
     def map(self, fn: Callable[..., Any], *iterables: Iterable[Any]) -> Iterator[Any]:
         arguments: Iterator[tuple[Any, ...]] = zip(*iterables, strict=True)

@@ -6,7 +6,8 @@ runs the command. A report reaches a job as a `Source`: its path, or, for worker
 share this machine's filesystem (Dask), its bytes.
 
 - `read_report`: read one report; its summary and its facts.
-- `compare_pair`: compare two reports; the HTML page and per-topic change counts.
+- `compare_pairs`: compare pairs of reports, each read once; each pair's HTML page and
+  per-topic change counts (`compare_pair`: one pair).
 - `facts_page`: link one country's claims from cached facts and render its facts page.
 - `link_country`: link one country's claims from cached facts.
 """
@@ -75,15 +76,39 @@ def read_report(
 
 def compare_pair(old: Source, new: Source, links: tuple[tuple[str, str], ...]) -> dict[str, Any] | str:
     """Compare two reports: the HTML page and per-topic change counts, or the error message."""
+    return compare_pairs([old, new], [(0, 1)], links)[0]
+
+
+def compare_pairs(
+    sources: list[Source], pairs: list[tuple[int, int]], links: tuple[tuple[str, str], ...]
+) -> list[dict[str, Any] | str]:
+    """Compare each (old, new) pair of `sources` (by index), reading each source once.
+
+    Each result is what `compare_pair` gives: the page and its counts, or the error message.
+    """
+    read: dict[int, Report | str] = {}
+    for k in sorted({k for pair in pairs for k in pair}):
+        try:
+            report = sources[k].read()
+        except ComparerError as err:
+            read[k] = str(err)
+            continue
+        # Pages show paths below the collection's folder, however the folder was named.
+        read[k] = replace(report, path=sources[k].report_id + Path(sources[k].name).suffix)
+    out: list[dict[str, Any] | str] = []
+    for a, b in pairs:
+        before, after = read[a], read[b]
+        if isinstance(before, str) or isinstance(after, str):
+            out.append(before if isinstance(before, str) else str(after))
+        else:
+            out.append(_compare(before, after, links))
+    return out
+
+
+def _compare(before: Report, after: Report, links: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """The page of two reports and its per-topic change counts."""
     from comparer.render.html_report import render_html
 
-    try:
-        before, after = old.read(), new.read()
-    except ComparerError as err:
-        return str(err)
-    # Pages show paths below the collection's folder, however the folder was named.
-    before = replace(before, path=old.report_id + Path(old.name).suffix)
-    after = replace(after, path=new.report_id + Path(new.name).suffix)
     comparison = api.compare_reports(before, after, options=CompareOptions())
     by_topic: dict[str, Counter[str]] = defaultdict(Counter)
     for p in comparison.passages:

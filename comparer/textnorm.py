@@ -79,9 +79,15 @@ _FOOTNOTE = re.compile(
 )
 
 
+# What every footnote marker starts with: a sentence end (and a closing quote) then a digit. A
+# scan for it is fast; _FOOTNOTE's lookbehinds run at every position (and a generator over
+# str.isdigit before it took a fifth of a `track` run).
+_FOOTNOTE_START = re.compile(r"[.!?][\u201d\u2019\"]?\d")
+
+
 def footnote_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) offsets of the footnote markers of `text` ("needs.2 Despite": the "2")."""
-    if not any(c.isdigit() for c in text):
+    if _FOOTNOTE_START.search(text) is None:
         return ()
     return tuple(m.span() for m in _FOOTNOTE.finditer(text))
 

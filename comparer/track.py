@@ -41,6 +41,9 @@ from comparer.review import Review
 
 __all__ = ["Entry", "Failure", "Interrupted", "Pair", "SiteResult", "build_site", "summary_markdown"]
 
+MAX_PAIRS_PER_JOB = 60  # a compare job's pages come back together: about 60 x 0.4-1 MB at most
+JOBS_PER_SLOT = 4  # compare jobs per worker at least, so that the workers finish together
+
 # --- the run ------------------------------------------------------------------------------
 
 
@@ -162,19 +165,26 @@ class _Run(Batch):
             else:
                 todo.append((pair, key))
             cache.count(hit=pair.page in stats)
-        olds = Lazy(lambda t: self.source(t[0].old.path, t[0].old.id), todo)
-        news = Lazy(lambda t: self.source(t[0].new.path, t[0].new.id), todo)
-        links = [_links(p.old.country) for p, _ in todo]
-        values = self.map("comparing", tasks.compare_pair, olds, news, links)
-        for (pair, key), value in zip(todo, values, strict=True):
-            if isinstance(value, str):
-                self.result.failures.append(Failure.of(pair.page, "", value))
-                continue
-            html = value.pop("html")
-            value["html_sha256"] = hashlib.sha256(html.encode("utf-8")).hexdigest()
-            cache.put_text("compare-html", key, html)
-            cache.put_json("compare-stats", key, value)
-            stats[pair.page] = PairStats(value["topics"], value["facts_changed"], key)
+        jobs = _jobs([pair for pair, _ in todo], self.executor.slots() if todo else 1)
+        members = [_members([todo[k][0] for k in job]) for job in jobs]
+        sources = Lazy(lambda m: [self.source(e.path, e.id) for e in m[0]], members)
+        links = [_links(todo[job[0]][0].old.country) for job in jobs]
+        total, done = len(todo), 0
+        self.say("comparing", 0, total)
+        indexes = [m[1] for m in members]
+        for job, values in zip(jobs, self.executor.map(tasks.compare_pairs, sources, indexes, links), strict=True):
+            for k, value in zip(job, values, strict=True):
+                pair, key = todo[k]
+                if isinstance(value, str):
+                    self.result.failures.append(Failure.of(pair.page, "", value))
+                    continue
+                html = value.pop("html")
+                value["html_sha256"] = hashlib.sha256(html.encode("utf-8")).hexdigest()
+                cache.put_text("compare-html", key, html)
+                cache.put_json("compare-stats", key, value)
+                stats[pair.page] = PairStats(value["topics"], value["facts_changed"], key)
+            done += len(job)
+            self.say("comparing", done, total)
         return stats
 
     def facts_pages(self, by_country: dict[str, list[Entry]]) -> dict[str, str]:
@@ -279,6 +289,45 @@ def _html_ok(cache: Cache, key: str, digest: str) -> bool:
 def _links(country: str) -> tuple[tuple[str, str], ...]:
     """Navigation from a country page: the site index and the country's facts."""
     return (("All countries", "../index.html"), (country, "index.html"), (f"{country}: facts", "facts.html"))
+
+
+def _jobs(pairs: list[Pair], slots: int) -> list[list[int]]:
+    """The indexes of `pairs` grouped into compare jobs.
+
+    A job holds pairs of one country, so it reads each of their reports once (not once per
+    pair, and not once per worker that happens to get one of its pairs), in covered-year
+    order, so a job split off a country needs few reports of its neighbours. Jobs are small
+    enough that every worker gets several (they finish together), and hold at most
+    `MAX_PAIRS_PER_JOB`. Pages do not depend on the grouping.
+    """
+    size = max(1, min(MAX_PAIRS_PER_JOB, len(pairs) // (JOBS_PER_SLOT * max(1, slots))))
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for k, pair in enumerate(pairs):
+        by_country[pair.old.country].append(k)
+    jobs: list[list[int]] = []
+    for _, indexes in sorted(by_country.items()):
+        indexes.sort(key=lambda k: _year_of(pairs[k]))  # stable: plan order within a year
+        n = -(-len(indexes) // size)
+        jobs += [indexes[i * len(indexes) // n : (i + 1) * len(indexes) // n] for i in range(n)]
+    return jobs
+
+
+def _year_of(pair: Pair) -> tuple[int, int]:
+    """When a pair's newer side was covered (pairs without a covered year last)."""
+    years = [e.covers for e in (pair.old, pair.new)]
+    return (1, 0) if None in years else (0, max(y for y in years if y is not None))
+
+
+def _members(pairs: list[Pair]) -> tuple[list[Entry], list[tuple[int, int]]]:
+    """The reports of `pairs` (each once, in first use) and each pair as indexes into them."""
+    reports: dict[str, int] = {}
+    entries: list[Entry] = []
+    for pair in pairs:
+        for e in (pair.old, pair.new):
+            if e.id not in reports:
+                reports[e.id] = len(entries)
+                entries.append(e)
+    return entries, [(reports[p.old.id], reports[p.new.id]) for p in pairs]
 
 
 def _facts_page_ok(data: Any) -> bool:
