@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -111,14 +114,27 @@ class Batch:
         return [{**found[path], "path": str(path)} for path in done]
 
     def _sha256(self, path: Path, label: str) -> str | None:
-        """The content hash of `path`, read through the checks of ingest; None (and a failure) if unreadable."""
+        """The content hash of `path`, read through the checks of ingest; None (and a failure) if unreadable.
+
+        A file whose stat is the one recorded with its hash is not read again (see `cache`).
+        """
         from comparer.ingest import read_input
 
         try:
             if str(path) == STDIN:  # read once: the job gets these bytes
                 self._stdin = sys.stdin.buffer.read(self.options.max_bytes + 1)
                 return hashlib.sha256(self._stdin).hexdigest()
-            return hashlib.sha256(read_input(path, max_bytes=self.options.max_bytes)).hexdigest()
+            name = os.path.abspath(path)
+            looked_at = time.time_ns()  # before the stat: a change after it is never missed
+            info = _stat(path)
+            if info is not None and stat.S_ISREG(info.st_mode) and info.st_size <= self.options.max_bytes:
+                known = self.cache.known_digest("file-sha256", name, info)
+                if known is not None:
+                    return known
+            digest = hashlib.sha256(read_input(path, max_bytes=self.options.max_bytes)).hexdigest()
+            if info is not None and stat.S_ISREG(info.st_mode):
+                self.cache.remember_digest("file-sha256", name, info, digest, looked_at)
+            return digest
         except InputError as err:
             self.failures.append(Failure.of(label, str(path), str(err)))
             return None
@@ -182,6 +198,14 @@ class Batch:
             found[country] = _claims_from_json(self.cache.get_json("claims", key), by_country[country]) or []
         ordered = [c for country in sorted(found) for c in found[country]]
         return [replace(c, id=f"c{n}") for n, c in enumerate(ordered, start=1)]
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """`os.stat(path)`, or None when it fails (reading the file then says why)."""
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
 
 
 class Lazy(list[Any]):

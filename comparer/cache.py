@@ -15,6 +15,13 @@ How it behaves as a database user:
   template or rule never serves stale pages; `prune` drops entries no current input used.
 - `<name>.lock` beside the cache serialises the opening checks and tells a run whether
   another one is using the cache (then it does not prune).
+
+Files known by their stat (`known_digest`, `remember_digest`): like git's index, a file whose
+device, inode, size, mtime and ctime (in nanoseconds) are those recorded with its content
+hash is taken to hold that content, without reading it. ctime cannot be set by a program
+(`touch -d` sets mtime and moves ctime to now), so an edit that keeps size and mtime is still
+seen. A file changed within `RACY_NS` of when it was looked at is never recorded: a second
+change within the same timestamp tick would leave every field as it was.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +41,7 @@ from comparer.errors import CacheError
 MARKER = "comparer-track-cache"
 FORMAT = "2"  # bump when the layout of stored values changes
 BUSY_TIMEOUT = 120.0  # seconds to wait for another run's write before giving up
+RACY_NS = 100_000_000  # a file changed this close to being looked at is read again next time
 _HEADER = b"SQLite format 3\x00"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,6 +89,17 @@ class _Lock:
 
     def close(self) -> None:
         os.close(self.fd)  # releases the lock
+
+
+def file_stamp(info: os.stat_result) -> list[int]:
+    """What tells a file changed: device, inode, size, mtime and ctime (ns)."""
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def settled(info: os.stat_result, looked_at_ns: int) -> bool:
+    """Whether a file stat'ed at `looked_at_ns` (or later) was last changed long enough before
+    for its stamp to tell every later change."""
+    return looked_at_ns - max(info.st_mtime_ns, info.st_ctime_ns) >= RACY_NS
 
 
 def _busy(err: sqlite3.Error) -> bool:
@@ -246,6 +266,27 @@ class Cache:
     def put_json(self, kind: str, key: str, value: Any) -> None:
         """Store `value` as JSON."""
         self.put_text(kind, key, json.dumps(value, sort_keys=True, ensure_ascii=False))
+
+    def known_digest(self, kind: str, name: str, info: os.stat_result) -> str | None:
+        """The digest recorded for file `name` if its stat `info` is the one recorded with it."""
+        record = self.get_json(kind, self.key(kind, name))
+        if (
+            isinstance(record, dict)
+            and record.get("stamp") == file_stamp(info)
+            and isinstance(record.get("sha256"), str)
+        ):
+            return str(record["sha256"])
+        return None
+
+    def remember_digest(
+        self, kind: str, name: str, info: os.stat_result, digest: str, looked_at_ns: int | None = None
+    ) -> None:
+        """Record that file `name`, stat'ed as `info` at `looked_at_ns` (default: now), holds `digest`.
+
+        Nothing is recorded for a file changed just before (see `RACY_NS`): it is read again.
+        """
+        if settled(info, time.time_ns() if looked_at_ns is None else looked_at_ns):
+            self.put_json(kind, self.key(kind, name), {"stamp": file_stamp(info), "sha256": digest})
 
     def commit(self) -> None:
         """Nothing to do: every put commits at once (kept for callers)."""

@@ -292,6 +292,7 @@ class PairStats:
     topics: dict[str, dict[str, int]]  # topic -> passage status -> passages
     facts_changed: int
     key: str = ""  # the cache key of the comparison page
+    digest: str = ""  # the sha256 of the page's HTML (as cached, before review marks)
 
     @property
     def n_changed(self) -> int:

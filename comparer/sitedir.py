@@ -6,17 +6,26 @@ files it did not write (a CNAME, a .nojekyll, a user's notes) survive every re-r
 are built in a temporary folder beside the site and moved in file by file; temporary
 folders of runs that died (kill -9) are swept on the next run. Files and folders are made
 with the user's umask.
+
+A page an earlier run wrote that is still as it wrote it (`Reuse`: its stat is the one the
+cache recorded with its digest, and the digest is the new page's) is kept where it is rather
+than written again, so a re-run writes only the pages that changed; the site is the same,
+byte for byte, as a clean run's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from comparer.cache import RACY_NS, Cache
 from comparer.errors import RenderError
 
 MARKER = ".comparer-site"
@@ -141,24 +150,97 @@ def building(site: Path) -> Iterator[Path]:
         shutil.rmtree(build, ignore_errors=True)
 
 
-def install(build: Path, site: Path, previous: set[str], *, force: bool = False) -> None:
+def install(
+    build: Path, site: Path, previous: set[str], *, force: bool = False, kept: frozenset[str] = frozenset()
+) -> None:
     """Move the files of `build` into `site`; remove the files of `previous` no longer written.
 
-    The marker is written first with old and new files (so an interrupted run leaves a site
-    the next run recognises), then again with the new files only.
+    `kept` are pages of `previous` left in place as they are (see `Reuse`). The marker is
+    written first with old and new files (so an interrupted run leaves a site the next run
+    recognises), then again with the new and kept files only.
     """
     new = sorted(p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file())
     for rel in new:
         _check_target(site, rel, previous, force)
+    final = set(new) | (kept & previous)
     site.mkdir(parents=True, exist_ok=True)
-    _write_marker(site, set(new) | previous)
+    _write_marker(site, final | previous)
     for rel in new:
         target = site / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(build / rel, target)
-    for rel in sorted(previous - set(new)):
+    for rel in sorted(previous - final):
         _remove_written(site, rel)
-    _write_marker(site, set(new))
+    _write_marker(site, final)
+
+
+class Reuse:
+    """The pages an earlier run wrote into `site` that are still as it wrote them.
+
+    The cache holds, for each page written, its digest and the stat it had once in place
+    (see `cache.known_digest`). A page is intact when it is one of the marker's files (in
+    `previous`), a plain file reached through no symbolic link, and its stat and the digest
+    of the page to write now are those recorded: then it is kept, not written again.
+    """
+
+    KIND = "site-file"
+
+    def __init__(self, site: Path, previous: set[str], cache: Cache) -> None:
+        self.site = site
+        self.previous = previous
+        self.cache = cache
+        self.name = os.path.abspath(site)
+        self.kept: set[str] = set()
+        self._decided: dict[tuple[str, str], bool] = {}  # asked twice, one answer
+
+    def intact(self, rel: str, digest: str) -> bool:
+        """Whether `site/rel` is the page of `digest` that an earlier run wrote, unchanged since."""
+        found = self._decided.get((rel, digest))
+        if found is None:
+            found = self._decided[(rel, digest)] = self._intact(rel, digest)
+        return found
+
+    def _intact(self, rel: str, digest: str) -> bool:
+        if rel not in self.previous or not _inside(self.site, rel):
+            return False
+        try:
+            info = os.lstat(self.site / rel)
+        except OSError:
+            return False
+        return stat.S_ISREG(info.st_mode) and self.cache.known_digest(self.KIND, self._name(rel), info) == digest
+
+    def keep(self, rel: str, digest: str) -> bool:
+        """Keep the page if it is intact; whether it was."""
+        if self.intact(rel, digest):
+            self.kept.add(rel)
+            return True
+        return False
+
+    def record(self, written: dict[str, str]) -> None:
+        """Record the stat of each page just moved into the site with its digest (by path).
+
+        Once, the run waits out `RACY_NS` after its last write, so that the pages' stamps tell
+        any later change (pages changed since are left unrecorded and written again next run).
+        """
+        if not written:
+            return
+        time.sleep(RACY_NS / 1e9)
+        looked_at = time.time_ns()
+        for rel, digest in sorted(written.items()):
+            try:
+                info = os.lstat(self.site / rel)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                self.cache.remember_digest(self.KIND, self._name(rel), info, digest, looked_at)
+
+    def _name(self, rel: str) -> str:
+        return f"{self.name}\x1f{rel}"
+
+
+def text_digest(text: str) -> str:
+    """The sha256 of `text` as a page holds it (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _check_target(site: Path, rel: str, previous: set[str], force: bool) -> None:

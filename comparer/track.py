@@ -23,16 +23,18 @@ The collection's model (`Entry`, `Pair`, `PairStats`, `SiteResult`) is in `compa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from comparer import __version__, api, batch, sitedir, tasks
 from comparer.batch import Batch, Lazy, Progress
 from comparer.cache import Cache
-from comparer.errors import InputError
+from comparer.errors import InputError, RenderError
 from comparer.executors import Executor, running
 from comparer.model import ConflictSummary, Entry, Failure, Pair, PairStats, SiteResult, slug
 from comparer.options import CompareOptions
@@ -43,6 +45,7 @@ __all__ = ["Entry", "Failure", "Interrupted", "Pair", "SiteResult", "build_site"
 
 MAX_PAIRS_PER_JOB = 60  # a compare job's pages come back together: about 60 x 0.4-1 MB at most
 JOBS_PER_SLOT = 4  # compare jobs per worker at least, so that the workers finish together
+InSite = Callable[[str, str], bool]  # (path in the site, digest) -> the site holds that page as written
 
 # --- the run ------------------------------------------------------------------------------
 
@@ -89,10 +92,15 @@ def build_site(
     with running(jobs, scheduler) as executor:  # first: without Dask, --scheduler leaves no cache
         cache = Cache(cache_path, salt=f"{__version__}|{CompareOptions()}")
         try:
-            result, by_country, facts_pages = _build(executor, cache, say, files, ids)
+            reuse = sitedir.Reuse(site, previous, cache)
+            in_site = reuse.intact if review is None else None  # reviewed pages: digests of their own
+            result, by_country, facts_pages = _build(executor, cache, say, files, ids, in_site)
             with sitedir.building(site) as build:
-                result.pages = _write_pages(build, by_country, result, facts_pages, cache, review)
-                sitedir.install(build, site, previous, force=force)
+                pages = _Pages(build, reuse, review)
+                _write_pages(pages, by_country, result, facts_pages, cache)
+                result.pages = pages.count
+                sitedir.install(build, site, previous, force=force, kept=frozenset(reuse.kept))
+            reuse.record(pages.written)
             result.pruned = cache.prune()
         finally:
             cache.close()
@@ -100,11 +108,16 @@ def build_site(
 
 
 def _build(
-    executor: Executor, cache: Cache, say: Progress, files: list[Path], ids: dict[Path, str]
+    executor: Executor,
+    cache: Cache,
+    say: Progress,
+    files: list[Path],
+    ids: dict[Path, str],
+    in_site: InSite | None = None,
 ) -> tuple[SiteResult, dict[str, list[Entry]], dict[str, str]]:
     """Read, plan, compare and link (results stored in the cache): the run, its countries and facts pages."""
     result = SiteResult(cache_note=cache.rebuilt_reason)
-    run = _Run(executor, cache, say, result)
+    run = _Run(executor, cache, say, result, in_site)
     result.entries = [batch.entry(s) for s in run.read_all(files, ids)]
     result.failures = run.failures
     by_country = _group(result.entries)
@@ -144,9 +157,12 @@ def _ids(root: Path, files: list[Path]) -> dict[Path, str]:
 class _Run(Batch):
     """A `Batch` that also compares pairs and renders each country's facts page."""
 
-    def __init__(self, executor: Executor, cache: Cache, say: Progress, result: SiteResult) -> None:
+    def __init__(
+        self, executor: Executor, cache: Cache, say: Progress, result: SiteResult, in_site: InSite | None
+    ) -> None:
         super().__init__(executor, cache, say)
         self.result = result
+        self.in_site = in_site  # whether the site holds a page as written (then its HTML is not read)
 
     def compare_all(self, pairs: list[Pair]) -> dict[str, PairStats]:
         """Per-topic change counts of every pair (comparing those not in the cache).
@@ -160,7 +176,10 @@ class _Run(Batch):
         for pair in pairs:
             key = cache.key("compare", pair.old.sha256, pair.new.sha256, pair.old.id, pair.new.id)
             cached = _parse_stats(cache.get_json("compare-stats", key), key)
-            if cached is not None and _html_ok(cache, key, cached[1]):
+            if cached is not None and (
+                (self.in_site is not None and self.in_site(_page_path(pair), cached[1]))
+                or _html_ok(cache, key, cached[1])
+            ):
                 stats[pair.page] = cached[0]
             else:
                 todo.append((pair, key))
@@ -179,10 +198,10 @@ class _Run(Batch):
                     self.result.failures.append(Failure.of(pair.page, "", value))
                     continue
                 html = value.pop("html")
-                value["html_sha256"] = hashlib.sha256(html.encode("utf-8")).hexdigest()
+                value["html_sha256"] = sitedir.text_digest(html)
                 cache.put_text("compare-html", key, html)
                 cache.put_json("compare-stats", key, value)
-                stats[pair.page] = PairStats(value["topics"], value["facts_changed"], key)
+                stats[pair.page] = PairStats(value["topics"], value["facts_changed"], key, value["html_sha256"])
             done += len(job)
             self.say("comparing", done, total)
         return stats
@@ -277,7 +296,7 @@ def _parse_stats(stats: Any, key: str) -> tuple[PairStats, str] | None:
         )
     ):
         return None
-    return PairStats(stats["topics"], stats["facts_changed"], key), stats["html_sha256"]
+    return PairStats(stats["topics"], stats["facts_changed"], key, stats["html_sha256"]), stats["html_sha256"]
 
 
 def _html_ok(cache: Cache, key: str, digest: str) -> bool:
@@ -347,38 +366,77 @@ def _facts_page_ok(data: Any) -> bool:
     )
 
 
+def _page_path(pair: Pair) -> str:
+    """Where a pair's page is in the site."""
+    return f"{slug(pair.old.country)}/{pair.page}"
+
+
+class _Pages:
+    """Pages written into the (fresh) folder `build`, or kept in the site when intact there."""
+
+    def __init__(self, build: Path, reuse: sitedir.Reuse, review: Review | None) -> None:
+        self.build = build
+        self.reuse = reuse
+        self.review = review
+        self.written: dict[str, str] = {}  # path in the site -> digest
+        self.count = 0
+
+    def put(self, rel: str, text: str) -> None:
+        """The page `rel` is `text`: keep the site's copy if it is that, else write it."""
+        self.count += 1
+        digest = sitedir.text_digest(text)
+        if self.reuse.keep(rel, digest):
+            return
+        target = self.build / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        self.written[rel] = digest
+
+    def put_pair(self, rel: str, digest: str, html: Callable[[], str]) -> None:
+        """A comparison page, known by the digest of its HTML: `html()` is read only when needed."""
+        if self.review is None and self.reuse.keep(rel, digest):
+            self.count += 1
+            return
+        from comparer.render.html_report import apply_review
+
+        text = html()
+        # marks are applied when writing, so the cache stays review-free
+        self.put(rel, text if self.review is None else apply_review(text, self.review))
+
+
 def _write_pages(
-    build: Path,
+    pages: _Pages,
     by_country: dict[str, list[Entry]],
     result: SiteResult,
     facts_pages: dict[str, str],
     cache: Cache,
-    review: Review | None = None,
-) -> int:
-    """Write every page into the (fresh) folder `build`; return how many."""
-    from comparer.render.html_report import apply_review
+) -> None:
+    """Every page of the site: the index, each country's page and facts, each comparison."""
     from comparer.render.site_report import render_country, render_index
 
-    count = 0
+    folders: dict[str, str] = {}
     for country, members in sorted(by_country.items()):
-        folder = build / slug(country)
-        folder.mkdir()
-        (folder / "facts.html").write_text(facts_pages[country], encoding="utf-8")
-        (folder / "index.html").write_text(
-            render_country(country, members, result, version=__version__), encoding="utf-8"
-        )
-        count += 2
+        folder = slug(country)
+        if folders.setdefault(folder, country) != country:
+            raise RenderError(
+                f"countries {folders[folder]!r} and {country!r} would share the site folder {folder}/; "
+                "spell them alike in the catalog"
+            )
+        pages.put(f"{folder}/facts.html", facts_pages[country])
+        pages.put(f"{folder}/index.html", render_country(country, members, result, version=__version__))
         for pair in result.pairs:
             if pair.old.country == country:
-                html = cache.get_text("compare-html", result.pair_stats[pair.page].key)
-                if html is None:
-                    raise InputError(f"cache entry for {pair.page} vanished while writing the site")
-                if review is not None:  # marks are applied when writing, so the cache stays review-free
-                    html = apply_review(html, review)
-                (folder / pair.page).write_text(html, encoding="utf-8")
-                count += 1
-    (build / "index.html").write_text(render_index(by_country, result, version=__version__), encoding="utf-8")
-    return count + 1
+                stats = result.pair_stats[pair.page]
+                pages.put_pair(_page_path(pair), stats.digest, functools.partial(_cached_html, cache, stats.key, pair))
+    pages.put("index.html", render_index(by_country, result, version=__version__))
+
+
+def _cached_html(cache: Cache, key: str, pair: Pair) -> str:
+    """A comparison page from the cache."""
+    html = cache.get_text("compare-html", key)
+    if html is None:
+        raise InputError(f"cache entry for {pair.page} vanished while writing the site")
+    return html
 
 
 def summary_markdown(result: SiteResult) -> str:
