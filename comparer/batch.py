@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from comparer import __version__, api, claims, facts, tasks
+from comparer import __version__, tasks
 from comparer.cache import Cache
 from comparer.errors import InputError
 from comparer.executors import Executor, running
@@ -118,8 +118,6 @@ class Batch:
 
         A file whose stat is the one recorded with its hash is not read again (see `cache`).
         """
-        from comparer.ingest import read_input
-
         try:
             if str(path) == STDIN:  # read once: the job gets these bytes
                 self._stdin = sys.stdin.buffer.read(self.options.max_bytes + 1)
@@ -131,6 +129,8 @@ class Batch:
                 known = self.cache.known_digest("file-sha256", name, info)
                 if known is not None:
                     return known
+            from comparer.ingest import read_input  # here: a re-run with nothing new never loads it
+
             digest = hashlib.sha256(read_input(path, max_bytes=self.options.max_bytes)).hexdigest()
             if info is not None and stat.S_ISREG(info.st_mode):
                 self.cache.remember_digest("file-sha256", name, info, digest, looked_at)
@@ -174,6 +174,8 @@ class Batch:
 
     def link_claims(self, reports: list[Report]) -> list[Claim]:
         """`claims.link_claims(reports)` from cached facts: each country linked in a job, or from the cache."""
+        from comparer import claims
+
         by_country: dict[str, list[Report]] = defaultdict(list)
         for report in claims.canonical_reports(reports):
             by_country[(report.metadata.country or "").lower()].append(report)
@@ -258,6 +260,8 @@ def light_report(summary: dict[str, Any]) -> Report:
 
 
 def _claim_to_json(claim: Claim) -> dict[str, Any]:
+    from comparer import facts
+
     values = [[r.id, facts.fact_to_json(f)] for r, f in claim.values]
     return {"id": claim.id, "subject": claim.subject, "kind": claim.kind, "status": claim.status,
             "values": values, "notes": list(claim.notes)}  # fmt: skip
@@ -273,6 +277,8 @@ def _claims_from_json(data: Any, reports: list[Report]) -> list[Claim] | None:
 
 
 def _claim_from_json(c: dict[str, Any], by_id: dict[str, Report]) -> Claim:
+    from comparer import facts
+
     values = tuple((by_id[r], facts.fact_from_json(f)) for r, f in c["values"])
     notes = tuple(str(n) for n in c["notes"])
     return Claim(str(c["id"]), str(c["subject"]), c["kind"], c["status"], values, notes)
@@ -304,6 +310,8 @@ def link_facts(
     Raises:
         InputError: a file cannot be read as a report, or no report was found.
     """
+    from comparer import api, claims
+
     named = api.named_reports(paths)
     files, ids = [path for path, _ in named], dict(named)
     with ExitStack() as stack:

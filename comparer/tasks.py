@@ -10,6 +10,9 @@ share this machine's filesystem (Dask), its bytes.
   per-topic change counts (`compare_pair`: one pair).
 - `facts_page`: link one country's claims from cached facts and render its facts page.
 - `link_country`: link one country's claims from cached facts.
+
+The reading and comparing modules are imported by the jobs, when they run: a driver with
+nothing new to do never loads them.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from comparer import __version__, api, claims, facts
+from comparer import __version__
 from comparer.errors import ComparerError
 from comparer.metadata import CatalogEntry
 from comparer.model import Claim, Entry, Fact, Metadata, Report
@@ -38,7 +41,7 @@ class Source:
 
     def read(self, options: ReadOptions = ReadOptions()) -> Report:
         """The report, as `api.read_report` reads it from the file."""
-        from comparer import ingest
+        from comparer import api, ingest
 
         data = self.data
         if data is None:
@@ -54,6 +57,8 @@ def read_report(
     source: Source, options: ReadOptions = ReadOptions()
 ) -> tuple[dict[str, Any], list[dict[str, Any]]] | str:
     """Read one report: its summary (an `Entry` and the metadata as read) and its facts, or the error message."""
+    from comparer import claims, facts
+
     try:
         report = source.read(options)
     except ComparerError as err:
@@ -107,6 +112,7 @@ def compare_pairs(
 
 def _compare(before: Report, after: Report, links: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """The page of two reports and its per-topic change counts."""
+    from comparer import api
     from comparer.render.html_report import render_html
 
     comparison = api.compare_reports(before, after, options=CompareOptions())
@@ -128,6 +134,8 @@ def parse_facts(text: str) -> list[tuple[Fact, str]]:
     Raises:
         ValueError: the text is not such a list (a damaged cache entry).
     """
+    from comparer import facts
+
     try:
         data = json.loads(text)
         return [(facts.fact_from_json(f), str(f.get("previous", ""))) for f in data]
@@ -155,6 +163,8 @@ def entry_report(entry: Entry) -> Report:
 
 def link_country(reports: list[Report], fact_texts: list[str]) -> list[Claim]:
     """Link the claims of one country's `reports`, whose facts are `fact_texts` (one each)."""
+    from comparer import claims
+
     loaded = {r.id: parse_facts(text) for r, text in zip(reports, fact_texts, strict=True)}
     return claims.link_claims(reports, facts_of=lambda r: loaded[r.id])
 

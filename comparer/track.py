@@ -31,14 +31,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from comparer import __version__, api, batch, sitedir, tasks
+from comparer import __version__, batch, sitedir, tasks
 from comparer.batch import Batch, Lazy, Progress
 from comparer.cache import Cache
+from comparer.discover import discover
 from comparer.errors import InputError, RenderError
 from comparer.executors import Executor, running
 from comparer.model import ConflictSummary, Entry, Failure, Pair, PairStats, SiteResult, slug
 from comparer.options import CompareOptions
-from comparer.render.markdown_report import GENERATOR_TAG, escape_markdown
 from comparer.review import Review
 
 __all__ = ["Entry", "Failure", "Interrupted", "Pair", "SiteResult", "build_site", "summary_markdown"]
@@ -87,7 +87,7 @@ def build_site(
     previous = sitedir.check_site(site, root, force=force)
     cache_path = cache_path or site.with_name(site.name + ".cache.sqlite")
     sitedir.sweep(site)
-    files = api.expand_inputs([root], exclude=(site, cache_path))
+    files = discover([root], exclude=(site, cache_path))
     ids = _ids(root, files)
     with running(jobs, scheduler) as executor:  # first: without Dask, --scheduler leaves no cache
         cache = Cache(cache_path, salt=f"{__version__}|{CompareOptions()}")
@@ -441,6 +441,8 @@ def _cached_html(cache: Cache, key: str, pair: Pair) -> str:
 
 def summary_markdown(result: SiteResult) -> str:
     """A Markdown job summary: what was compared, what changed, which facts conflict."""
+    from comparer.render.markdown_report import GENERATOR_TAG, escape_markdown
+
     lines = [GENERATOR_TAG, "## comparer track", ""]
     countries = sorted({e.country for e in result.entries})
     lines.append(

@@ -21,12 +21,20 @@ CELL_STATES: dict[str, tuple[str, str]] = {
 }
 
 
-def _previous(entry: Entry, result: SiteResult) -> Pair | None:
-    return next((p for p in result.pairs if p.kind == "year over year" and p.new.id == entry.id), None)
+def _previous_pairs(pairs: list[Pair]) -> dict[str, Pair]:
+    """Each report's comparison with its previous edition (the first planned), by report id.
+
+    Looked up once per page: a scan of every pair for every heat-map cell grew with the square
+    of the collection (minutes at 2,000 reports).
+    """
+    found: dict[str, Pair] = {}
+    for p in pairs:
+        if p.kind == "year over year":
+            found.setdefault(p.new.id, p)
+    return found
 
 
-def _cell(entry: Entry, topic: str, result: SiteResult) -> dict[str, Any]:
-    previous = _previous(entry, result)
+def _cell(entry: Entry, topic: str, result: SiteResult, previous: Pair | None) -> dict[str, Any]:
     before = previous is not None and topic in previous.old.topics
     if topic not in entry.topics:
         state = "dropped" if before else "none"
@@ -73,9 +81,11 @@ def _pair_view(pair: Pair, result: SiteResult) -> dict[str, Any]:
 def country_view(country: str, members: list[Entry], result: SiteResult) -> dict[str, Any]:
     """What the country page and its line on the index show."""
     topics = iter_topics(members)
-    cells = {t: [_cell(e, t, result) for e in members] for t in topics}
+    own = [p for p in result.pairs if p.old.country == country]
+    previous = _previous_pairs(own)
+    cells = {t: [_cell(e, t, result, previous.get(e.id)) for e in members] for t in topics}
     rows = [{"topic": topic_label(t), "cells": cells[t]} for t in topics]
-    pairs = [_pair_view(p, result) for p in result.pairs if p.old.country == country]
+    pairs = [_pair_view(p, result) for p in own]
     years = sorted({e.covers for e in members if e.covers is not None})
     used = {c["state"] for t in topics for c in cells[t]}
     return {
