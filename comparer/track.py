@@ -114,7 +114,7 @@ def _build(
     files: list[Path],
     ids: dict[Path, str],
     in_site: InSite | None = None,
-) -> tuple[SiteResult, dict[str, list[Entry]], dict[str, str]]:
+) -> tuple[SiteResult, dict[str, list[Entry]], dict[str, tuple[str, str]]]:
     """Read, plan, compare and link (results stored in the cache): the run, its countries and facts pages."""
     result = SiteResult(cache_note=cache.rebuilt_reason)
     run = _Run(executor, cache, say, result, in_site)
@@ -206,26 +206,33 @@ class _Run(Batch):
             self.say("comparing", done, total)
         return stats
 
-    def facts_pages(self, by_country: dict[str, list[Entry]]) -> dict[str, str]:
-        """Each country's facts page: linked in a job where the cache has none, keyed by its facts."""
+    def facts_pages(self, by_country: dict[str, list[Entry]]) -> dict[str, tuple[str, str]]:
+        """Each country's facts page (its digest and cache key): linked in a job where the cache
+        has none, keyed by its facts. A page the site holds as written is not read."""
         cache, result = self.cache, self.result
         pages: dict[str, dict[str, Any]] = {}
-        todo: list[tuple[str, str]] = []
+        keys: dict[str, str] = {}
+        todo: list[str] = []
         for country, members in sorted(by_country.items()):
-            key = cache.key("facts", country, *(self.stamp(e.id, *_shown(e)) for e in members))
+            keys[country] = key = cache.key("facts", country, *(self.stamp(e.id, *_shown(e)) for e in members))
             data = cache.get_json("facts-page", key)
-            if _facts_page_ok(data):
+            if _facts_page_ok(data) and (
+                (self.in_site is not None and self.in_site(_facts_path(country), data["html_sha256"]))
+                or _html_ok(cache, key, data["html_sha256"], "facts-html")
+            ):
                 pages[country] = data
             else:
-                todo.append((country, key))
+                todo.append(country)
             cache.count(hit=country in pages)
-        countries = [country for country, _ in todo]
-        groups = [by_country[c] for c in countries]
+        groups = [by_country[c] for c in todo]
         texts = Lazy(lambda group: [self.fact_text(e.id, e.path) for e in group], groups)
-        for (country, key), data in zip(
-            todo, self.map("linking facts", tasks.facts_page, countries, groups, texts), strict=True
+        for country, data in zip(
+            todo, self.map("linking facts", tasks.facts_page, todo, groups, texts), strict=True
         ):
-            cache.put_json("facts-page", key, data)
+            html = data.pop("html")
+            data["html_sha256"] = sitedir.text_digest(html)
+            cache.put_text("facts-html", keys[country], html)
+            cache.put_json("facts-page", keys[country], data)  # last: a page entry means both are there
             pages[country] = data
         for country, data in sorted(pages.items()):
             result.conflicts[country] = [
@@ -233,7 +240,7 @@ class _Run(Batch):
                 for c in data["conflicts"]
             ]
             result.changed_claims[country] = int(data["changed"])
-        return {country: str(data["html"]) for country, data in pages.items()}
+        return {country: (str(data["html_sha256"]), keys[country]) for country, data in pages.items()}
 
 
 def _shown(entry: Entry) -> tuple[object, ...]:
@@ -299,9 +306,9 @@ def _parse_stats(stats: Any, key: str) -> tuple[PairStats, str] | None:
     return PairStats(stats["topics"], stats["facts_changed"], key, stats["html_sha256"]), stats["html_sha256"]
 
 
-def _html_ok(cache: Cache, key: str, digest: str) -> bool:
+def _html_ok(cache: Cache, key: str, digest: str, kind: str = "compare-html") -> bool:
     """Whether the cached page is the one its counts were stored with (a damaged page is redone)."""
-    html = cache.get_text("compare-html", key)
+    html = cache.get_text(kind, key)
     return html is not None and hashlib.sha256(html.encode("utf-8")).hexdigest() == digest
 
 
@@ -351,7 +358,7 @@ def _members(pairs: list[Pair]) -> tuple[list[Entry], list[tuple[int, int]]]:
 
 def _facts_page_ok(data: Any) -> bool:
     """Whether a cached facts page has the shape the site and summary need."""
-    if not isinstance(data, dict) or not isinstance(data.get("html"), str):
+    if not isinstance(data, dict) or not isinstance(data.get("html_sha256"), str):
         return False
     if not isinstance(data.get("changed"), int) or not isinstance(data.get("conflicts"), list):
         return False
@@ -369,6 +376,11 @@ def _facts_page_ok(data: Any) -> bool:
 def _page_path(pair: Pair) -> str:
     """Where a pair's page is in the site."""
     return f"{slug(pair.old.country)}/{pair.page}"
+
+
+def _facts_path(country: str) -> str:
+    """Where a country's facts page is in the site."""
+    return f"{slug(country)}/facts.html"
 
 
 class _Pages:
@@ -392,23 +404,27 @@ class _Pages:
         target.write_text(text, encoding="utf-8")
         self.written[rel] = digest
 
-    def put_pair(self, rel: str, digest: str, html: Callable[[], str]) -> None:
-        """A comparison page, known by the digest of its HTML: `html()` is read only when needed."""
-        if self.review is None and self.reuse.keep(rel, digest):
+    def put_cached(self, rel: str, digest: str, html: Callable[[], str], *, reviewed: bool = False) -> None:
+        """A page known by the digest of its HTML: `html()` is read only when the site lacks it.
+
+        `reviewed`: a comparison page, which carries the review marks (if any).
+        """
+        review = self.review if reviewed else None
+        if review is None and self.reuse.keep(rel, digest):
             self.count += 1
             return
         from comparer.render.html_report import apply_review
 
         text = html()
         # marks are applied when writing, so the cache stays review-free
-        self.put(rel, text if self.review is None else apply_review(text, self.review))
+        self.put(rel, text if review is None else apply_review(text, review))
 
 
 def _write_pages(
     pages: _Pages,
     by_country: dict[str, list[Entry]],
     result: SiteResult,
-    facts_pages: dict[str, str],
+    facts_pages: dict[str, tuple[str, str]],
     cache: Cache,
 ) -> None:
     """Every page of the site: the index, each country's page and facts, each comparison."""
@@ -422,20 +438,22 @@ def _write_pages(
                 f"countries {folders[folder]!r} and {country!r} would share the site folder {folder}/; "
                 "spell them alike in the catalog"
             )
-        pages.put(f"{folder}/facts.html", facts_pages[country])
+        digest, key = facts_pages[country]
+        pages.put_cached(_facts_path(country), digest, functools.partial(_cached_html, cache, key, "facts-html", country))
         pages.put(f"{folder}/index.html", render_country(country, members, result, version=__version__))
         for pair in result.pairs:
             if pair.old.country == country:
                 stats = result.pair_stats[pair.page]
-                pages.put_pair(_page_path(pair), stats.digest, functools.partial(_cached_html, cache, stats.key, pair))
+                page = functools.partial(_cached_html, cache, stats.key, "compare-html", pair.page)
+                pages.put_cached(_page_path(pair), stats.digest, page, reviewed=True)
     pages.put("index.html", render_index(by_country, result, version=__version__))
 
 
-def _cached_html(cache: Cache, key: str, pair: Pair) -> str:
-    """A comparison page from the cache."""
-    html = cache.get_text("compare-html", key)
+def _cached_html(cache: Cache, key: str, kind: str, label: str) -> str:
+    """A page from the cache (its digest was checked when the run looked it up)."""
+    html = cache.get_text(kind, key)
     if html is None:
-        raise InputError(f"cache entry for {pair.page} vanished while writing the site")
+        raise InputError(f"cache entry for {label} vanished while writing the site")
     return html
 
 
