@@ -299,7 +299,8 @@ class Cache:
             db = self._db
             with db:
                 db.execute("BEGIN IMMEDIATE")
-                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT)")
+                # keyed: the NOT EXISTS below looks each entry up (a scan of it per entry grew with the square)
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT, PRIMARY KEY (kind, key))")
                 db.execute("DELETE FROM used")
                 db.executemany("INSERT INTO used VALUES (?, ?)", sorted(self._used))
                 gone = db.execute(
