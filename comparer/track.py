@@ -96,7 +96,7 @@ def build_site(
             in_site = reuse.intact if review is None else None  # reviewed pages: digests of their own
             result, by_country, facts_pages = _build(executor, cache, say, files, ids, in_site)
             with sitedir.building(site) as build:
-                pages = _Pages(build, reuse, review)
+                pages = _Pages(build, reuse, review, cache)
                 _write_pages(pages, by_country, result, facts_pages, cache)
                 result.pages = pages.count
                 sitedir.install(build, site, previous, force=force, kept=frozenset(reuse.kept))
@@ -386,10 +386,11 @@ def _facts_path(country: str) -> str:
 class _Pages:
     """Pages written into the (fresh) folder `build`, or kept in the site when intact there."""
 
-    def __init__(self, build: Path, reuse: sitedir.Reuse, review: Review | None) -> None:
+    def __init__(self, build: Path, reuse: sitedir.Reuse, review: Review | None, cache: Cache) -> None:
         self.build = build
         self.reuse = reuse
         self.review = review
+        self.cache = cache
         self.written: dict[str, str] = {}  # path in the site -> digest
         self.count = 0
 
@@ -403,6 +404,18 @@ class _Pages:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         self.written[rel] = digest
+
+    def put_rendered(self, rel: str, shown: str, render: Callable[[], str]) -> None:
+        """A page rendered from `shown` (the repr of all it shows): not rendered again while the
+        site holds the page that the same `shown` gave last time."""
+        key = self.cache.key("page-digest", self.reuse.name, rel, hashlib.sha256(shown.encode("utf-8")).hexdigest())
+        digest = self.cache.get_text("page-digest", key)
+        if digest is not None and self.reuse.keep(rel, digest):
+            self.count += 1
+            return
+        text = render()
+        self.put(rel, text)
+        self.cache.put_text("page-digest", key, sitedir.text_digest(text))
 
     def put_cached(self, rel: str, digest: str, html: Callable[[], str], *, reviewed: bool = False) -> None:
         """A page known by the digest of its HTML: `html()` is read only when the site lacks it.
@@ -431,6 +444,7 @@ def _write_pages(
     from comparer.render.site_report import render_country, render_index
 
     folders: dict[str, str] = {}
+    shown: dict[str, str] = {}
     for country, members in sorted(by_country.items()):
         folder = slug(country)
         if folders.setdefault(folder, country) != country:
@@ -440,13 +454,26 @@ def _write_pages(
             )
         digest, key = facts_pages[country]
         pages.put_cached(_facts_path(country), digest, functools.partial(_cached_html, cache, key, "facts-html", country))
-        pages.put(f"{folder}/index.html", render_country(country, members, result, version=__version__))
+        shown[country] = _country_shown(country, members, result)
+        pages.put_rendered(
+            f"{folder}/index.html",
+            shown[country],
+            functools.partial(render_country, country, members, result, version=__version__),
+        )
         for pair in result.pairs:
             if pair.old.country == country:
                 stats = result.pair_stats[pair.page]
                 page = functools.partial(_cached_html, cache, stats.key, "compare-html", pair.page)
                 pages.put_cached(_page_path(pair), stats.digest, page, reviewed=True)
-    pages.put("index.html", render_index(by_country, result, version=__version__))
+    index = repr((sorted(shown.items()), len(result.entries), result.failures))
+    pages.put_rendered("index.html", index, functools.partial(render_index, by_country, result, version=__version__))
+
+
+def _country_shown(country: str, members: list[Entry], result: SiteResult) -> str:
+    """All that a country's page and its line on the index show, as text (see `_Pages.put_rendered`)."""
+    own = [(p, result.pair_stats[p.page]) for p in result.pairs if p.old.country == country]
+    conflicts = len(result.conflicts.get(country, []))
+    return repr((__version__, country, members, own, conflicts, result.changed_claims.get(country, 0)))
 
 
 def _cached_html(cache: Cache, key: str, kind: str, label: str) -> str:

@@ -13,6 +13,7 @@ import pytest
 from comparer import cache as cache_module
 from comparer import ingest
 from comparer.cache import Cache
+from comparer.render import site_report
 from comparer.track import build_site
 from tests.conftest import REPORTS, tree_bytes
 
@@ -61,6 +62,12 @@ def test_unchanged_files_are_not_read_and_unchanged_pages_not_written(
     build_site(collection, site, jobs=1, cache_path=cache)
     before = _stamps(site)
     reads = _count_reads(monkeypatch)
+
+    def not_again(*args: object, **kwargs: object) -> str:
+        raise AssertionError("a page whose inputs did not change was rendered again")
+
+    monkeypatch.setattr(site_report, "render_country", not_again)
+    monkeypatch.setattr(site_report, "render_index", not_again)
     again = build_site(collection, site, jobs=1, cache_path=cache)
     assert again.cache_misses == 0 and reads == []  # every file known by its stat
     assert _stamps(site) == before  # no page rewritten
