@@ -1,7 +1,7 @@
 """A SQLite cache for `comparer track`, keyed by content hash, options and the tool's own code.
 
-Values are JSON or HTML text, never pickles: a cache file is data, and a foreign or damaged
-one must not be able to run code.
+Values are JSON or HTML text (pages zlib-compressed: `pack`), never pickles: a cache file is
+data, and a foreign or damaged one must not be able to run code.
 
 How it behaves as a database user:
 - WAL journal, a busy timeout, and one short transaction per stored result (autocommit), so
@@ -33,6 +33,7 @@ import json
 import os
 import sqlite3
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,9 @@ MARKER = "comparer-track-cache"
 FORMAT = "2"  # bump when the layout of stored values changes
 BUSY_TIMEOUT = 120.0  # seconds to wait for another run's write before giving up
 RACY_NS = 100_000_000  # a file changed this close to being looked at is read again next time
+# Pages are stored compressed: about 3.5 times smaller, and opening the cache checks every one
+# of its database pages (quick_check). Level 1 compresses 3 times faster than 6 for 20% more bytes.
+PAGE_ZLIB_LEVEL = 1
 _HEADER = b"SQLite format 3\x00"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -100,6 +104,21 @@ def settled(info: os.stat_result, looked_at_ns: int) -> bool:
     """Whether a file stat'ed at `looked_at_ns` (or later) was last changed long enough before
     for its stamp to tell every later change."""
     return looked_at_ns - max(info.st_mtime_ns, info.st_ctime_ns) >= RACY_NS
+
+
+def pack(text: str) -> bytes:
+    """A page as the cache stores it (done in the job that made it)."""
+    return zlib.compress(text.encode("utf-8"), PAGE_ZLIB_LEVEL)
+
+
+def unpack(data: object) -> str | None:
+    """A page `pack` stored, or None when `data` is not one."""
+    if not isinstance(data, bytes):
+        return None
+    try:
+        return zlib.decompress(data).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError):
+        return None
 
 
 def _busy(err: sqlite3.Error) -> bool:
@@ -222,7 +241,7 @@ class Cache:
         """A cache key for `parts` (content hashes, ids), salted with code digest and options."""
         return hashlib.sha256("\x1f".join((self.salt, *parts)).encode("utf-8")).hexdigest()
 
-    def _query(self, sql: str, args: tuple[str, ...]) -> Any:
+    def _query(self, sql: str, args: tuple[str | bytes, ...]) -> Any:
         try:
             return self._db.execute(sql, args).fetchone()
         except sqlite3.Error as err:
@@ -235,6 +254,17 @@ class Cache:
         if row is None or not isinstance(row[0], str):
             return None
         return str(row[0])
+
+    def get_page(self, kind: str, key: str) -> str | None:
+        """The page stored under (`kind`, `key`) with `put_page`, or None (also when damaged)."""
+        self._used.add((kind, key))
+        row = self._query("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key))
+        return None if row is None else unpack(row[0])
+
+    def put_page(self, kind: str, key: str, packed: bytes) -> None:
+        """Store a page `pack` compressed."""
+        self._used.add((kind, key))
+        self._query("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, packed))
 
     def has(self, kind: str, key: str) -> bool:
         """Whether an entry exists (without reading it)."""

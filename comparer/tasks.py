@@ -17,6 +17,7 @@ nothing new to do never loads them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from comparer import __version__
+from comparer.cache import pack
 from comparer.errors import ComparerError
 from comparer.metadata import CatalogEntry
 from comparer.model import Claim, Entry, Fact, Metadata, Report
@@ -80,7 +82,8 @@ def read_report(
 
 
 def compare_pair(old: Source, new: Source, links: tuple[tuple[str, str], ...]) -> dict[str, Any] | str:
-    """Compare two reports: the HTML page and per-topic change counts, or the error message."""
+    """Compare two reports: the HTML page (`cache.pack`ed, and its digest) and per-topic change
+    counts, or the error message."""
     return compare_pairs([old, new], [(0, 1)], links)[0]
 
 
@@ -121,8 +124,10 @@ def _compare(before: Report, after: Report, links: tuple[tuple[str, str], ...]) 
         section = p.new_section or p.old_section
         topic = (section.topic if section else None) or "other"
         by_topic[topic][p.status] += 1
+    html = render_html(comparison, links=links)
     return {
-        "html": render_html(comparison, links=links),
+        "page": pack(html),
+        "html_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
         "topics": {t: dict(sorted(c.items())) for t, c in sorted(by_topic.items())},
         "facts_changed": sum(1 for f in comparison.facts if f.status == "changed"),
     }
@@ -187,4 +192,9 @@ def facts_page(country: str, members: list[Entry], fact_texts: list[str]) -> dic
         for c in linked
         if c.status == "conflict"
     ]
-    return {"html": html, "conflicts": conflicts, "changed": sum(1 for c in linked if c.status == "changed")}
+    return {
+        "page": pack(html),
+        "html_sha256": hashlib.sha256(html.encode("utf-8")).hexdigest(),
+        "conflicts": conflicts,
+        "changed": sum(1 for c in linked if c.status == "changed"),
+    }

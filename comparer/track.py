@@ -141,9 +141,10 @@ class Interrupted(KeyboardInterrupt):
 def _ids(root: Path, files: list[Path]) -> dict[Path, str]:
     """Report ids: the path below `root` without its extension ("north-korea/hrw-2014")."""
     out = {}
+    base = root.resolve()
     for path in files:
         try:
-            rel = path.resolve().relative_to(root.resolve())
+            rel = path.resolve().relative_to(base)
         except ValueError:
             rel = Path(path.name)
         out[path] = rel.with_suffix("").as_posix()
@@ -197,9 +198,7 @@ class _Run(Batch):
                 if isinstance(value, str):
                     self.result.failures.append(Failure.of(pair.page, "", value))
                     continue
-                html = value.pop("html")
-                value["html_sha256"] = sitedir.text_digest(html)
-                cache.put_text("compare-html", key, html)
+                cache.put_page("compare-html", key, value.pop("page"))
                 cache.put_json("compare-stats", key, value)
                 stats[pair.page] = PairStats(value["topics"], value["facts_changed"], key, value["html_sha256"])
             done += len(job)
@@ -229,9 +228,7 @@ class _Run(Batch):
         for country, data in zip(
             todo, self.map("linking facts", tasks.facts_page, todo, groups, texts), strict=True
         ):
-            html = data.pop("html")
-            data["html_sha256"] = sitedir.text_digest(html)
-            cache.put_text("facts-html", keys[country], html)
+            cache.put_page("facts-html", keys[country], data.pop("page"))
             cache.put_json("facts-page", keys[country], data)  # last: a page entry means both are there
             pages[country] = data
         for country, data in sorted(pages.items()):
@@ -308,7 +305,7 @@ def _parse_stats(stats: Any, key: str) -> tuple[PairStats, str] | None:
 
 def _html_ok(cache: Cache, key: str, digest: str, kind: str = "compare-html") -> bool:
     """Whether the cached page is the one its counts were stored with (a damaged page is redone)."""
-    html = cache.get_text(kind, key)
+    html = cache.get_page(kind, key)
     return html is not None and hashlib.sha256(html.encode("utf-8")).hexdigest() == digest
 
 
@@ -478,7 +475,7 @@ def _country_shown(country: str, members: list[Entry], result: SiteResult) -> st
 
 def _cached_html(cache: Cache, key: str, kind: str, label: str) -> str:
     """A page from the cache (its digest was checked when the run looked it up)."""
-    html = cache.get_text(kind, key)
+    html = cache.get_page(kind, key)
     if html is None:
         raise InputError(f"cache entry for {label} vanished while writing the site")
     return html

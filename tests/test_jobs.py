@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from comparer import api, tasks
+from comparer.cache import unpack
 from comparer.model import Entry, Pair
 from comparer.track import MAX_PAIRS_PER_JOB, _jobs, _members, _plan
 from tests.conftest import NK
@@ -68,7 +69,8 @@ def test_compare_pairs_reads_each_source_once_and_says_which_pair_failed(
     ] + [tasks.Source(str(missing), "missing", None)]
     results = tasks.compare_pairs(sources, [(0, 1), (1, 2), (0, 2), (2, 3)], ())
     assert sorted(reads) == sorted(s.name for s in sources[:3])  # the missing file is never read
-    assert all(isinstance(r, dict) and r["html"].startswith("<!DOCTYPE html>") for r in results[:3])
+    pages = [unpack(r["page"]) for r in results[:3] if isinstance(r, dict)]
+    assert all(page is not None and page.startswith("<!DOCTYPE html>") for page in pages) and len(pages) == 3
     assert isinstance(results[3], str) and "missing.txt" in results[3]
     one = tasks.compare_pair(sources[0], sources[1], ())
     assert one == results[0]  # the same page as a job of one pair
