@@ -192,17 +192,19 @@ class _Run(Batch):
         total, done = len(todo), 0
         self.say("comparing", 0, total)
         indexes = [m[1] for m in members]
+        failed: dict[int, Failure] = {}
         for job, values in zip(jobs, self.executor.map(tasks.compare_pairs, sources, indexes, links), strict=True):
             for k, value in zip(job, values, strict=True):
                 pair, key = todo[k]
                 if isinstance(value, str):
-                    self.result.failures.append(Failure.of(pair.page, "", value))
+                    failed[k] = Failure.of(pair.page, "", value)
                     continue
                 cache.put_page("compare-html", key, value.pop("page"))
                 cache.put_json("compare-stats", key, value)
                 stats[pair.page] = PairStats(value["topics"], value["facts_changed"], key, value["html_sha256"])
             done += len(job)
             self.say("comparing", done, total)
+        self.result.failures += [failed[k] for k in sorted(failed)]  # in plan order, however grouped
         return stats
 
     def facts_pages(self, by_country: dict[str, list[Entry]]) -> dict[str, tuple[str, str]]:
