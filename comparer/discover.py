@@ -70,11 +70,15 @@ def _below(root: Path, skip: set[Path]) -> list[Path]:
             and (here / name).resolve() not in skip
         ]
     catalogued: dict[Path, set[Path]] = {}
+    covering: dict[Path, list[Path]] = {}  # folder -> its catalogs, looked up once per folder
     out = []
     for path in sorted(candidates):
-        catalogs = _catalogs(path.resolve().parent, catalogued)
+        resolved = path.resolve()
+        if resolved.parent not in covering:
+            covering[resolved.parent] = _catalogs(resolved.parent, catalogued)
+        catalogs = covering[resolved.parent]
         if catalogs:
-            if any(path.resolve() in catalogued[c] for c in catalogs):
+            if any(resolved in catalogued[c] for c in catalogs):
                 out.append(path)
             elif not _not_a_report(path):
                 warnings.warn(f"{path}: not in {catalogs[0]}; skipped", ComparerWarning, stacklevel=3)

@@ -192,6 +192,7 @@ class Reuse:
         self.name = os.path.abspath(site)
         self.kept: set[str] = set()
         self._decided: dict[tuple[str, str], bool] = {}  # asked twice, one answer
+        self._folders: dict[str, bool] = {}  # folder of pages -> inside the site, through no link
 
     def intact(self, rel: str, digest: str) -> bool:
         """Whether `site/rel` is the page of `digest` that an earlier run wrote, unchanged since."""
@@ -201,7 +202,7 @@ class Reuse:
         return found
 
     def _intact(self, rel: str, digest: str) -> bool:
-        if rel not in self.previous or not _inside(self.site, rel):
+        if rel not in self.previous or not self._inside(rel):
             return False
         try:
             info = os.lstat(self.site / rel)
@@ -233,6 +234,18 @@ class Reuse:
                 continue
             if stat.S_ISREG(info.st_mode):
                 self.cache.remember_digest(self.KIND, self._name(rel), info, digest, looked_at)
+
+    def _inside(self, rel: str) -> bool:
+        """`_inside(site, rel)`, each folder looked at once (a site's pages share a few folders)."""
+        folder, _, name = rel.rpartition("/")
+        if not name or name in (".", "..") or "\\" in name:
+            return False
+        if not folder:
+            return True
+        found = self._folders.get(folder)
+        if found is None:
+            found = self._folders[folder] = _inside(self.site, folder) and not (self.site / folder).is_symlink()
+        return found
 
     def _name(self, rel: str) -> str:
         return f"{self.name}\x1f{rel}"
