@@ -79,9 +79,14 @@ _FOOTNOTE = re.compile(
 )
 
 
+# What every footnote marker follows: a sentence end (perhaps a closing quote), then a digit.
+# Texts without one (most) are passed over by this one search, not the lookbehinds at every position.
+_FOOTNOTE_HINT = re.compile(r"[.!?][\u201d\u2019\"]?\d")
+
+
 def footnote_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) offsets of the footnote markers of `text` ("needs.2 Despite": the "2")."""
-    if not any(c.isdigit() for c in text):
+    if _FOOTNOTE_HINT.search(text) is None:
         return ()
     return tuple(m.span() for m in _FOOTNOTE.finditer(text))
 
