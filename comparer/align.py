@@ -26,8 +26,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -40,6 +41,11 @@ from comparer.options import CompareOptions
 from comparer.textnorm import compact_key, passage_key
 from comparer.topics import clean_heading
 
+_COMPACT_MEMO = 4096  # paragraphs whose compact keys are remembered (~600 characters, ~5 KB each)
+# Texts whose content words are remembered (`track` compares each report twice or more):
+_SECTION_MEMO = 2048  # section texts (a few reports' outlines)
+_WORD_SET_MEMO = 4096  # passage keys (a few reports' paragraphs)
+_LONG_WORD = re.compile(r"[a-z]{4,}")  # a content word has four letters or more
 CDIST_MAX_PAIRS = 400_000  # above this many remaining pairs, prune candidates by shared 3-grams
 SHINGLE_MAX_DF = 4  # a 3-gram found in more passages than this is too common to suggest a match
 MIN_FUZZY_WORDS = 5  # shorter passages only match exactly
@@ -186,8 +192,15 @@ def rewritten_in_place(
 
 def _shared_words(a: str, b: str) -> float:
     """Dice overlap (0-1) of the content words of two texts."""
-    wa, wb = set(_content_words(a)), set(_content_words(b))
+    wa, wb = _word_set(a), _word_set(b)
     return 2 * len(wa & wb) / (len(wa) + len(wb)) if wa and wb else 0.0
+
+
+@lru_cache(maxsize=_WORD_SET_MEMO)
+def _word_set(text: str) -> frozenset[str]:
+    """The distinct content words of `text`, memoised: `rewritten_in_place` tries every removed
+    paragraph of a run against every added one."""
+    return frozenset(_content_words(text))
 
 
 def _passages(report: Report) -> list[Passage]:
@@ -243,7 +256,7 @@ def resplit_gaps(
     anchors = sorted(_increasing(sorted((i, j) for i, (j, _) in pairs.items())))
     paired_new = {j for j, _ in pairs.values()}
     found: list[tuple[int, int, int, int, int]] = []  # (old, offset, new, offset, length) shared pieces
-    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]] = {}
+    keys: dict[tuple[str, int], tuple[str, Sequence[int]]] = {}
     bounds = [(-1, -1), *anchors, (len(olds), len(news))]
     for (i1, j1), (i2, j2) in itertools.pairwise(bounds):
         gap_old = [p for p in olds[i1 + 1 : i2] if p.index not in pairs]
@@ -253,7 +266,7 @@ def resplit_gaps(
         for side, gap in (("o", gap_old), ("n", gap_new)):
             for p in gap:
                 if (side, p.index) not in keys:
-                    keys[(side, p.index)] = compact_key(p.para.text)
+                    keys[(side, p.index)] = _compact_key(p.para.text)
         o_keys = [keys[("o", p.index)][0] for p in gap_old]
         n_keys = [keys[("n", p.index)][0] for p in gap_new]
         head = _shared_run(o_keys, n_keys)
@@ -284,8 +297,17 @@ def resplit_gaps(
     return _apply_cuts(olds, news, pairs, o_cuts, n_cuts, twins, keys)
 
 
+@lru_cache(maxsize=_COMPACT_MEMO)
+def _compact_key(text: str) -> tuple[str, Sequence[int]]:
+    """`compact_key(text)`, memoised with its offsets packed (8 bytes a character, not 36): in
+    `track` a report is compared with the editions before and after it, and its unpaired
+    paragraphs are read as streams each time."""
+    key, offsets = compact_key(text)
+    return key, array("q", offsets)
+
+
 def _whole_cuts_only(
-    found: list[tuple[int, int, int, int, int]], keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]]
+    found: list[tuple[int, int, int, int, int]], keys: dict[tuple[str, int], tuple[str, Sequence[int]]]
 ) -> list[tuple[int, int, int, int, int]]:
     """Keep only shared pieces whose passages are cut into shared pieces and nothing else.
 
@@ -332,7 +354,7 @@ def _apply_cuts(
     o_cuts: dict[int, set[int]],
     n_cuts: dict[int, set[int]],
     twins: list[tuple[tuple[int, int], tuple[int, int]]],
-    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]],
+    keys: dict[tuple[str, int], tuple[str, Sequence[int]]],
 ) -> tuple[list[Passage], list[Passage], dict[int, tuple[int, float]]]:
     """Cut passages at `o_cuts`/`n_cuts`, renumber them, and pair the `twins` pieces."""
     new_olds, o_where = _cut_all(olds, o_cuts, keys, "o")
@@ -352,7 +374,7 @@ def _apply_cuts(
 def _cut_all(
     passages: list[Passage],
     cuts: dict[int, set[int]],
-    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]],
+    keys: dict[tuple[str, int], tuple[str, Sequence[int]]],
     side: str,
 ) -> tuple[list[Passage], dict[tuple[int, int], int]]:
     """Passages cut into pieces at `cuts`; and (old index, cut) -> new index."""
@@ -437,8 +459,6 @@ def _content_words(text: str) -> list[str]:
     return [w for w in _LONG_WORD.findall(text.lower()) if w not in _STOPWORDS]
 
 
-_LONG_WORD = re.compile(r"[a-z]{4,}")  # a content word has four letters or more
-_SECTION_MEMO = 8192  # section texts whose content words are remembered (`track` compares each report twice or more)
 
 
 @lru_cache(maxsize=_SECTION_MEMO)
