@@ -41,6 +41,7 @@ from comparer.options import CompareOptions
 from comparer.textnorm import compact_key, passage_key
 from comparer.topics import clean_heading
 
+_PASSAGE_MEMO = 32768  # paragraph and sentence texts whose keys are remembered (a few reports')
 _COMPACT_MEMO = 4096  # paragraphs whose compact keys are remembered (~600 characters, ~5 KB each)
 # Texts whose content words are remembered (`track` compares each report twice or more):
 _SECTION_MEMO = 2048  # section texts (a few reports' outlines)
@@ -207,7 +208,7 @@ def _passages(report: Report) -> list[Passage]:
     out: list[Passage] = []
     for section in report.sections:
         for para in section.paragraphs:
-            out.append(Passage(len(out), para, section, passage_key(para.text)))
+            out.append(Passage(len(out), para, section, _passage_key(para.text)))
     return out
 
 
@@ -295,6 +296,13 @@ def resplit_gaps(
         n_cuts[j] |= {y, y + n}
     twins = [((i, x), (j, y)) for i, x, j, y, _ in found]
     return _apply_cuts(olds, news, pairs, o_cuts, n_cuts, twins, keys)
+
+
+@lru_cache(maxsize=_PASSAGE_MEMO)
+def _passage_key(text: str) -> str:
+    """`passage_key(text)`, memoised: `track` keys a report's paragraphs and sentences again in
+    every comparison the report is in."""
+    return passage_key(text)
 
 
 @lru_cache(maxsize=_COMPACT_MEMO)
@@ -823,8 +831,8 @@ def match_leftover_sentences(
         return classified
     o_sents = [(p, k, st) for p in removed for k, st in enumerate(p.para.sentences)]
     n_sents = [(p, k, st) for p in added for k, st in enumerate(p.para.sentences)]
-    o_keys = [passage_key(st.text) for _, _, st in o_sents]
-    n_keys = [passage_key(st.text) for _, _, st in n_sents]
+    o_keys = [_passage_key(st.text) for _, _, st in o_sents]
+    n_keys = [_passage_key(st.text) for _, _, st in n_sents]
     o_ok = [a for a, key in enumerate(o_keys) if len(key.split()) >= MIN_FUZZY_WORDS]
     n_ok = [b for b, key in enumerate(n_keys) if len(key.split()) >= MIN_FUZZY_WORDS]
     if not o_ok or not n_ok:
@@ -939,8 +947,8 @@ def refine_sentences(old: Paragraph, new: Paragraph, cutoff: float) -> list[Refi
     import difflib
 
     o_sents, n_sents = old.sentences, new.sentences
-    o_keys = [passage_key(s.text) for s in o_sents]
-    n_keys = [passage_key(s.text) for s in n_sents]
+    o_keys = [_passage_key(s.text) for s in o_sents]
+    n_keys = [_passage_key(s.text) for s in n_sents]
     steps: list[tuple[PassageStatus, list[int], list[int], float]] = []
     matcher = difflib.SequenceMatcher(a=o_keys, b=n_keys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
