@@ -41,11 +41,12 @@ from comparer.options import CompareOptions
 from comparer.textnorm import compact_key, passage_key
 from comparer.topics import clean_heading
 
-_PASSAGE_MEMO = 32768  # paragraph and sentence texts whose keys are remembered (a few reports')
-_COMPACT_MEMO = 4096  # paragraphs whose compact keys are remembered (~600 characters, ~5 KB each)
-# Texts whose content words are remembered (`track` compares each report twice or more):
-_SECTION_MEMO = 2048  # section texts (a few reports' outlines)
-_WORD_SET_MEMO = 4096  # passage keys (a few reports' paragraphs)
+# What is remembered between comparisons (`track` compares each report with the editions before
+# and after it, and other publishers'), bounded to some tens of MB:
+_PASSAGE_MEMO = 16384  # keys of paragraph and sentence texts (~1 KB each)
+_COMPACT_MEMO = 2048  # compact keys of unpaired paragraphs (~5 KB each)
+_SECTION_MEMO = 512  # content words of section texts (a few reports' outlines; ~40 KB each)
+_WORD_SET_MEMO = 2048  # content-word sets of passage keys (~5 KB each)
 _LONG_WORD = re.compile(r"[a-z]{4,}")  # a content word has four letters or more
 CDIST_MAX_PAIRS = 400_000  # above this many remaining pairs, prune candidates by shared 3-grams
 SHINGLE_MAX_DF = 4  # a 3-gram found in more passages than this is too common to suggest a match
@@ -311,7 +312,7 @@ def _compact_key(text: str) -> tuple[str, Sequence[int]]:
     `track` a report is compared with the editions before and after it, and its unpaired
     paragraphs are read as streams each time."""
     key, offsets = compact_key(text)
-    return key, array("q", offsets)
+    return key, memoryview(array("q", offsets)).toreadonly()  # shared by every caller: read-only
 
 
 def _whole_cuts_only(

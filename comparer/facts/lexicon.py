@@ -17,6 +17,7 @@ import importlib.util
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 _PACKAGE = "lemminflect"
 _TABLE = "resources/lemma_lu.csv.gz"  # word,category,lemma/lemma... (categories as lemminflect names them)
@@ -71,7 +72,7 @@ def _caps(word: str, style: str) -> str:
 
 @lru_cache(maxsize=_MEMO_WORDS)
 def all_lemmas(word: str) -> Lemmas:
-    """The lemmas of `word` by part of speech: `lemminflect.getAllLemmas(word)` (do not modify)."""
+    """The lemmas of `word` by part of speech: `lemminflect.getAllLemmas(word)` (read-only: memoised)."""
     low = word.lower()
     lemmas: dict[str, tuple[str, ...]] = {}
     lines = _table()
@@ -83,7 +84,7 @@ def all_lemmas(word: str) -> Lemmas:
         k += 1
     lemmas.update(_overrides().get(low, {}))
     style = "upper" if word.isupper() else "first" if word[:1].isupper() else "lower"
-    return {upos: tuple(_caps(f, style) for f in forms) for upos, forms in lemmas.items()}
+    return MappingProxyType({upos: tuple(_caps(f, style) for f in forms) for upos, forms in lemmas.items()})
 
 
 @lru_cache(maxsize=_MEMO_WORDS)
@@ -91,4 +92,4 @@ def oov_lemmas(word: str, upos: str) -> Lemmas:
     """Lemmas that lemminflect's rules give a word its table lacks: `getAllLemmasOOV(word, upos)`."""
     from lemminflect import getAllLemmasOOV  # its rules load a model: only when a word needs them
 
-    return dict(getAllLemmasOOV(word, upos=upos))
+    return MappingProxyType(dict(getAllLemmasOOV(word, upos=upos)))
