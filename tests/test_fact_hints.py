@@ -24,6 +24,8 @@ TRICKY = [
     "It was sixfold; the onerous tenfold fees.",
     "Among them, seventeen were journalists; of whom ELEVEN remained.",
     "Police held \u0663 people.",  # an Arabic-Indic digit
+    "It cost 5 Euros; fines of 2,000 Belarusian rubles were paid in 2019.",
+    "It paid US$8 million and 3 million RMB, or \u20ac2 million; usd 40 more.",
 ]
 
 

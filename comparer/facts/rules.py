@@ -608,9 +608,11 @@ _NAME_LIST_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
 _FIG = (FIGURE_HINT,)
 _PERCENT_HINT = (FIGURE_HINT, re.compile(r"%|per ?cent", re.IGNORECASE))
 _AGE_HINT = (FIGURE_HINT, re.compile(r"age|year|as young as|as old as", re.IGNORECASE))
+# An amount of money has a currency sign or code (`q.CURRENCY_SIGNS`) or name.
+_MONEY_HINT = (FIGURE_HINT, re.compile(rf"[$\u20ac\u00a3\u00a5]|USD|EUR|RMB|{q.CURRENCY_NAMES}", re.IGNORECASE))
 RULES: tuple[Rule, ...] = (
     Rule("camp list", _camp_lists, _CAMP_EXAMPLES, _FIG),
-    Rule("money", _money, _MONEY_EXAMPLES, _FIG),
+    Rule("money", _money, _MONEY_EXAMPLES, _MONEY_HINT),
     Rule("percent", _percent, (("Turnout was 98 percent of voters.", "percent", 98.0),), _PERCENT_HINT),
     Rule("date", _dates, (("On December 11, 2017, it ended.", "date", "2017-12-11"),), _FIG),
     Rule("range", _ranges, _RANGE_EXAMPLES, _FIG),
