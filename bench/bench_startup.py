@@ -46,18 +46,20 @@ class Variant:
     def __init__(self, label: str, root: Path | None) -> None:
         self.label = label
         self.env = dict(os.environ)
+        # `python -m` and `-c` put the working folder first on sys.path: run in the checkout's own
+        self.cwd = root or ROOT
         if root is not None:
             self.env["PYTHONPATH"] = str(root)
 
     def run(self, args: list[str]) -> tuple[float, float]:
         """Wall and CPU seconds of `python -m comparer ARGS`."""
-        return _wall_cpu([sys.executable, "-m", "comparer", *args], self.env)
+        return _wall_cpu([sys.executable, "-m", "comparer", *args], self.env, self.cwd)
 
     def stages(self, old: Path, new: Path) -> dict[str, float]:
         """CPU seconds by stage of one compare (bench/profile_stages.py), "imports" included."""
         done = subprocess.run(
             [sys.executable, str(PROFILE), "compare", str(old), str(new)],
-            env=self.env, capture_output=True, text=True, check=True,
+            env=self.env, cwd=self.cwd, capture_output=True, text=True, check=True,
         )  # fmt: skip
         out: dict[str, float] = {}
         for line in done.stdout.splitlines():
@@ -68,11 +70,11 @@ class Variant:
         return out
 
 
-def _wall_cpu(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system) of `cmd`, its output discarded."""
+def _wall_cpu(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of `cmd` (run in `cwd`), its output discarded."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -120,10 +122,10 @@ def main() -> None:
     print(_row("comparer --version (wall)", version) + "   (target <= 0.1)")
     for label, code in IMPORTS.items():
         cpu = [
-            min(_wall_cpu([sys.executable, "-c", code], v.env)[1] for _ in range(args.runs)) for v in variants
+            min(_wall_cpu([sys.executable, "-c", code], v.env, v.cwd)[1] for _ in range(args.runs)) for v in variants
         ]
         print(_row(f"import {label} (CPU)", cpu))
-    old, new = pair()
+    old, new = (p.resolve() for p in pair())
     words = len(old.read_text(encoding="utf-8").split())
     print(f"pair: {old.name} and {new.name}, ~{words:,} words each")
     html_wall: list[float] = []
