@@ -26,9 +26,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -39,6 +41,13 @@ from comparer.options import CompareOptions
 from comparer.textnorm import compact_key, passage_key
 from comparer.topics import clean_heading
 
+# What is remembered between comparisons (`track` compares each report with the editions before
+# and after it, and other publishers'), bounded to some tens of MB:
+_PASSAGE_MEMO = 16384  # keys of paragraph and sentence texts (~1 KB each)
+_COMPACT_MEMO = 2048  # compact keys of unpaired paragraphs (~5 KB each)
+_SECTION_MEMO = 512  # content words of section texts (a few reports' outlines; ~40 KB each)
+_WORD_SET_MEMO = 2048  # content-word sets of passage keys (~5 KB each)
+_LONG_WORD = re.compile(r"[a-z]{4,}")  # a content word has four letters or more
 CDIST_MAX_PAIRS = 400_000  # above this many remaining pairs, prune candidates by shared 3-grams
 SHINGLE_MAX_DF = 4  # a 3-gram found in more passages than this is too common to suggest a match
 MIN_FUZZY_WORDS = 5  # shorter passages only match exactly
@@ -185,15 +194,22 @@ def rewritten_in_place(
 
 def _shared_words(a: str, b: str) -> float:
     """Dice overlap (0-1) of the content words of two texts."""
-    wa, wb = set(_content_words(a)), set(_content_words(b))
+    wa, wb = _word_set(a), _word_set(b)
     return 2 * len(wa & wb) / (len(wa) + len(wb)) if wa and wb else 0.0
+
+
+@lru_cache(maxsize=_WORD_SET_MEMO)
+def _word_set(text: str) -> frozenset[str]:
+    """The distinct content words of `text`, memoised: `rewritten_in_place` tries every removed
+    paragraph of a run against every added one."""
+    return frozenset(_content_words(text))
 
 
 def _passages(report: Report) -> list[Passage]:
     out: list[Passage] = []
     for section in report.sections:
         for para in section.paragraphs:
-            out.append(Passage(len(out), para, section, passage_key(para.text)))
+            out.append(Passage(len(out), para, section, _passage_key(para.text)))
     return out
 
 
@@ -242,7 +258,7 @@ def resplit_gaps(
     anchors = sorted(_increasing(sorted((i, j) for i, (j, _) in pairs.items())))
     paired_new = {j for j, _ in pairs.values()}
     found: list[tuple[int, int, int, int, int]] = []  # (old, offset, new, offset, length) shared pieces
-    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]] = {}
+    keys: dict[tuple[str, int], tuple[str, Sequence[int]]] = {}
     bounds = [(-1, -1), *anchors, (len(olds), len(news))]
     for (i1, j1), (i2, j2) in itertools.pairwise(bounds):
         gap_old = [p for p in olds[i1 + 1 : i2] if p.index not in pairs]
@@ -252,7 +268,7 @@ def resplit_gaps(
         for side, gap in (("o", gap_old), ("n", gap_new)):
             for p in gap:
                 if (side, p.index) not in keys:
-                    keys[(side, p.index)] = compact_key(p.para.text)
+                    keys[(side, p.index)] = _compact_key(p.para.text)
         o_keys = [keys[("o", p.index)][0] for p in gap_old]
         n_keys = [keys[("n", p.index)][0] for p in gap_new]
         head = _shared_run(o_keys, n_keys)
@@ -283,8 +299,24 @@ def resplit_gaps(
     return _apply_cuts(olds, news, pairs, o_cuts, n_cuts, twins, keys)
 
 
+@lru_cache(maxsize=_PASSAGE_MEMO)
+def _passage_key(text: str) -> str:
+    """`passage_key(text)`, memoised: `track` keys a report's paragraphs and sentences again in
+    every comparison the report is in."""
+    return passage_key(text)
+
+
+@lru_cache(maxsize=_COMPACT_MEMO)
+def _compact_key(text: str) -> tuple[str, Sequence[int]]:
+    """`compact_key(text)`, memoised with its offsets packed (8 bytes a character, not 36): in
+    `track` a report is compared with the editions before and after it, and its unpaired
+    paragraphs are read as streams each time."""
+    key, offsets = compact_key(text)
+    return key, memoryview(array("q", offsets)).toreadonly()  # shared by every caller: read-only
+
+
 def _whole_cuts_only(
-    found: list[tuple[int, int, int, int, int]], keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]]
+    found: list[tuple[int, int, int, int, int]], keys: dict[tuple[str, int], tuple[str, Sequence[int]]]
 ) -> list[tuple[int, int, int, int, int]]:
     """Keep only shared pieces whose passages are cut into shared pieces and nothing else.
 
@@ -331,7 +363,7 @@ def _apply_cuts(
     o_cuts: dict[int, set[int]],
     n_cuts: dict[int, set[int]],
     twins: list[tuple[tuple[int, int], tuple[int, int]]],
-    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]],
+    keys: dict[tuple[str, int], tuple[str, Sequence[int]]],
 ) -> tuple[list[Passage], list[Passage], dict[int, tuple[int, float]]]:
     """Cut passages at `o_cuts`/`n_cuts`, renumber them, and pair the `twins` pieces."""
     new_olds, o_where = _cut_all(olds, o_cuts, keys, "o")
@@ -351,7 +383,7 @@ def _apply_cuts(
 def _cut_all(
     passages: list[Passage],
     cuts: dict[int, set[int]],
-    keys: dict[tuple[str, int], tuple[str, tuple[int, ...]]],
+    keys: dict[tuple[str, int], tuple[str, Sequence[int]]],
     side: str,
 ) -> tuple[list[Passage], dict[tuple[int, int], int]]:
     """Passages cut into pieces at `cuts`; and (old index, cut) -> new index."""
@@ -433,7 +465,16 @@ def _shingle_candidates(rest_old: list[Passage], rest_new: list[Passage]) -> set
 
 
 def _content_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOPWORDS]
+    return [w for w in _LONG_WORD.findall(text.lower()) if w not in _STOPWORDS]
+
+
+
+
+@lru_cache(maxsize=_SECTION_MEMO)
+def _section_words(text: str) -> tuple[str, ...]:
+    """The content words of a section's text, memoised: each report's sections are read once
+    for the vocabulary and once for the vectors, in every comparison the report is in."""
+    return tuple(_content_words(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,17 +541,37 @@ def _shared_text(
     return shared
 
 
-def _vocabulary_vectors(sections: list[Section], ends: list[int], vocab: set[str]) -> list[dict[str, float]]:
-    """Unit-length content-word count vectors of each section's subtree."""
-    own = [Counter(w for w in _content_words(s.text) if w in vocab) for s in sections]
+def _vocabulary_vectors(texts: list[tuple[str, ...]], ends: list[int], vocab: set[str]) -> list[dict[str, float]]:
+    """Unit-length content-word count vectors of each section's subtree (`texts`: the sections'
+    content words)."""
+    own = [Counter(w for w in words if w in vocab) for words in texts]
     out: list[dict[str, float]] = []
-    for k in range(len(sections)):
+    for k in range(len(texts)):
         total: Counter[str] = Counter()
         for d in range(k, ends[k]):
             total.update(own[d])
         norm = float(np.sqrt(sum(v * v for v in total.values()))) or 1.0
         out.append({w: v / norm for w, v in total.items()})
     return out
+
+
+def _vocabulary_matrix(texts: list[tuple[str, ...]], ends: list[int], index: dict[str, int]) -> Any:
+    """`_vocabulary_vectors` as the rows of a matrix whose columns are the words of `index`.
+
+    Counts are integers, so subtree sums by cumulative sums over the outline are exact and
+    every value is the one `_vocabulary_vectors` gives; but no Python loop over words.
+    """
+    own = np.zeros((len(texts), max(1, len(index))), dtype=np.int64)
+    for r, words in enumerate(texts):
+        ids = [index[w] for w in words if w in index]
+        if ids:
+            own[r] = np.bincount(np.array(ids, dtype=np.int64), minlength=own.shape[1])
+    cum = np.zeros((len(texts) + 1, own.shape[1]), dtype=np.int64)
+    np.cumsum(own, axis=0, out=cum[1:])
+    total = cum[np.array(ends, dtype=np.int64)] - cum[:-1]  # row k: the sections k to ends[k]
+    norm = np.sqrt((total * total).sum(axis=1).astype(np.float64))
+    norm[norm == 0] = 1.0
+    return total / norm[:, None]
 
 
 def _candidates(
@@ -544,19 +605,28 @@ def _score_sections(
     olds: list[Passage],
     news: list[Passage],
     pairs: dict[int, tuple[int, float]],
+    cutoff: float = 0.0,
 ) -> dict[tuple[int, int], _Scored]:
     """Score the section pairs that may pair: every pair of a small outline (vectorised),
-    only candidates of a big one, so the work stays bounded."""
+    only candidates of a big one, so the work stays bounded.
+
+    Kept are the pairs `align_sections` may take: scoring `cutoff` (and `SECTION_FLOOR`), or
+    sharing text and description enough to be a split or a merge.
+    """
     o_ends, n_ends = _subtree_ends(os_), _subtree_ends(ns)
     shared = _shared_text(os_, ns, olds, news, pairs)
     o_words, n_words = _subtree_words(os_, o_ends), _subtree_words(ns, n_ends)
-    counts = Counter(w for s in os_ + ns for w in set(_content_words(s.text)))
+    o_texts, n_texts = [_section_words(s.text) for s in os_], [_section_words(s.text) for s in ns]
+    counts = Counter(w for words in o_texts + n_texts for w in set(words))
     vocab = {w for w, n in counts.items() if n >= 2}
-    o_vec, n_vec = _vocabulary_vectors(os_, o_ends, vocab), _vocabulary_vectors(ns, n_ends, vocab)
     o_head = [clean_heading(s.heading) for s in os_]
     n_head = [clean_heading(s.heading) for s in ns]
+    floor = max(cutoff, SECTION_FLOOR)
     if len(os_) * len(ns) <= SECTION_DENSE_MAX:
-        return _score_dense(os_, ns, shared, (o_words, n_words), (o_vec, n_vec), (o_head, n_head))
+        index = {w: k for k, w in enumerate(sorted(vocab))}
+        mats = (_vocabulary_matrix(o_texts, o_ends, index), _vocabulary_matrix(n_texts, n_ends, index))
+        return _score_dense(os_, ns, shared, (o_words, n_words), mats, (o_head, n_head), floor)
+    o_vec, n_vec = _vocabulary_vectors(o_texts, o_ends, vocab), _vocabulary_vectors(n_texts, n_ends, vocab)
     out: dict[tuple[int, int], _Scored] = {}
     for a, b in sorted(_candidates(os_, ns, shared)):
         content = 100 * 2 * shared.get((a, b), 0.0) / (o_words[a] + n_words[b])
@@ -568,7 +638,7 @@ def _score_sections(
         empty = o_words[a] <= 1 or n_words[b] <= 1
         described = float(_described(heading, topic, cosine, empty))
         score = max(content, described)
-        if score >= SECTION_FLOOR or content >= SPLIT_OVERLAP:
+        if score >= floor or (content >= SPLIT_OVERLAP and described >= SPLIT_DESCRIBED):
             out[(a, b)] = _Scored(score, content, described, heading, topic)
     return out
 
@@ -585,21 +655,17 @@ def _score_dense(
     ns: list[Section],
     shared: dict[tuple[int, int], float],
     words: tuple[list[float], list[float]],
-    vectors: tuple[list[dict[str, float]], list[dict[str, float]]],
+    vectors: tuple[Any, Any],
     heads: tuple[list[str], list[str]],
+    floor: float,
 ) -> dict[tuple[int, int], _Scored]:
-    """`_score_sections` for every pair, as matrices."""
+    """`_score_sections` for every pair, as matrices (`vectors`: `_vocabulary_matrix` of each side)."""
     matrix = np.zeros((len(os_), len(ns)), dtype=np.float64)
     for (a, b), value in shared.items():
         matrix[a, b] = value
     o_words, n_words = np.array(words[0]), np.array(words[1])
     content = 100 * 2 * matrix / (o_words[:, None] + n_words[None, :])
-    index = {w: k for k, w in enumerate(sorted({w for vec in vectors[0] + vectors[1] for w in vec}))}
-    o_mat, n_mat = np.zeros((len(os_), max(1, len(index)))), np.zeros((len(ns), max(1, len(index))))
-    for mat, vecs in ((o_mat, vectors[0]), (n_mat, vectors[1])):
-        for r, vec in enumerate(vecs):
-            for w, v in vec.items():
-                mat[r, index[w]] = v
+    o_mat, n_mat = vectors
     cosine = 100 * o_mat @ n_mat.T
     heading = np.asarray(
         process.cdist(heads[0], heads[1], scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float64
@@ -612,16 +678,11 @@ def _score_dense(
     topic = np.where(np.equal.outer(o_top, n_top), 100.0, 0.0)
     described = _described(heading, topic, cosine, (o_words[:, None] <= 1) | (n_words[None, :] <= 1))
     score = np.maximum(content, described)
-    keep = np.nonzero((score >= SECTION_FLOOR) | (content >= SPLIT_OVERLAP))
+    keep = np.nonzero((score >= floor) | ((content >= SPLIT_OVERLAP) & (described >= SPLIT_DESCRIBED)))
+    columns = zip(*(m[keep].tolist() for m in (score, content, described, heading, topic)), strict=True)
     return {
-        (int(a), int(b)): _Scored(
-            float(score[a, b]),
-            float(content[a, b]),
-            float(described[a, b]),
-            float(heading[a, b]),
-            float(topic[a, b]),
-        )
-        for a, b in zip(*keep, strict=True)
+        (a, b): _Scored(*values)
+        for a, b, values in zip(keep[0].tolist(), keep[1].tolist(), columns, strict=True)
     }
 
 
@@ -640,7 +701,7 @@ def align_sections(
     """
     os_, ns = list(old.sections), list(new.sections)
     o_ends, n_ends = _subtree_ends(os_), _subtree_ends(ns)
-    scored = _score_sections(os_, ns, olds, news, pairs)
+    scored = _score_sections(os_, ns, olds, news, pairs, options.section_cutoff)
     order = sorted(
         ((v.score, a, b) for (a, b), v in scored.items() if v.score >= options.section_cutoff),
         key=lambda t: (-t[0], t[1], t[2]),
@@ -771,8 +832,8 @@ def match_leftover_sentences(
         return classified
     o_sents = [(p, k, st) for p in removed for k, st in enumerate(p.para.sentences)]
     n_sents = [(p, k, st) for p in added for k, st in enumerate(p.para.sentences)]
-    o_keys = [passage_key(st.text) for _, _, st in o_sents]
-    n_keys = [passage_key(st.text) for _, _, st in n_sents]
+    o_keys = [_passage_key(st.text) for _, _, st in o_sents]
+    n_keys = [_passage_key(st.text) for _, _, st in n_sents]
     o_ok = [a for a, key in enumerate(o_keys) if len(key.split()) >= MIN_FUZZY_WORDS]
     n_ok = [b for b, key in enumerate(n_keys) if len(key.split()) >= MIN_FUZZY_WORDS]
     if not o_ok or not n_ok:
@@ -887,8 +948,8 @@ def refine_sentences(old: Paragraph, new: Paragraph, cutoff: float) -> list[Refi
     import difflib
 
     o_sents, n_sents = old.sentences, new.sentences
-    o_keys = [passage_key(s.text) for s in o_sents]
-    n_keys = [passage_key(s.text) for s in n_sents]
+    o_keys = [_passage_key(s.text) for s in o_sents]
+    n_keys = [_passage_key(s.text) for s in n_sents]
     steps: list[tuple[PassageStatus, list[int], list[int], float]] = []
     matcher = difflib.SequenceMatcher(a=o_keys, b=n_keys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

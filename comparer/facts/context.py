@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lemminflect import getAllLemmas, getAllLemmasOOV
-
+from comparer.facts.lexicon import all_lemmas, oov_lemmas
 from comparer.facts.quantities import QUALIFIERS
 
 STOP = frozenset(
@@ -46,15 +45,14 @@ _MONTH_WORDS = frozenset(
 @lru_cache(maxsize=65536)
 def word_classes(word: str) -> frozenset[str]:
     """The parts of speech lemminflect knows for `word` ("NOUN", "VERB", "ADJ"...)."""
-    found = getAllLemmas(word) or getAllLemmas(word.lower())
-    return frozenset(found)
+    return frozenset(all_lemmas(word))
 
 
 @lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """The lemma of `word` as a noun: "citizens" -> "citizen", "women" -> "woman"."""
     low = word.lower().replace("\u2019", "'").rstrip("'")
-    found = getAllLemmas(low, upos="NOUN").get("NOUN") or getAllLemmasOOV(low, upos="NOUN").get("NOUN")
+    found = all_lemmas(low).get("NOUN") or oov_lemmas(low, "NOUN").get("NOUN")
     return found[0] if found else low
 
 
@@ -223,7 +221,7 @@ _EVENTS = {
 
 @lru_cache(maxsize=65536)
 def _verb_lemma(word: str) -> str | None:
-    found = getAllLemmas(word.lower())
+    found = all_lemmas(word.lower())
     if set(found) != {"VERB"} or word[:1].isupper():
         return None  # only words that can be nothing but a verb
     verb = found["VERB"][0]
@@ -264,10 +262,10 @@ def _first_verb(words: list[str], *, finite: bool = False) -> int | None:
         if not word[:1].isalpha() and not _YEAR.fullmatch(word):
             return None
         gerund = finite and low.endswith("ing")
-        if gerund or low in _AUXILIARIES or set(getAllLemmas(low)) != {"VERB"}:
+        if gerund or low in _AUXILIARIES or set(all_lemmas(low)) != {"VERB"}:
             k += 1
             continue
-        while k + 1 < len(words) and set(getAllLemmas(words[k + 1].lower())) == {"VERB"}:
+        while k + 1 < len(words) and set(all_lemmas(words[k + 1].lower())) == {"VERB"}:
             k += 1  # "were arrested", "had been held"
         return k
     return None
@@ -289,11 +287,11 @@ def _clause_event(words: list[str]) -> str | None:
         if low in _AUXILIARIES:
             passive = passive or low in _BE
             continue
-        classes = set(getAllLemmas(low))
+        classes = set(all_lemmas(low))
         if classes != {"VERB"} and not (passive and "VERB" in classes and low.endswith("ed")):
             passive = False
             continue
-        verb = getAllLemmas(low)["VERB"][0]
+        verb = all_lemmas(low)["VERB"][0]
         if verb in _ASPECT:
             rest = [w for w in words[k + 1 : k + 4] if w.lower() not in ("to", "be")]
             if [w.lower() for w in rest[:1]] == ["in"]:  # "remained in (incommunicado) detention"

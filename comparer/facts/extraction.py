@@ -44,9 +44,24 @@ class _Taken:
 def extract_from_sentence(sentence: str) -> list[Span]:
     """Find the facts in one `sentence`, most specific rules first, in reading order."""
     taken = _Taken()
-    spans = [span for rule in RULES for span in rule.find(sentence) if taken.add(span.start, span.end)]
+    hinted: dict[re.Pattern[str], bool] = {}  # each rule's hint, searched once per sentence
+    spans = [
+        span
+        for rule in RULES
+        if all(_has(hint, sentence, hinted) for hint in rule.hints)
+        for span in rule.find(sentence)
+        if taken.add(span.start, span.end)
+    ]
     spans.sort(key=lambda s: (s.start, s.end))
     return spans
+
+
+def _has(hint: re.Pattern[str], sentence: str, hinted: dict[re.Pattern[str], bool]) -> bool:
+    """Whether `sentence` holds `hint` (remembered in `hinted`)."""
+    found = hinted.get(hint)
+    if found is None:
+        found = hinted[hint] = hint.search(sentence) is not None
+    return found
 
 
 def _years(sentence: str) -> tuple[list[int], list[int]]:

@@ -72,10 +72,11 @@ VAGUE_PATTERN = (
 )
 
 CURRENCY_SIGNS = r"US\$|\$|USD\s?|EUR\s?|\u20ac|\u00a3|\u00a5|RMB\s?"
-CURRENCY_WORDS = (
-    r"(?:[A-Z][a-z]+\s)?(?:dollars|euros|won|yuan|renminbi|rubles|roubles|bolivars|pesos|nakfa|kyat|"
-    r"rials|riyals|pounds|yen|rupees|francs)"
+CURRENCY_NAMES = (
+    r"dollars|euros|won|yuan|renminbi|rubles|roubles|bolivars|pesos|nakfa|kyat|rials|riyals|pounds|yen|"
+    r"rupees|francs"
 )
+CURRENCY_WORDS = rf"(?:[A-Z][a-z]+\s)?(?:{CURRENCY_NAMES})"
 _CURRENCY_CODES = {
     "$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "us dollars": "USD", "u.s. dollars": "USD",
     "eur": "EUR", "\u20ac": "EUR", "euros": "EUR", "\u00a3": "GBP", "pounds": "GBP", "\u00a5": "JPY",

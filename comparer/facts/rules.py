@@ -39,14 +39,26 @@ class Rule:
     """A named extraction rule and the (sentence, kind, value) examples it must find.
 
     An example whose value is None is a counter-example: no fact of that kind may be found.
+    `hints` are what every sentence the rule finds anything in contains (a figure, "percent"):
+    the rule is not run on a sentence without all of them, which saves its slower pattern.
     """
 
     name: str
     find: Callable[[str], Iterator[Span]]
     examples: tuple[tuple[str, FactKind, object], ...]
+    hints: tuple[re.Pattern[str], ...] = ()
 
 
 _NUM, _DIGITS, _WORDNUM = q.NUM, q.DIGITS, q.WORDNUM
+# What every figure written in digits or words contains: a digit, or a number word standing as a
+# word of its own (`q.WORDNUM` starts with one, and every pattern that reads it keeps letters,
+# digits and underscores off both of its sides). Matched as the rules match: any case.
+# (The lookahead, the first letters of the words, only spares the engine trying every word.)
+_NUMBER_WORDS = sorted([*q.SMALL[1:], *q.TENS], key=len, reverse=True)
+FIGURE_HINT = re.compile(
+    r"\d|\b(?=[" + "".join(sorted({w[0] for w in _NUMBER_WORDS})) + r"])(?:" + "|".join(_NUMBER_WORDS) + r")\b",
+    re.IGNORECASE,
+)
 _TIME_UNITS = frozenset("year month week day hour minute".split())
 _RATE_UNITS = frozenset("year month week day hour minute person capita".split())
 
@@ -591,20 +603,27 @@ _NAME_LIST_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
     ),
 )
 
+# Every rule but ordinals, vague quantities and name lists reads a figure; a percentage ends
+# with "%", "percent" or "per cent"; an age is written with "age", "year", "as young/old as".
+_FIG = (FIGURE_HINT,)
+_PERCENT_HINT = (FIGURE_HINT, re.compile(r"%|per ?cent", re.IGNORECASE))
+_AGE_HINT = (FIGURE_HINT, re.compile(r"age|year|as young as|as old as", re.IGNORECASE))
+# An amount of money has a currency sign or code (`q.CURRENCY_SIGNS`) or name.
+_MONEY_HINT = (FIGURE_HINT, re.compile(rf"[$\u20ac\u00a3\u00a5]|USD|EUR|RMB|{q.CURRENCY_NAMES}", re.IGNORECASE))
 RULES: tuple[Rule, ...] = (
-    Rule("camp list", _camp_lists, _CAMP_EXAMPLES),
-    Rule("money", _money, _MONEY_EXAMPLES),
-    Rule("percent", _percent, (("Turnout was 98 percent of voters.", "percent", 98.0),)),
-    Rule("date", _dates, (("On December 11, 2017, it ended.", "date", "2017-12-11"),)),
-    Rule("range", _ranges, _RANGE_EXAMPLES),
-    Rule("enumerated", _enumerated, (("They got 10, nine, and seven years in prison.", "count", 9.0),)),
-    Rule("duration", _durations, (("It set a two-year strategy.", "count", 2.0),)),
-    Rule("copula", _copulas, _COPULA_EXAMPLES),
-    Rule("elided", _elided, _ELIDED_EXAMPLES),
-    Rule("age stated", _ages_stated, _AGE_EXAMPLES[:1]),
-    Rule("age", _ages, _AGE_EXAMPLES[1:]),
+    Rule("camp list", _camp_lists, _CAMP_EXAMPLES, _FIG),
+    Rule("money", _money, _MONEY_EXAMPLES, _MONEY_HINT),
+    Rule("percent", _percent, (("Turnout was 98 percent of voters.", "percent", 98.0),), _PERCENT_HINT),
+    Rule("date", _dates, (("On December 11, 2017, it ended.", "date", "2017-12-11"),), _FIG),
+    Rule("range", _ranges, _RANGE_EXAMPLES, _FIG),
+    Rule("enumerated", _enumerated, (("They got 10, nine, and seven years in prison.", "count", 9.0),), _FIG),
+    Rule("duration", _durations, (("It set a two-year strategy.", "count", 2.0),), _FIG),
+    Rule("copula", _copulas, _COPULA_EXAMPLES, _FIG),
+    Rule("elided", _elided, _ELIDED_EXAMPLES, _FIG),
+    Rule("age stated", _ages_stated, _AGE_EXAMPLES[:1], _FIG),
+    Rule("age", _ages, _AGE_EXAMPLES[1:], _AGE_HINT),
     Rule("ordinal", _ordinals, _ORDINAL_EXAMPLES),
     Rule("vague", _vague, _VAGUE_EXAMPLES),
-    Rule("count", _counts, _COUNT_EXAMPLES),
+    Rule("count", _counts, _COUNT_EXAMPLES, _FIG),
     Rule("name list", _name_lists, _NAME_LIST_EXAMPLES),
 )

@@ -79,6 +79,8 @@ def short_publisher(name: str) -> str:
 
 def _marked(text: str, spans: tuple[tuple[int, int], ...], offset: int) -> str:
     """`text` escaped, the footnote markers `spans` (offsets from `offset`) as superscripts."""
+    if not spans:  # most text has no footnote markers
+        return str(escape(text))
     parts: list[str] = []
     pos = 0
     for start, end in spans:
@@ -369,7 +371,8 @@ def _filled(row: Row) -> Row:
                 ]
     else:
         row.old_html = footnoted(match.old.text) if match.old else Markup("")
-        row.new_html = footnoted(match.new.text) if match.new else Markup("")
+        same = match.old is not None and match.new is not None and match.new.text == match.old.text
+        row.new_html = row.old_html if same else footnoted(match.new.text) if match.new else Markup("")
         row.inline_html = row.new_html or row.old_html
     return row
 
