@@ -244,7 +244,8 @@ def _mark_tail(blocks: list[Block], last: int) -> None:
         b = blocks[i]
         if b.removed is not None:
             continue
-        if len(b.text.split()) <= 20 and not prose_end(b.text).endswith((".", "!", "?", "\u201d")):
+        # words as matching reads them: a bullet icon (which a PDF font may drop) is no word
+        if len(fold(b.text).split()) <= 20 and not prose_end(b.text).endswith((".", "!", "?", "\u201d")):
             blocks[i] = replace(b, removed="page footer")
         else:
             break
