@@ -203,7 +203,7 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
     # a full one is its last line, not a heading.
     filled = [bool(ln.strip()) for ln in lines]
     spaced = sum(1 for a, b in itertools.pairwise(filled) if a and not b) >= max(3, 0.1 * sum(filled))
-    vocab = _vocabulary(lines) if width else set()
+    vocab = _vocabulary(lines) if width else Counter[str]()
     words = _standalone_words("\n".join(lines))
     blocks: list[Block] = []
     pending_furniture: list[Block] = []
@@ -327,17 +327,33 @@ def _heading_width(lines: list[str], width: float | None) -> float:
     return (width or 80.0) * 0.75
 
 
-def _vocabulary(lines: list[str]) -> set[str]:
-    """Lower-cased words of the text, to tell a wrapped word from a hyphenated compound."""
-    return {w.lower() for ln in lines for w in re.findall(r"[A-Za-z]{3,}", ln)}
+def _vocabulary(lines: list[str]) -> Counter[str]:
+    """Lower-cased words and hyphenated compounds of the text, counted, to tell a word wrapped
+    at a line-end hyphen from a hyphenated compound; a compound broken at its hyphen counts as
+    written with it (a writer's hyphen it may be: "re-" / "education")."""
+    out = Counter(w.lower() for ln in lines for w in _VOCAB_WORD.findall(ln))
+    for prev, nxt in itertools.pairwise(lines):
+        left = _LINE_END_PIECE.search(prev)
+        right = _LINE_START_PIECE.match(nxt.lstrip()) if left else None
+        if left and right:
+            out[f"{left.group(1)}-{right.group(1)}".lower()] += 1
+    return out
 
 
-def _dehyphenate(prev: str, nxt: str, vocab: set[str]) -> str:
-    """Join `prev` (ending in a hyphen) and `nxt`; drop the hyphen only if the text says so."""
+_LINE_END_PIECE = re.compile(r"([A-Za-z]+)-\s*$")
+_LINE_START_PIECE = re.compile(r"([a-z]+)")
+_VOCAB_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+|[A-Za-z]{3,}")  # "re-education", "education"
+
+
+def _dehyphenate(prev: str, nxt: str, vocab: Mapping[str, int]) -> str:
+    """Join `prev` (ending in a hyphen) and `nxt`; drop the hyphen only if the text says so:
+    the word is written whole more often than with its hyphen (this break counts as one)."""
     left = re.search(r"([A-Za-z]+)-$", prev)
     right = re.match(r"([a-z]+)", nxt)
-    if left and right and (left.group(1) + right.group(1)).lower() in vocab:
-        return prev[:-1] + nxt
+    if left and right:
+        whole = (left.group(1) + right.group(1)).lower()
+        if vocab.get(whole, 0) > vocab.get(f"{left.group(1)}-{right.group(1)}".lower(), 0):
+            return prev[:-1] + nxt
     return prev + nxt
 
 
