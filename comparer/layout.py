@@ -102,6 +102,11 @@ def blocks_from_pages(pages: list[str]) -> list[Block]:
             if len(line.split()) <= 10:  # furniture is short; body lines at a page edge are not
                 counts[_furniture_key(line)] += 1
     repeated = {k for k, n in counts.items() if n >= max(2, len(pages) * 0.3) and k}
+    numbered = _self_numbered(page_lines)
+
+    def running(page: int, line: str) -> bool:
+        return _furniture_key(line) in repeated or (page, line) in numbered
+
     lines_out: list[str] = []
     furniture: dict[int, str] = {}
     # Pages whose paragraphs are set apart by blank lines show where a paragraph ends; at a
@@ -109,21 +114,19 @@ def blocks_from_pages(pages: list[str]) -> list[Block]:
     gaps = sum(1 for lines in page_lines for a, b in itertools.pairwise(lines) if a.strip() and not b.strip())
     spaced = gaps >= max(2, len(pages))
     previous = ""
-    for lines in page_lines:
+    for page, lines in enumerate(page_lines):
         starts = next(
             (
                 ln.strip()
                 for ln in lines
-                if ln.strip() and _furniture_key(ln) not in repeated and not _PAGE_NUMBER.match(ln)
+                if ln.strip() and not running(page, ln) and not _PAGE_NUMBER.match(ln)
             ),
             "",
         )
         if spaced and previous.endswith((".", "?", "!", "\u201d", '"')) and starts[:1].isupper():
             lines_out.append("")
         content_lines = [
-            ln
-            for ln in lines
-            if ln.strip() and _furniture_key(ln) not in repeated and not _PAGE_NUMBER.match(ln)
+            ln for ln in lines if ln.strip() and not running(page, ln) and not _PAGE_NUMBER.match(ln)
         ]
         previous = content_lines[-1].strip() if content_lines else previous
         edge = [ln for ln in lines if ln.strip()]
@@ -132,7 +135,7 @@ def blocks_from_pages(pages: list[str]) -> list[Block]:
         for line in lines:
             if line in edge_set and _PAGE_NUMBER.match(line):
                 marks.append("page number")
-            elif line in edge_set and _furniture_key(line) in repeated:
+            elif line in edge_set and running(page, line):
                 marks.append("running header or footer")
             else:
                 marks.append(None)
@@ -147,6 +150,36 @@ def blocks_from_pages(pages: list[str]) -> list[Block]:
                 furniture[len(lines_out)] = marks[k]  # type: ignore[assignment]
             lines_out.append(line)
     return _reflow(lines_out, furniture, markdown=False)
+
+
+_EDGE_LINES = 2  # a running head carrying the page number is among this many lines at a page edge
+_HEAD_WORDS = 10  # ... and this short
+
+
+def _self_numbered(page_lines: list[list[str]]) -> set[tuple[int, str]]:
+    """The running heads that carry their page's own number ("12  Annual Report", "Belarus  13").
+
+    A book alternates its heads between even and odd pages, so each wording may be on too few
+    pages to count as repeated; what they share is the number at one end, which runs with the
+    page (the same offset from the page's place on at least two pages and 30 % of them).
+    """
+    found: list[tuple[int, str, int]] = []  # (page, line, offset of its number from the page's place)
+    for page, lines in enumerate(page_lines):
+        edge = [ln for ln in lines if ln.strip()]
+        for line in dict.fromkeys(edge[:_EDGE_LINES] + edge[-_EDGE_LINES:]):
+            words = line.split()
+            if not 2 <= len(words) <= _HEAD_WORDS:
+                continue
+            for end in (words[0], words[-1]):
+                if re.fullmatch(r"\d{1,4}", end):
+                    found.append((page, line, int(end) - page))
+    offsets = Counter(offset for _, offset in {(page, offset) for page, _, offset in found})  # once a page
+    if not offsets:
+        return set()
+    offset, n = max(offsets.items(), key=lambda kv: (kv[1], -kv[0]))
+    if n < max(2, 0.3 * len(page_lines)):
+        return set()
+    return {(page, line) for page, line, o in found if o == offset}
 
 
 _EDGE_NUMBERS = re.compile(r"^\d{1,3}(?!\d)\s*|\s*\b\d{1,3}$")  # page numbers, not years
