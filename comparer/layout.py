@@ -129,13 +129,17 @@ def blocks_from_pages(pages: list[str]) -> list[Block]:
             ln for ln in lines if ln.strip() and not running(page, ln) and not _PAGE_NUMBER.match(ln)
         ]
         previous = content_lines[-1].strip() if content_lines else previous
-        edge = [ln for ln in lines if ln.strip()]
-        edge_set = set(edge[:3] + edge[-3:])
+        filled = [k for k, ln in enumerate(lines) if ln.strip()]
+        top, bottom = set(filled[:3]), set(filled[-3:])
         marks: list[str | None] = []
-        for line in lines:
-            if line in edge_set and _PAGE_NUMBER.match(line):
+        heads: set[tuple[bool, str]] = set()  # (at the top, wording) of the heads found on this page
+        for k, line in enumerate(lines):
+            head = (k in top, _furniture_key(line))
+            if (k in top or k in bottom) and _PAGE_NUMBER.match(line):
                 marks.append("page number")
-            elif line in edge_set and running(page, line):
+            elif (k in top or k in bottom) and running(page, line) and head not in heads:
+                # once at each edge: the title under a running head of its own words is text
+                heads.add(head)
                 marks.append("running header or footer")
             else:
                 marks.append(None)
