@@ -14,7 +14,8 @@
 5. each passage pair is unchanged, modified or moved (moved when its sections are not paired,
    or when it left the order of its neighbours); unpaired passages are added or removed,
    except one holding the same words as a heading of the other report at the same place: a
-   role changed (heading or paragraph) is formatting, and it stays unchanged, alone on its side;
+   role changed (heading or paragraph) is formatting, and it stays unchanged, alone on its side
+   (so does a pair that differs only by such a heading glued to its start);
 6. sentences of removed paragraphs are found again in added ones (paragraphs merged or split
    while rewritten);
 7. a removed and an added paragraph at the same place that keep enough of their words are
@@ -761,6 +762,10 @@ def heading_twins(links: list[Link], old: Report, new: Report, sections: list[Se
     for link in links:
         side = link.old if link.status == "removed" else link.new if link.status == "added" else None
         if side is None:
+            glued = _glued_heading(link, spare) if link.status == "modified" else None
+            if glued is not None:
+                dissolved[glued[0]].add(glued[1])
+                link = replace(link, status="unchanged", score=100.0)
             out.append(link)
             continue
         other, anchors = ("new", by_old) if link.status == "removed" else ("old", by_new)
@@ -820,6 +825,26 @@ def _take_heading(spare: dict[str, _Spare], key: str, low: int, high: int) -> st
             del found.places[k]
             found.left -= 1
             return sid
+    return None
+
+
+def _glued_heading(link: Link, spare: dict[str, dict[str, _Spare]]) -> tuple[str, str] | None:
+    """The side and section whose heading a modified pair's other side holds glued to its
+    start ("Prison conditions Prisoners were..." against the heading and "Prisoners were..."),
+    all else equal: then it is formatting. None when the pair differs otherwise."""
+    assert link.old is not None and link.new is not None
+    for side, here, there in (("old", link.old, link.new), ("new", link.new, link.old)):
+        section = here.section
+        if not (here.whole and section.heading and section.paragraphs[0].id == here.para.id):
+            continue
+        head = compact_key(section.heading)[0]
+        found = spare[side].get(head)
+        if found is None or found.left <= 0 or (section.start, section.id) not in found.places:
+            continue
+        if compact_key(there.para.text)[0] == head + compact_key(here.para.text)[0]:
+            found.places.remove((section.start, section.id))
+            found.left -= 1
+            return side, section.id
     return None
 
 

@@ -272,3 +272,23 @@ def test_text_before_headings_written_as_paragraphs_has_not_moved() -> None:
     comparison = compare_reports(read_text(page("h2"), name="a.html"), read_text(page("p"), name="b.html"))
     assert [(p.status, (p.old or p.new).text) for p in comparison.passages if p.status != "unchanged"] == []  # type: ignore[union-attr]
     assert conservation_errors(comparison) == []
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_a_heading_glued_to_its_first_paragraph_is_no_change(swap: bool) -> None:
+    heading = read_text(_page("<h3>Prison conditions</h3>"), name="a.html")
+    glued = _page("").replace(_PRISONS, _PRISONS.replace("<p>", "<p>Prison conditions "))
+    paragraph = read_text(glued, name="b.html")
+    old, new = (paragraph, heading) if swap else (heading, paragraph)
+    comparison = compare_reports(old, new)
+    assert [p.status for p in comparison.passages if p.status != "unchanged"] == []
+    assert conservation_errors(comparison) == []
+
+
+def test_a_heading_glued_to_an_edited_paragraph_still_shows_the_edit() -> None:
+    old = read_text(_page("<h3>Prison conditions</h3>"), name="a.html")
+    edited = _PRISONS.replace("<p>", "<p>Prison conditions ").replace("most", "all")
+    new = read_text(_page("").replace(_PRISONS, edited), name="b.html")
+    changed = [p for p in compare_reports(old, new).passages if p.status != "unchanged"]
+    assert [p.status for p in changed] == ["modified"]
+    assert any(op == "+" and "all" in t for op, t in changed[0].diff)
