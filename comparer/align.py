@@ -12,7 +12,10 @@
 4. sections pair by the passages they share, their heading (numbering stripped), topic and
    vocabulary (weights `W_*`), so renamed, split, merged and re-ordered sections still pair;
 5. each passage pair is unchanged, modified or moved (moved when its sections are not paired,
-   or when it left the order of its neighbours); unpaired passages are added or removed;
+   or when it left the order of its neighbours); unpaired passages are added or removed,
+   except one holding the same words as a heading of the other report at the same place: a
+   role changed (heading or paragraph) is formatting, and it stays unchanged, alone on its side
+   (so does a pair that differs only by such a heading glued to its start);
 6. sentences of removed paragraphs are found again in added ones (paragraphs merged or split
    while rewritten);
 7. a removed and an added paragraph at the same place that keep enough of their words are
@@ -65,6 +68,7 @@ SENTENCE_CUTOFF_EXTRA = 5.0  # a lone sentence must match this much better than 
 SECTION_DENSE_MAX = 250_000  # above this many section pairs, score only candidate pairs
 SECTION_CANDIDATES = 20  # ... at most this many per section by heading and by topic
 SECTION_FLOOR = 20.0  # section pairs scoring below this are never kept (memory of big outlines)
+_HEADING_CHARS = 300  # a passage longer than this is no heading's twin (headings are short)
 REWRITE_MIN_SHARED = 0.3  # content words (Dice 0-1) a paragraph rewritten in place keeps
 _STOPWORDS = frozenset(
     "the and for that with from this were was are have has had been which their they its into "
@@ -123,6 +127,7 @@ def align_reports(old: Report, new: Report, options: CompareOptions) -> Alignmen
     olds, news, pairs = match_passages(old, new, options)  # steps 1-3
     sections = align_sections(old, new, olds, news, pairs, options)  # step 4
     links = classify_passages(olds, news, pairs, sections)  # step 5
+    links = heading_twins(links, old, new, sections)  # step 5b
     links = match_leftover_sentences(links, olds, news, sections, options)  # step 6
     links = _in_reading_order(links, pairs)
     links = rewritten_in_place(links, olds, news, sections)  # step 7
@@ -790,6 +795,153 @@ def classify_passages(
     for a in olds:
         if a.index not in pairs:
             out.append(Link("removed", a, None, 0.0))
+    return out
+
+
+def heading_twins(links: list[Link], old: Report, new: Report, sections: list[SectionPair]) -> list[Link]:
+    """An added or removed passage with the words of a heading of the other report, at the same
+    place, is unchanged: a heading in one copy written as a paragraph in the other is formatting.
+
+    The place is the gap between the passages that stayed in order on either side of it; a
+    heading counts only where the other report has it more often than this one (a heading both
+    reports hold is no twin), and each one serves one passage. The section of such a heading
+    is then part of the section before it, and a passage that kept its place but was called
+    moved only because of that section stays where it was (`_unmoved`).
+    """
+    spare = {"old": _spare_headings(old, new), "new": _spare_headings(new, old)}
+    if not spare["old"] and not spare["new"]:
+        return links
+    kept = sorted(
+        (link.old.para.start, link.new.para.start, link.new.para.end, link.old.para.end)
+        for link in links
+        if link.old is not None and link.new is not None and link.status in ("unchanged", "modified")
+    )
+    by_old = [(o, n, n_end) for o, n, n_end, _ in kept]
+    by_new = sorted((n, o, o_end) for o, n, _, o_end in kept)
+    dissolved: dict[str, set[str]] = {"old": set(), "new": set()}
+    out: list[Link] = []
+    for link in links:
+        side = link.old if link.status == "removed" else link.new if link.status == "added" else None
+        if side is None:
+            glued = _glued_heading(link, spare) if link.status == "modified" else None
+            if glued is not None:
+                dissolved[glued[0]].add(glued[1])
+                link = replace(link, status="unchanged", score=100.0)
+            out.append(link)
+            continue
+        other, anchors = ("new", by_old) if link.status == "removed" else ("old", by_new)
+        low, high = _gap(anchors, side.para.start)
+        key = compact_key(side.para.text)[0] if len(side.para.text) <= _HEADING_CHARS else ""
+        twin = _take_heading(spare[other], key, low, high) if key else None
+        if twin is not None:
+            dissolved[other].add(twin)
+        out.append(replace(link, status="unchanged", score=100.0) if twin is not None else link)
+    if dissolved["old"] or dissolved["new"]:
+        into = (_merge_into(old, dissolved["old"]), _merge_into(new, dissolved["new"]))
+        out = _unmoved(out, by_old, into, sections)
+    return out
+
+
+@dataclass(slots=True)
+class _Spare:
+    """The headings of one wording that a report has beyond the other's count of it."""
+
+    places: list[tuple[int, str]]  # where the report has them: (heading offset, section id)
+    left: int  # how many of them may still stand for a passage of the other report
+
+
+def _spare_headings(report: Report, other: Report) -> dict[str, _Spare]:
+    """The headings of `report` (by compact key) that `other` has fewer of, and where they are."""
+    own: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for section in report.sections:
+        if section.heading:
+            own[compact_key(section.heading)[0]].append((section.start, section.id))
+    theirs = Counter(compact_key(s.heading)[0] for s in other.sections if s.heading)
+    return {
+        key: _Spare(places, len(places) - theirs[key])
+        for key, places in own.items()
+        if key and len(places) > theirs[key]
+    }
+
+
+def _gap(anchors: list[tuple[int, int, int]], at: int) -> tuple[int, int]:
+    """The stretch of the other report between the partners of the anchors around offset `at`.
+
+    `anchors` are (offset here, partner start, partner end) sorted by offset here; the stretch
+    runs from the end of the partner before `at` to the start of the partner after it.
+    """
+    k = bisect.bisect_left(anchors, (at, -1, -1))
+    low = anchors[k - 1][2] if k > 0 else -1
+    high = anchors[k][1] if k < len(anchors) else 1 << 62
+    return low, high
+
+
+def _take_heading(spare: dict[str, _Spare], key: str, low: int, high: int) -> str | None:
+    """Use up a spare heading with compact key `key` between offsets `low` and `high`: its section id."""
+    found = spare.get(key)
+    if found is None or found.left <= 0:
+        return None
+    for k, (start, sid) in enumerate(found.places):
+        if low <= start <= high:
+            del found.places[k]
+            found.left -= 1
+            return sid
+    return None
+
+
+def _glued_heading(link: Link, spare: dict[str, dict[str, _Spare]]) -> tuple[str, str] | None:
+    """The side and section whose heading a modified pair's other side holds glued to its
+    start ("Prison conditions Prisoners were..." against the heading and "Prisoners were..."),
+    all else equal: then it is formatting. None when the pair differs otherwise."""
+    assert link.old is not None and link.new is not None
+    for side, here, there in (("old", link.old, link.new), ("new", link.new, link.old)):
+        section = here.section
+        if not (here.whole and section.heading and section.paragraphs[0].id == here.para.id):
+            continue
+        head = compact_key(section.heading)[0]
+        found = spare[side].get(head)
+        if found is None or found.left <= 0 or (section.start, section.id) not in found.places:
+            continue
+        if compact_key(there.para.text)[0] == head + compact_key(here.para.text)[0]:
+            found.places.remove((section.start, section.id))
+            found.left -= 1
+            return side, section.id
+    return None
+
+
+def _merge_into(report: Report, gone: set[str]) -> dict[str, str]:
+    """For each section of `report` after a run of `gone` ones or in it: the section it is part of."""
+    out: dict[str, str] = {}
+    current = ""
+    for section in report.sections:
+        if section.id not in gone or not current:
+            current = section.id
+        out[section.id] = current
+    return out
+
+
+def _unmoved(
+    links: list[Link],
+    by_old: list[tuple[int, int, int]],
+    into: tuple[dict[str, str], dict[str, str]],
+    sections: list[SectionPair],
+) -> list[Link]:
+    """Moved passages that kept their place, in sections that pair once merged (`into`: the
+    section each old and each new one is part of): not moved."""
+    merged = {
+        (into[0].get(p.old.id, p.old.id), into[1].get(p.new.id, p.new.id))
+        for p in sections
+        if p.old is not None and p.new is not None
+    }
+    out: list[Link] = []
+    for link in links:
+        if link.status == "moved" and link.old is not None and link.new is not None:
+            low, high = _gap(by_old, link.old.para.start)
+            here = (into[0].get(link.old.section.id, ""), into[1].get(link.new.section.id, ""))
+            if low <= link.new.para.start <= high and here in merged:
+                status: PassageStatus = "unchanged" if link.old.key == link.new.key else "modified"
+                link = replace(link, status=status)
+        out.append(link)
     return out
 
 

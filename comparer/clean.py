@@ -200,9 +200,14 @@ def _mark_head(blocks: list[Block], first: int, toc: set[str]) -> None:
     close(True)
 
 
+_FURNITURE = ("page number", "running header or footer")  # reasons layout gives page furniture
+
+
 def _mark_site_name(blocks: list[Block], first: int) -> None:
     """Mark a short head block that the page's chrome repeats (the site's name), not a title."""
-    chrome = [fold(b.text) for b in blocks if b.removed is not None]
+    # Page furniture (a PDF's running head "Annual Report") is no site chrome: a head line
+    # "Report" that it contains is text.
+    chrome = [fold(b.text) for b in blocks if b.removed is not None and b.removed not in _FURNITURE]
     for i in range(first):
         b = blocks[i]
         if b.removed is not None or len(b.text.split()) > 5 or b.kind == "heading":
@@ -239,7 +244,8 @@ def _mark_tail(blocks: list[Block], last: int) -> None:
         b = blocks[i]
         if b.removed is not None:
             continue
-        if len(b.text.split()) <= 20 and not prose_end(b.text).endswith((".", "!", "?", "\u201d")):
+        # words as matching reads them: a bullet icon (which a PDF font may drop) is no word
+        if len(fold(b.text).split()) <= 20 and not prose_end(b.text).endswith((".", "!", "?", "\u201d")):
             blocks[i] = replace(b, removed="page footer")
         else:
             break

@@ -102,6 +102,11 @@ def blocks_from_pages(pages: list[str]) -> list[Block]:
             if len(line.split()) <= 10:  # furniture is short; body lines at a page edge are not
                 counts[_furniture_key(line)] += 1
     repeated = {k for k, n in counts.items() if n >= max(2, len(pages) * 0.3) and k}
+    numbered = _self_numbered(page_lines)
+
+    def running(page: int, line: str) -> bool:
+        return _furniture_key(line) in repeated or (page, line) in numbered
+
     lines_out: list[str] = []
     furniture: dict[int, str] = {}
     # Pages whose paragraphs are set apart by blank lines show where a paragraph ends; at a
@@ -109,30 +114,32 @@ def blocks_from_pages(pages: list[str]) -> list[Block]:
     gaps = sum(1 for lines in page_lines for a, b in itertools.pairwise(lines) if a.strip() and not b.strip())
     spaced = gaps >= max(2, len(pages))
     previous = ""
-    for lines in page_lines:
+    for page, lines in enumerate(page_lines):
         starts = next(
             (
                 ln.strip()
                 for ln in lines
-                if ln.strip() and _furniture_key(ln) not in repeated and not _PAGE_NUMBER.match(ln)
+                if ln.strip() and not running(page, ln) and not _PAGE_NUMBER.match(ln)
             ),
             "",
         )
         if spaced and previous.endswith((".", "?", "!", "\u201d", '"')) and starts[:1].isupper():
             lines_out.append("")
         content_lines = [
-            ln
-            for ln in lines
-            if ln.strip() and _furniture_key(ln) not in repeated and not _PAGE_NUMBER.match(ln)
+            ln for ln in lines if ln.strip() and not running(page, ln) and not _PAGE_NUMBER.match(ln)
         ]
         previous = content_lines[-1].strip() if content_lines else previous
-        edge = [ln for ln in lines if ln.strip()]
-        edge_set = set(edge[:3] + edge[-3:])
+        filled = [k for k, ln in enumerate(lines) if ln.strip()]
+        top, bottom = set(filled[:3]), set(filled[-3:])
         marks: list[str | None] = []
-        for line in lines:
-            if line in edge_set and _PAGE_NUMBER.match(line):
+        heads: set[tuple[bool, str]] = set()  # (at the top, wording) of the heads found on this page
+        for k, line in enumerate(lines):
+            head = (k in top, _furniture_key(line))
+            if (k in top or k in bottom) and _PAGE_NUMBER.match(line):
                 marks.append("page number")
-            elif line in edge_set and _furniture_key(line) in repeated:
+            elif (k in top or k in bottom) and running(page, line) and head not in heads:
+                # once at each edge: the title under a running head of its own words is text
+                heads.add(head)
                 marks.append("running header or footer")
             else:
                 marks.append(None)
@@ -147,6 +154,36 @@ def blocks_from_pages(pages: list[str]) -> list[Block]:
                 furniture[len(lines_out)] = marks[k]  # type: ignore[assignment]
             lines_out.append(line)
     return _reflow(lines_out, furniture, markdown=False)
+
+
+_EDGE_LINES = 2  # a running head carrying the page number is among this many lines at a page edge
+_HEAD_WORDS = 10  # ... and this short
+
+
+def _self_numbered(page_lines: list[list[str]]) -> set[tuple[int, str]]:
+    """The running heads that carry their page's own number ("12  Annual Report", "Belarus  13").
+
+    A book alternates its heads between even and odd pages, so each wording may be on too few
+    pages to count as repeated; what they share is the number at one end, which runs with the
+    page (the same offset from the page's place on at least two pages and 30 % of them).
+    """
+    found: list[tuple[int, str, int]] = []  # (page, line, offset of its number from the page's place)
+    for page, lines in enumerate(page_lines):
+        edge = [ln for ln in lines if ln.strip()]
+        for line in dict.fromkeys(edge[:_EDGE_LINES] + edge[-_EDGE_LINES:]):
+            words = line.split()
+            if not 2 <= len(words) <= _HEAD_WORDS:
+                continue
+            for end in (words[0], words[-1]):
+                if re.fullmatch(r"\d{1,4}", end):
+                    found.append((page, line, int(end) - page))
+    offsets = Counter(offset for _, offset in {(page, offset) for page, _, offset in found})  # once a page
+    if not offsets:
+        return set()
+    offset, n = max(offsets.items(), key=lambda kv: (kv[1], -kv[0]))
+    if n < max(2, 0.3 * len(page_lines)):
+        return set()
+    return {(page, line) for page, line, o in found if o == offset}
 
 
 _EDGE_NUMBERS = re.compile(r"^\d{1,3}(?!\d)\s*|\s*\b\d{1,3}$")  # page numbers, not years
@@ -203,7 +240,7 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
     # a full one is its last line, not a heading.
     filled = [bool(ln.strip()) for ln in lines]
     spaced = sum(1 for a, b in itertools.pairwise(filled) if a and not b) >= max(3, 0.1 * sum(filled))
-    vocab = _vocabulary(lines) if width else set()
+    vocab = _vocabulary(lines) if width else Counter[str]()
     words = _standalone_words("\n".join(lines))
     blocks: list[Block] = []
     pending_furniture: list[Block] = []
@@ -327,17 +364,33 @@ def _heading_width(lines: list[str], width: float | None) -> float:
     return (width or 80.0) * 0.75
 
 
-def _vocabulary(lines: list[str]) -> set[str]:
-    """Lower-cased words of the text, to tell a wrapped word from a hyphenated compound."""
-    return {w.lower() for ln in lines for w in re.findall(r"[A-Za-z]{3,}", ln)}
+def _vocabulary(lines: list[str]) -> Counter[str]:
+    """Lower-cased words and hyphenated compounds of the text, counted, to tell a word wrapped
+    at a line-end hyphen from a hyphenated compound; a compound broken at its hyphen counts as
+    written with it (a writer's hyphen it may be: "re-" / "education")."""
+    out = Counter(w.lower() for ln in lines for w in _VOCAB_WORD.findall(ln))
+    for prev, nxt in itertools.pairwise(lines):
+        left = _LINE_END_PIECE.search(prev)
+        right = _LINE_START_PIECE.match(nxt.lstrip()) if left else None
+        if left and right:
+            out[f"{left.group(1)}-{right.group(1)}".lower()] += 1
+    return out
 
 
-def _dehyphenate(prev: str, nxt: str, vocab: set[str]) -> str:
-    """Join `prev` (ending in a hyphen) and `nxt`; drop the hyphen only if the text says so."""
+_LINE_END_PIECE = re.compile(r"([A-Za-z]+)-\s*$")
+_LINE_START_PIECE = re.compile(r"([a-z]+)")
+_VOCAB_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+|[A-Za-z]{3,}")  # "re-education", "education"
+
+
+def _dehyphenate(prev: str, nxt: str, vocab: Mapping[str, int]) -> str:
+    """Join `prev` (ending in a hyphen) and `nxt`; drop the hyphen only if the text says so:
+    the word is written whole more often than with its hyphen (this break counts as one)."""
     left = re.search(r"([A-Za-z]+)-$", prev)
     right = re.match(r"([a-z]+)", nxt)
-    if left and right and (left.group(1) + right.group(1)).lower() in vocab:
-        return prev[:-1] + nxt
+    if left and right:
+        whole = (left.group(1) + right.group(1)).lower()
+        if vocab.get(whole, 0) > vocab.get(f"{left.group(1)}-{right.group(1)}".lower(), 0):
+            return prev[:-1] + nxt
     return prev + nxt
 
 

@@ -210,3 +210,85 @@ def test_a_piece_of_a_paragraph_rewritten_in_place_is_one_modified_passage() -> 
     assert [p.status for p in lists] == ["modified"], [(p.status, (p.old or p.new).text[:40]) for p in lists]
     assert "".join(t for op, t in lists[0].diff if op != "+").strip() in LONG_LIST + " " + keep
     assert conservation_errors(comparison) == []
+
+
+_BODY = "<p>Officials detained {} activists in the capital during the year and held them for weeks.</p>"
+_PRISONS = "<p>Prisoners were beaten in custody and denied medical care by guards in most prisons.</p>"
+
+
+def _page(middle: str, end: str = "") -> str:
+    """An HTML report whose markup decides its headings, with `middle` before the prison paragraph."""
+    return (
+        "<html><body><h1>Report</h1><h2>Background</h2>" + _BODY.format("dozens")
+        + "<h2>Detention</h2>" + _BODY.format("many") + middle + _PRISONS
+        + "<h2>Torture</h2>" + _BODY.format("scores") + end + "</body></html>"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_a_heading_written_as_a_paragraph_is_no_change(swap: bool) -> None:
+    heading = read_text(_page("<h3>Prison conditions</h3>"), name="a.html")
+    paragraph = read_text(_page("<p>Prison conditions</p>"), name="b.html")
+    old, new = (paragraph, heading) if swap else (heading, paragraph)
+    comparison = compare_reports(old, new)
+    assert [p.status for p in comparison.passages if p.status != "unchanged"] == []
+    assert comparison.facts == () or all(f.status == "unchanged" for f in comparison.facts)
+    assert conservation_errors(comparison) == []
+
+
+def test_a_paragraph_like_a_heading_elsewhere_is_still_removed() -> None:
+    # The old paragraph "Prison conditions" is gone; the new report's heading of that wording
+    # stands at another place (after "Torture"), so it is no twin of the paragraph.
+    old = read_text(_page("<p>Prison conditions</p>"), name="a.html")
+    moved = "<h3>Prison conditions</h3>" + _PRISONS.replace("most", "all")
+    new = read_text(_page("", end=moved), name="b.html")
+    comparison = compare_reports(old, new)
+    removed = [p.old.text for p in comparison.passages if p.status == "removed" and p.old is not None]
+    assert removed == ["Prison conditions"]
+    assert conservation_errors(comparison) == []
+
+
+def test_a_heading_both_reports_keep_is_no_twin_of_a_paragraph() -> None:
+    # The heading stays a heading in both; the paragraph of the same words added next to it is new.
+    old = read_text(_page("<h3>Prison conditions</h3>"), name="a.html")
+    new = read_text(_page("<h3>Prison conditions</h3><p>Prison conditions</p>"), name="b.html")
+    comparison = compare_reports(old, new)
+    added = [p.new.text for p in comparison.passages if p.status == "added" and p.new is not None]
+    assert added == ["Prison conditions"]
+
+
+def test_text_before_headings_written_as_paragraphs_has_not_moved() -> None:
+    # Old: a country section followed by fact box labels as headings of its level; new: the
+    # labels are paragraphs, so the new country section pairs with the old label section that
+    # holds the body text, and the country's own line would read as moved.
+    def page(tag: str) -> str:
+        return _page(
+            "",
+            end=f"<h2>Cyprus</h2><p>REPUBLIC OF CYPRUS</p><{tag}>Head of state:</{tag}>"
+            f"<{tag}>Population:</{tag}>"
+            + "".join(_BODY.format(n) for n in ("hundreds of", "thousands of", "a few", "twelve")),
+        )
+
+    comparison = compare_reports(read_text(page("h2"), name="a.html"), read_text(page("p"), name="b.html"))
+    assert [(p.status, (p.old or p.new).text) for p in comparison.passages if p.status != "unchanged"] == []  # type: ignore[union-attr]
+    assert conservation_errors(comparison) == []
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_a_heading_glued_to_its_first_paragraph_is_no_change(swap: bool) -> None:
+    heading = read_text(_page("<h3>Prison conditions</h3>"), name="a.html")
+    glued = _page("").replace(_PRISONS, _PRISONS.replace("<p>", "<p>Prison conditions "))
+    paragraph = read_text(glued, name="b.html")
+    old, new = (paragraph, heading) if swap else (heading, paragraph)
+    comparison = compare_reports(old, new)
+    assert [p.status for p in comparison.passages if p.status != "unchanged"] == []
+    assert conservation_errors(comparison) == []
+
+
+def test_a_heading_glued_to_an_edited_paragraph_still_shows_the_edit() -> None:
+    old = read_text(_page("<h3>Prison conditions</h3>"), name="a.html")
+    edited = _PRISONS.replace("<p>", "<p>Prison conditions ").replace("most", "all")
+    new = read_text(_page("").replace(_PRISONS, edited), name="b.html")
+    changed = [p for p in compare_reports(old, new).passages if p.status != "unchanged"]
+    assert [p.status for p in changed] == ["modified"]
+    assert any(op == "+" and "all" in t for op, t in changed[0].diff)

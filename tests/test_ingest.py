@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from comparer.api import compare_reports, has_changes, read_report, read_text
 from comparer.errors import InputError
 from comparer.ingest import read_bytes, read_document
 from comparer.options import ReadOptions
+from tests.pdfmaker import FURNITURE, make_pdf
 
 TEXT = "North Korea\n\nThe government\u2019s policy was \u201charsh\u201d \u2013 as ever, said the r\u00e9sum\u00e9.\n"
 
@@ -120,3 +122,54 @@ def test_html_structure_is_kept() -> None:
 def test_html_is_sniffed_without_extension() -> None:
     doc = read_bytes(b"<html><body><h2>A</h2><p>Some text here.</p></body></html>", name="page.txt")
     assert doc.format == "html"
+
+
+# --- PDF page furniture ----------------------------------------------------------------------
+
+_PLACES = ("Hrodna", "Brest", "Minsk", "Vitebsk", "Mogilev", "Gomel", "Pinsk", "Lida", "Orsha")
+_ACTS = ("detained", "arrested", "questioned", "searched", "fined", "summoned")
+_PDF_SECTIONS = [
+    (
+        ("Background", "Detention", "Freedom of assembly", "Torture")[k - 1],
+        [
+            f"Officials in {_PLACES[(k + n) % 9]} {_ACTS[n % 6]} activists of the {_PLACES[n % 9]} group "
+            f"during the year and held {n} of them without charge for weeks before a court in "
+            f"{_PLACES[(2 * n + k) % 9]} ordered the release of {_ACTS[(n + k) % 6]} people."
+            for n in range(12, 30)
+        ],
+    )
+    for k in range(1, 5)
+]
+
+
+@pytest.mark.parametrize("furniture", FURNITURE)
+def test_pdf_running_heads_and_page_numbers_of_every_shape_are_dropped(
+    furniture: str, tmp_path: Path
+) -> None:
+    # Three pages of a book whose heads alternate ("2  Annual Report" on the even page,
+    # "Country Report  3" on odd ones): the even one is on one page only, too few to count as
+    # repeated, but it carries its page's number, like the others.
+    sections = _PDF_SECTIONS[:3]
+    pdf = make_pdf(
+        "Country Report",
+        sections,
+        tmp_path / "r.pdf",
+        running_header="Annual Report",
+        furniture=furniture,
+    )
+    pdf_report = read_report(pdf)
+    text = "Country Report\n\n" + "\n\n".join(h + "\n\n" + "\n\n".join(ps) for h, ps in sections) + "\n"
+    text_report = read_text(text, name="r.txt")
+    assert len(pdf_report.removed) >= 3  # three pages, each with its head (and number)
+    assert [p.text for p in pdf_report.paragraphs()] == [p.text for p in text_report.paragraphs()]
+    # the title stays, under a running head of the same words ("page-of" heads its pages so)
+    assert [s.heading for s in pdf_report.sections] == [s.heading for s in text_report.sections]
+    assert not has_changes(compare_reports(text_report, pdf_report))
+
+
+def test_a_line_that_ends_in_its_pages_number_only_once_is_text(tmp_path: Path) -> None:
+    # The body's own lines that end in a small number are no running head: one page only.
+    sections = [("Topic", ["The court sentenced the editor to 2", "Police detained 14 people in June 3"])]
+    pdf = make_pdf("Country Report", sections, tmp_path / "r.pdf", running_header="Annual Report")
+    body = " ".join(p.text for p in read_report(pdf).paragraphs())
+    assert "editor to 2" in body

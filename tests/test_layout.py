@@ -46,6 +46,18 @@ def test_line_end_hyphen_dropped_when_the_text_has_the_word() -> None:
     assert "the government would not comment" in blocks[-1].text
 
 
+def test_line_end_hyphen_kept_when_the_text_writes_the_word_both_ways_alike() -> None:
+    # "reeducation" once elsewhere, and this compound broken at its own hyphen: as often with
+    # the hyphen as without, so the writer's hyphen stays (re-wrapping breaks at hyphens).
+    text = (
+        "Officials sent the detained activists to reeducation camps in the region.\n"
+        + ("The government continued to detain people in the region without charge.\n" * 11)
+        + "Children were subjected to re-\neducation in the camps for months during the year.\n"
+    )
+    blocks = blocks_from_text(text)
+    assert "subjected to re-education in the camps" in blocks[-1].text
+
+
 def test_flattened_page_is_split_at_glue_points() -> None:
     flat = (
         "Human Rights WatchSkip to main contentTorture and Inhumane TreatmentExecutions"

@@ -40,7 +40,7 @@ from comparer.ingest import read_bytes
 from comparer.model import Comparison, Report
 from comparer.textnorm import fold
 from tests.conftest import BUNDLED_CORPUS, CORPUS
-from tests.pdfmaker import UNICODE_FONT, make_pdf
+from tests.pdfmaker import FURNITURE, UNICODE_FONT, make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = sorted((ROOT / "reports" / "north-korea").glob("*.txt"))
@@ -240,8 +240,14 @@ def _pdf(source: Source) -> bytes:
     ]
     with tempfile.TemporaryDirectory() as tmp:
         font = UNICODE_FONT if UNICODE_FONT.exists() else None
+        # page furniture as real reports print it, in one of three shapes (by the source's name)
         out = make_pdf(
-            title, sections, Path(tmp) / "report.pdf", running_header="Annual Report", unicode_font=font
+            title,
+            sections,
+            Path(tmp) / "report.pdf",
+            running_header="Annual Report",
+            unicode_font=font,
+            furniture=FURNITURE[len(source.name) % len(FURNITURE)],
         )
         return out.read_bytes()
 

@@ -1,0 +1,41 @@
+"""Clean: page furniture of a PDF is not site chrome; icon glyphs are no words for the footer rule."""
+
+from __future__ import annotations
+
+from comparer.clean import clean_blocks
+from comparer.model import Block
+
+BODY = (
+    "Officials detained dozens of activists in the capital during the year and held them without "
+    "charge for several weeks, according to human rights groups that monitored the trials."
+)
+
+
+def test_a_head_line_inside_a_pdf_running_head_is_text() -> None:
+    # "Report" is inside the running head "Annual Report" of two pages: furniture, not the
+    # site chrome whose name a page repeats, so the head line stays.
+    head = Block("Annual Report", "para", 0, "running header or footer")
+    blocks = (
+        head,
+        Block("Country"),
+        Block("Report"),
+        Block("March 11, 2010"),
+        Block(BODY),
+        head,
+        Block(BODY),
+    )
+    cleaned, _ = clean_blocks(blocks)
+    assert [b.removed for b in cleaned if b.text == "Report"] == [None]
+
+
+def test_a_bullet_icon_does_not_decide_whether_a_tail_line_is_a_footer() -> None:
+    # 20 words after the last body paragraph: the same decision with the icon glyph a PDF
+    # font drops in front of them as without it.
+    words = (
+        "Belarus: Submission to the Human Rights Committee (EUR 49/010/2011) "
+        "Belarus: Written statement to the 18th session of the UN Council"
+    )
+    assert len(words.split()) == 20
+    with_icon, _ = clean_blocks((Block("Belarus"), Block(BODY), Block(BODY), Block("\U0010fc01 " + words)))
+    without, _ = clean_blocks((Block("Belarus"), Block(BODY), Block(BODY), Block(words)))
+    assert with_icon[-1].removed == without[-1].removed
