@@ -78,3 +78,15 @@ def check_golden(name: str, actual: str, update: bool) -> None:
             )[:80]
         )
         pytest.fail(f"{name} differs from its golden file (run pytest --update-golden to accept):\n{diff}")
+
+
+def add_edition(collection: Path, text: str) -> None:
+    """Add `text` to `collection` as North Korea's HRW 2021 edition, with its catalog entry."""
+    (collection / "north-korea" / "hrw-2021.txt").write_text(text, encoding="utf-8")
+    catalog = collection / "catalog.toml"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8")
+        + '\n[[report]]\nfile = "north-korea/hrw-2021.txt"\ncountry = "North Korea"\n'
+        'publisher = "Human Rights Watch"\nedition = 2021\ncovers = 2020\n',
+        encoding="utf-8",
+    )

@@ -15,7 +15,7 @@ from comparer import ingest
 from comparer.cache import Cache
 from comparer.render import site_report
 from comparer.track import build_site
-from tests.conftest import REPORTS, tree_bytes
+from tests.conftest import REPORTS, add_edition, tree_bytes
 
 PAGE = "north-korea/north-korea-hrw-2019__north-korea-hrw-2020.html"
 
@@ -111,15 +111,7 @@ def test_after_one_new_report_only_its_pages_are_written(collection: Path, tmp_p
     site, cache = tmp_path / "site", tmp_path / "cache.sqlite"
     build_site(collection, site, jobs=1, cache_path=cache)
     before = _stamps(site)
-    new = collection / "north-korea" / "hrw-2021.txt"
-    new.write_text((collection / "north-korea" / "hrw-2020.txt").read_text(encoding="utf-8") + "\nOne more.\n")
-    catalog = collection / "catalog.toml"
-    catalog.write_text(
-        catalog.read_text(encoding="utf-8")
-        + '\n[[report]]\nfile = "north-korea/hrw-2021.txt"\ncountry = "North Korea"\n'
-        'publisher = "Human Rights Watch"\nedition = 2021\ncovers = 2020\n',
-        encoding="utf-8",
-    )
+    add_edition(collection, (collection / "north-korea" / "hrw-2020.txt").read_text(encoding="utf-8") + "\nOne more.\n")
     build_site(collection, site, jobs=1, cache_path=cache)
     after = _stamps(site)
     rewritten = {rel for rel in after if before.get(rel) != after[rel]}

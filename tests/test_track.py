@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from comparer.cli import app
 from comparer.track import build_site
-from tests.conftest import NK, REPORTS, corpus, tree_bytes
+from tests.conftest import NK, REPORTS, add_edition, corpus, tree_bytes
 
 runner = CliRunner()
 
@@ -65,18 +65,9 @@ def test_rerun_does_only_new_work(collection: Path, tmp_path: Path) -> None:
     again = build_site(collection, site, jobs=1, cache_path=cache)
     assert again.cache_misses == 0
     # A new edition: one report read, one comparison, one facts page.
-    (collection / "north-korea" / "hrw-2021.txt").write_text(
-        (NK / "hrw-2020.txt")
-        .read_text(encoding="utf-8")
-        .replace("12 Japanese citizens", "13 Japanese citizens"),
-        encoding="utf-8",
-    )
-    catalog = collection / "catalog.toml"
-    catalog.write_text(
-        catalog.read_text(encoding="utf-8")
-        + '\n[[report]]\nfile = "north-korea/hrw-2021.txt"\ncountry = "North Korea"\n'
-        'publisher = "Human Rights Watch"\nedition = 2021\ncovers = 2020\n',
-        encoding="utf-8",
+    add_edition(
+        collection,
+        (NK / "hrw-2020.txt").read_text(encoding="utf-8").replace("12 Japanese citizens", "13 Japanese citizens"),
     )
     third = build_site(collection, site, jobs=1, cache_path=cache)
     assert third.cache_misses == 3  # the new report, its comparison, the country's facts page
