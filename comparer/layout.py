@@ -62,6 +62,19 @@ _GLUED_PAREN = re.compile(rf"(?<=[^\W\d_])(?=\((?:[A-Z][a-z]|{_CAPS_RUN}))")
 # A lettered heading glued after a sentence end, or after the quote closing one: "not
 # guilty.b. Disappearance", "of Gaza.\u201de. Instances".
 _GLUED_LETTERED = re.compile(r"(?:(?<=[a-z0-9.)/][.:)])|(?<=[.?!][\u201d\u2019\"]))(?=[a-k]\. [A-Z])")
+# Where any of the glue points above can be, and far fewer places than every position: each
+# point has a non-space before it and a capital, "(", "/" or a bullet sign after it, or a
+# lettered heading's letter after punctuation. Scanning once for these and testing the exact
+# patterns only there is what keeps a long flattened page fast (the patterns open with a
+# lookbehind, so a scan of its own tries each of them at every position).
+_GLUE_CANDIDATE = re.compile(rf"\S(?=[{_UPPER}(/\u2022\u2023{NOT_WORD_CHARS}])|[.:)\u201d\u2019\"](?=[a-k])")
+# The glue patterns in the order that names a point's kind: the first that matches decides.
+_POINT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("punct", _GLUED_LETTERED),
+    ("punct", _GLUED_BULLET),
+    ("punct", _GLUED_PAREN),
+    *_GLUE_KINDS,
+)
 # "Section 1. Respect for the Integrity of the Persona. Arbitrary ...": a section heading runs
 # straight into its first subsection, "a.".
 _SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
@@ -426,12 +439,7 @@ def _split_at(text: str, cuts: list[int]) -> list[str]:
 
 def _glue_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
     """The glue points of `text` where a cut is accepted, in order."""
-    found: dict[int, str] = {m.start(): "punct" for m in _GLUED_LETTERED.finditer(text)}
-    found |= {m.start(): "punct" for p in (_GLUED_BULLET, _GLUED_PAREN) for m in p.finditer(text)}
-    found |= dict.fromkeys(_caps_word_cuts(text, vocab), "caps")
-    for kind, pattern in _GLUE_KINDS:
-        for m in pattern.finditer(text):
-            found.setdefault(m.start(), kind)
+    found = _glue_points(text, vocab)
     cuts: list[int] = []
     start = 0
     points = sorted(found)
@@ -440,6 +448,20 @@ def _glue_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
             cuts.append(cut)
             start = cut
     return cuts
+
+
+def _glue_points(text: str, vocab: Mapping[str, int]) -> dict[int, str]:
+    """Every glue point of `text` and its kind: "caps" inside a glued run of capitals, else the
+    kind of the first of `_POINT_KINDS` that matches there."""
+    found = dict.fromkeys(_caps_word_cuts(text, vocab), "caps")
+    for candidate in _GLUE_CANDIDATE.finditer(text):
+        point = candidate.end()
+        if point in found:
+            continue
+        kind = next((kind for kind, pattern in _POINT_KINDS if pattern.match(text, point)), None)
+        if kind is not None:
+            found[point] = kind
+    return found
 
 
 def _caps_word_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
