@@ -23,7 +23,6 @@ from pathlib import Path
 
 from comparer import __version__, align, claims, clean, facts, ingest, metadata, segment, topics
 from comparer.diff import diff_words
-from comparer.discover import discover
 from comparer.errors import InputError, SegmentationError
 from comparer.ingest import RawDocument
 from comparer.model import (
@@ -433,6 +432,9 @@ def expand_inputs(paths: list[Path], *, exclude: tuple[Path, ...] = ()) -> list[
     `discover` says what a report file is (and warns about uncatalogued ones); `exclude` are
     paths never read (an output folder, a cache).
     """
+    # here, not at the top: comparing two named files needs none of it (sqlite3, the cache)
+    from comparer.discover import discover
+
     return discover(paths, exclude=exclude)
 
 
