@@ -292,3 +292,35 @@ def test_a_heading_glued_to_an_edited_paragraph_still_shows_the_edit() -> None:
     changed = [p for p in compare_reports(old, new).passages if p.status != "unchanged"]
     assert [p.status for p in changed] == ["modified"]
     assert any(op == "+" and "all" in t for op, t in changed[0].diff)
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_headings_glued_between_two_paragraphs_are_no_change(swap: bool) -> None:
+    # A flattened page: the last sentence, two headings and the next paragraph in one passage.
+    headed = read_text(_page("<h3>Reports</h3><h4>Visits</h4>"), name="a.html")
+    glued = _BODY.format("many")[:-4] + "Reports Visits " + _PRISONS[3:]
+    paragraph = read_text(_page("").replace(_BODY.format("many") + _PRISONS, glued), name="b.html")
+    old, new = (paragraph, headed) if swap else (headed, paragraph)
+    comparison = compare_reports(old, new)
+    assert [(p.status, (p.old or p.new).text) for p in comparison.passages if p.status != "unchanged"] == []  # type: ignore[union-attr]
+    assert conservation_errors(comparison) == []
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_a_paragraph_glued_into_a_heading_is_no_change(swap: bool) -> None:
+    # "f. Status of Displaced Persons" and a paragraph "(IDPs)" against one heading of both.
+    apart = read_text(_page("<h3>Prison conditions</h3><p>(in custody)</p>"), name="a.html")
+    glued = read_text(_page("<h3>Prison conditions (in custody)</h3>"), name="b.html")
+    old, new = (glued, apart) if swap else (apart, glued)
+    comparison = compare_reports(old, new)
+    assert [(p.status, (p.old or p.new).text) for p in comparison.passages if p.status != "unchanged"] == []  # type: ignore[union-attr]
+    assert conservation_errors(comparison) == []
+
+
+def test_a_heading_glued_to_a_paragraph_that_gained_words_still_shows_them() -> None:
+    old = read_text(_page("<h3>Reports</h3>"), name="a.html")
+    glued = _BODY.format("many")[:-4] + "Reports " + _PRISONS[3:].replace("most", "nearly all")
+    new = read_text(_page("").replace(_BODY.format("many") + _PRISONS, glued), name="b.html")
+    changed = [p for p in compare_reports(old, new).passages if p.status != "unchanged"]
+    assert changed and all(p.status != "unchanged" for p in changed)
+    assert any(op == "+" and "nearly" in t for p in changed for op, t in p.diff)
