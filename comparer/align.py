@@ -285,7 +285,9 @@ def resplit_gaps(
     passage per gap.
     """
     anchors = sorted(_increasing(sorted((i, j) for i, (j, _) in pairs.items())))
-    paired = {"o": set(pairs), "n": {j for j, _ in pairs.values()}}
+    # An exact pair out of order ("Head of state:" paired with the next country's) is no anchor:
+    # its passages are read into the streams too, and lose that pair where they are cut.
+    paired = {"o": {i for i, _ in anchors}, "n": {j for _, j in anchors}}
     places = {"o": _places(heads[0]), "n": _places(heads[1])}
     texts = {"o": [p.para.text for p in olds], "n": [p.para.text for p in news]}
     texts |= {"oh": [h for _, h in heads[0]], "nh": [h for _, h in heads[1]]}
@@ -415,8 +417,10 @@ def _apply_cuts(
     new_olds, o_where = _cut_all(olds, cuts["o"], keys, "o")
     new_news, n_where = _cut_all(news, cuts["n"], keys, "n")
     out: dict[int, tuple[int, float]] = {}
+    recut = {item for a, _, b, _, _ in found for item in (a, b)}
     for i, (j, score) in pairs.items():
-        out[o_where[(i, 0)]] = (n_where[(j, 0)], score)
+        if ("o", i) not in recut and ("n", j) not in recut:
+            out[o_where[(i, 0)]] = (n_where[(j, 0)], score)
     for (side_a, i), x, (side_b, j), y, _ in found:
         if side_a == "o" and side_b == "n":
             a, b = o_where[(i, x)], n_where[(j, y)]

@@ -324,3 +324,19 @@ def test_a_heading_glued_to_a_paragraph_that_gained_words_still_shows_them() -> 
     changed = [p for p in compare_reports(old, new).passages if p.status != "unchanged"]
     assert changed and all(p.status != "unchanged" for p in changed)
     assert any(op == "+" and "nearly" in t for p in changed for op, t in p.diff)
+
+
+def test_an_exact_pair_out_of_order_does_not_keep_a_glued_label_apart() -> None:
+    # "Head of state:" pairs first with the later country's label; the glued copy of the
+    # first country ("Head of state:Officials...") must still be read against the page's two.
+    def page(first: str) -> str:
+        return (
+            "<html><body><h1>Report</h1><h2>Chad</h2>" + first + _PRISONS
+            + "<h2>Chile</h2><p>Head of state:</p>" + _BODY.format("scores") + "</body></html>"
+        )  # fmt: skip
+
+    apart = read_text(page("<p>Head of state:</p>" + _BODY.format("many")), name="a.html")
+    glued = read_text(page(_BODY.format("many").replace("<p>", "<p>Head of state:")), name="b.html")
+    comparison = compare_reports(apart, glued)
+    assert [(p.status, (p.old or p.new).text) for p in comparison.passages if p.status != "unchanged"] == []  # type: ignore[union-attr]
+    assert conservation_errors(comparison) == []
