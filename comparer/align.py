@@ -3,8 +3,9 @@
 `align_reports` runs a cascade; each step works on what the steps before it left:
 1. exact: identical passages (after folding) pair by hash, in order;
 2. re-broken text: between exact pairs that stay in order, the unpaired passages of both
-   reports are read as one stream without spaces; where the streams agree, paragraphs are cut
-   at the other side's breaks into pieces that pair unchanged (paragraph and sentence breaks,
+   reports and the headings among them are read as one stream without spaces; where the
+   streams agree, paragraphs are cut at the other side's breaks into pieces that pair
+   unchanged, or that are a heading of the other side (paragraph and sentence breaks,
    wrapping and glue are formatting, `resplit_gaps`);
 3. fuzzy: the rest are scored with rapidfuzz, `process.cdist` over all remaining pairs when
    that is small, otherwise only candidate pairs that share rare word 3-grams (no O(n*m));
@@ -15,7 +16,8 @@
    or when it left the order of its neighbours); unpaired passages are added or removed,
    except one holding the same words as a heading of the other report at the same place: a
    role changed (heading or paragraph) is formatting, and it stays unchanged, alone on its side
-   (so does a pair that differs only by such a heading glued to its start);
+   (so does a pair that differs only by such a heading glued to its start, and a piece that
+   step 2 found as a heading of the other side);
 6. sentences of removed paragraphs are found again in added ones (paragraphs merged or split
    while rewritten);
 7. a removed and an added paragraph at the same place that keep enough of their words are
@@ -87,6 +89,7 @@ class Passage:
     section: Section
     key: str  # folded, lower-cased text: equal keys are equal text
     whole: bool = True  # False for a piece cut from a paragraph (sentences, re-broken text)
+    heading_twin: bool = False  # its words are (part of) a heading of the other report at its place
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +239,7 @@ def match_passages(
             j = queue.pop(0)
             taken.add(j)
             pairs[p.index] = (j, 100.0)
-    olds, news, pairs = resplit_gaps(olds, news, pairs)
+    olds, news, pairs = resplit_gaps(olds, news, pairs, (_heads(old), _heads(new)))
     taken = {j for j, _ in pairs.values()}
     rest_old = [p for p in olds if p.index not in pairs and len(p.key.split()) >= MIN_FUZZY_WORDS]
     rest_new = [p for p in news if p.index not in taken and len(p.key.split()) >= MIN_FUZZY_WORDS]
@@ -248,60 +251,102 @@ def match_passages(
     return olds, news, pairs
 
 
+_Item = tuple[str, int]  # ("o" or "n", passage index) or ("oh" or "nh", heading number)
+_Piece = tuple[_Item, int, _Item, int, int]  # (old item, offset, new item, offset, length) shared
+
+
+def _heads(report: Report) -> list[tuple[int, str]]:
+    """The headings of `report` in reading order, each with the index of the passage it stands before."""
+    out: list[tuple[int, str]] = []
+    n = 0
+    for section in report.sections:
+        if section.heading:
+            out.append((n, section.heading))
+        n += len(section.paragraphs)
+    return out
+
+
 def resplit_gaps(
-    olds: list[Passage], news: list[Passage], pairs: dict[int, tuple[int, float]]
+    olds: list[Passage],
+    news: list[Passage],
+    pairs: dict[int, tuple[int, float]],
+    heads: tuple[Sequence[tuple[int, str]], Sequence[tuple[int, str]]] = ((), ()),
 ) -> tuple[list[Passage], list[Passage], dict[int, tuple[int, float]]]:
     """Cut passages where the other report breaks its paragraphs, so equal text pairs as equal.
 
     Paragraph breaks are formatting: between two identical passages that stay in order (the
-    anchors), the unpaired passages of both reports are read as one stream of characters
-    (`compact_key`: no spaces, folded). The stretch both streams share from the start of the
-    gap, and the one they share up to its end, are cut at the paragraph breaks of either side
-    into pieces that pair one to one, unchanged; what differs in between stays whole. Work is
-    linear in the text shared, plus one passage per gap.
+    anchors), the unpaired passages of both reports, and the headings among them (`heads`:
+    each side's (index of the passage it stands before, heading)), are read as one stream of
+    characters (`compact_key`: no spaces, folded). The stretch both streams share from the
+    start of the gap, and the one they share up to its end, are cut at the breaks of either
+    side into pieces that pair one to one, unchanged; a piece of a passage that is a heading
+    (or part of one) of the other side is marked `heading_twin`, to stay unchanged alone on its
+    side; what differs in between stays whole. Work is linear in the text shared, plus one
+    passage per gap.
     """
     anchors = sorted(_increasing(sorted((i, j) for i, (j, _) in pairs.items())))
-    paired_new = {j for j, _ in pairs.values()}
-    found: list[tuple[int, int, int, int, int]] = []  # (old, offset, new, offset, length) shared pieces
-    keys: dict[tuple[str, int], tuple[str, Sequence[int]]] = {}
+    # An exact pair out of order ("Head of state:" paired with the next country's) is no anchor:
+    # its passages are read into the streams too, and lose that pair where they are cut.
+    paired = {"o": {i for i, _ in anchors}, "n": {j for _, j in anchors}}
+    places = {"o": _places(heads[0]), "n": _places(heads[1])}
+    texts = {"o": [p.para.text for p in olds], "n": [p.para.text for p in news]}
+    texts |= {"oh": [h for _, h in heads[0]], "nh": [h for _, h in heads[1]]}
+    found: list[_Piece] = []
+    keys: dict[_Item, tuple[str, Sequence[int]]] = {}
     bounds = [(-1, -1), *anchors, (len(olds), len(news))]
     for (i1, j1), (i2, j2) in itertools.pairwise(bounds):
-        gap_old = [p for p in olds[i1 + 1 : i2] if p.index not in pairs]
-        gap_new = [p for p in news[j1 + 1 : j2] if p.index not in paired_new]
-        if not gap_old or not gap_new:
-            continue
-        for side, gap in (("o", gap_old), ("n", gap_new)):
-            for p in gap:
-                if (side, p.index) not in keys:
-                    keys[(side, p.index)] = _compact_key(p.para.text)
-        o_keys = [keys[("o", p.index)][0] for p in gap_old]
-        n_keys = [keys[("n", p.index)][0] for p in gap_new]
-        head = _shared_run(o_keys, n_keys)
-        tail = [
-            (
-                len(o_keys) - 1 - a,
-                len(o_keys[-1 - a]) - x - n,
-                len(n_keys) - 1 - b,
-                len(n_keys[-1 - b]) - y - n,
-                n,
-            )
-            for a, x, b, y, n in _shared_run(
-                [k[::-1] for k in reversed(o_keys)], [k[::-1] for k in reversed(n_keys)]
-            )
-        ]
-        if head and tail and (tail[-1][0], tail[-1][1]) < (head[-1][0], head[-1][1] + head[-1][4]):
-            tail = []  # the two runs meet: the head alone covers the gap
-        found += [(gap_old[a].index, x, gap_new[b].index, y, n) for a, x, b, y, n in head + tail]
+        gap_old = _gap_items("o", i1, i2, paired["o"], places["o"])
+        gap_new = _gap_items("n", j1, j2, paired["n"], places["n"])
+        if not gap_old or not gap_new or all(side.endswith("h") for side, _ in gap_old + gap_new):
+            continue  # nothing to pair, or only headings
+        for item in gap_old + gap_new:
+            if item not in keys:
+                keys[item] = _compact_key(texts[item[0]][item[1]])
+        found += _gap_pieces(gap_old, gap_new, keys)
     found = _whole_cuts_only(found, keys)
     if not found:
         return olds, news, pairs
-    o_cuts: dict[int, set[int]] = defaultdict(set)  # passage index -> cut positions in its compact key
-    n_cuts: dict[int, set[int]] = defaultdict(set)
-    for i, x, j, y, n in found:
-        o_cuts[i] |= {x, x + n}
-        n_cuts[j] |= {y, y + n}
-    twins = [((i, x), (j, y)) for i, x, j, y, _ in found]
-    return _apply_cuts(olds, news, pairs, o_cuts, n_cuts, twins, keys)
+    cuts: dict[str, dict[int, set[int]]] = {"o": defaultdict(set), "n": defaultdict(set)}
+    for (side_a, i), x, (side_b, j), y, n in found:
+        for side, k, at in ((side_a, i, x), (side_b, j, y)):
+            if side in cuts:  # a heading is never cut
+                cuts[side][k] |= {at, at + n}
+    return _apply_cuts(olds, news, pairs, cuts, found, keys)
+
+
+def _places(heads: Sequence[tuple[int, str]]) -> dict[int, list[int]]:
+    """Heading numbers by the index of the passage each stands before."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for k, (before, _) in enumerate(heads):
+        out[before].append(k)
+    return out
+
+
+def _gap_items(side: str, low: int, high: int, paired: set[int], places: dict[int, list[int]]) -> list[_Item]:
+    """The unpaired passages of `side` between anchors `low` and `high`, and the headings among
+    them, in reading order."""
+    out: list[_Item] = []
+    for k in range(low + 1, high + 1):
+        out += [(side + "h", h) for h in places.get(k, ())]
+        if k < high and k not in paired:
+            out.append((side, k))
+    return out
+
+
+def _gap_pieces(
+    gap_old: list[_Item], gap_new: list[_Item], keys: dict[_Item, tuple[str, Sequence[int]]]
+) -> list[_Piece]:
+    """The pieces both streams of a gap share from its start, and up to its end."""
+    o_keys = [keys[item][0] for item in gap_old]
+    n_keys = [keys[item][0] for item in gap_new]
+    head = _shared_run(o_keys, n_keys)
+    tail = [
+        (len(o_keys) - 1 - a, len(o_keys[-1 - a]) - x - n, len(n_keys) - 1 - b, len(n_keys[-1 - b]) - y - n, n)
+        for a, x, b, y, n in _shared_run([k[::-1] for k in reversed(o_keys)], [k[::-1] for k in reversed(n_keys)])
+    ]
+    if head and tail and (tail[-1][0], tail[-1][1]) < (head[-1][0], head[-1][1] + head[-1][4]):
+        tail = []  # the two runs meet: the head alone covers the gap
+    return [(gap_old[a], x, gap_new[b], y, n) for a, x, b, y, n in head + tail]
 
 
 @lru_cache(maxsize=_PASSAGE_MEMO)
@@ -320,24 +365,22 @@ def _compact_key(text: str) -> tuple[str, Sequence[int]]:
     return key, memoryview(array("q", offsets)).toreadonly()  # shared by every caller: read-only
 
 
-def _whole_cuts_only(
-    found: list[tuple[int, int, int, int, int]], keys: dict[tuple[str, int], tuple[str, Sequence[int]]]
-) -> list[tuple[int, int, int, int, int]]:
-    """Keep only shared pieces whose passages are cut into shared pieces and nothing else.
+def _whole_cuts_only(found: list[_Piece], keys: dict[_Item, tuple[str, Sequence[int]]]) -> list[_Piece]:
+    """Keep only shared pieces whose passages and headings are cut into shared pieces and nothing else.
 
     A passage is cut only where every piece of it pairs: a paragraph that the other report
     breaks in two is two unchanged pieces, but a paragraph that gained a sentence stays one
     modified passage (with its word diff), not an unchanged piece and an added one.
     """
     while True:
-        covered: dict[tuple[str, int], int] = defaultdict(int)
-        for i, _, j, _, n in found:
-            covered[("o", i)] += n
-            covered[("n", j)] += n
+        covered: dict[_Item, int] = defaultdict(int)
+        for a, _, b, _, n in found:
+            covered[a] += n
+            covered[b] += n
         bad = {k for k, n in covered.items() if n != len(keys[k][0])}
         if not bad:
             return found
-        found = [t for t in found if ("o", t[0]) not in bad and ("n", t[2]) not in bad]
+        found = [t for t in found if t[0] not in bad and t[2] not in bad]
 
 
 def _shared_run(a: list[str], b: list[str]) -> list[tuple[int, int, int, int, int]]:
@@ -365,30 +408,39 @@ def _apply_cuts(
     olds: list[Passage],
     news: list[Passage],
     pairs: dict[int, tuple[int, float]],
-    o_cuts: dict[int, set[int]],
-    n_cuts: dict[int, set[int]],
-    twins: list[tuple[tuple[int, int], tuple[int, int]]],
-    keys: dict[tuple[str, int], tuple[str, Sequence[int]]],
+    cuts: dict[str, dict[int, set[int]]],
+    found: list[_Piece],
+    keys: dict[_Item, tuple[str, Sequence[int]]],
 ) -> tuple[list[Passage], list[Passage], dict[int, tuple[int, float]]]:
-    """Cut passages at `o_cuts`/`n_cuts`, renumber them, and pair the `twins` pieces."""
-    new_olds, o_where = _cut_all(olds, o_cuts, keys, "o")
-    new_news, n_where = _cut_all(news, n_cuts, keys, "n")
+    """Cut passages at `cuts`, renumber them, pair the pieces `found` between passages, and mark
+    the pieces found against a heading."""
+    new_olds, o_where = _cut_all(olds, cuts["o"], keys, "o")
+    new_news, n_where = _cut_all(news, cuts["n"], keys, "n")
     out: dict[int, tuple[int, float]] = {}
+    recut = {item for a, _, b, _, _ in found for item in (a, b)}
     for i, (j, score) in pairs.items():
-        out[o_where[(i, 0)]] = (n_where[(j, 0)], score)
-    for (i, x), (j, y) in twins:
-        a, b = o_where[(i, x)], n_where[(j, y)]
-        out[a] = (b, 100.0)
-        shared = new_olds[a].key if new_olds[a].key == new_news[b].key else keys[("o", i)][0]
-        new_olds[a] = replace(new_olds[a], key=shared)
-        new_news[b] = replace(new_news[b], key=shared)
+        if ("o", i) not in recut and ("n", j) not in recut:
+            out[o_where[(i, 0)]] = (n_where[(j, 0)], score)
+    for (side_a, i), x, (side_b, j), y, _ in found:
+        if side_a == "o" and side_b == "n":
+            a, b = o_where[(i, x)], n_where[(j, y)]
+            out[a] = (b, 100.0)
+            shared = new_olds[a].key if new_olds[a].key == new_news[b].key else keys[("o", i)][0]
+            new_olds[a] = replace(new_olds[a], key=shared)
+            new_news[b] = replace(new_news[b], key=shared)
+        elif side_a == "o":
+            a = o_where[(i, x)]
+            new_olds[a] = replace(new_olds[a], heading_twin=True)
+        elif side_b == "n":
+            b = n_where[(j, y)]
+            new_news[b] = replace(new_news[b], heading_twin=True)
     return new_olds, new_news, out
 
 
 def _cut_all(
     passages: list[Passage],
     cuts: dict[int, set[int]],
-    keys: dict[tuple[str, int], tuple[str, Sequence[int]]],
+    keys: dict[_Item, tuple[str, Sequence[int]]],
     side: str,
 ) -> tuple[list[Passage], dict[tuple[int, int], int]]:
     """Passages cut into pieces at `cuts`; and (old index, cut) -> new index."""
@@ -810,7 +862,7 @@ def heading_twins(links: list[Link], old: Report, new: Report, sections: list[Se
     """
     spare = {"old": _spare_headings(old, new), "new": _spare_headings(new, old)}
     if not spare["old"] and not spare["new"]:
-        return links
+        return [replace(x, status="unchanged", score=100.0) if _twin(x) else x for x in links]
     kept = sorted(
         (link.old.para.start, link.new.para.start, link.new.para.end, link.old.para.end)
         for link in links
@@ -835,11 +887,19 @@ def heading_twins(links: list[Link], old: Report, new: Report, sections: list[Se
         twin = _take_heading(spare[other], key, low, high) if key else None
         if twin is not None:
             dissolved[other].add(twin)
-        out.append(replace(link, status="unchanged", score=100.0) if twin is not None else link)
+        same = twin is not None or side.heading_twin
+        out.append(replace(link, status="unchanged", score=100.0) if same else link)
     if dissolved["old"] or dissolved["new"]:
         into = (_merge_into(old, dissolved["old"]), _merge_into(new, dissolved["new"]))
         out = _unmoved(out, by_old, into, sections)
     return out
+
+
+def _twin(link: Link) -> bool:
+    """Whether the one side of an added or removed `link` was found as a heading of the other
+    report at its place, when the streams were read (`resplit_gaps`)."""
+    side = link.old if link.status == "removed" else link.new if link.status == "added" else None
+    return side is not None and side.heading_twin
 
 
 @dataclass(slots=True)

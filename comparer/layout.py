@@ -476,9 +476,26 @@ def _caps_word_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
         splits = [
             k for k in range(3, len(run) - 2) if vocab.get(run[:k].lower(), 0) and vocab.get(run[k:].lower(), 0)
         ]
+        splits = splits or _named_again(run, text[m.end() : m.end() + _NAMED_AGAIN_CHARS], vocab)
         if len(splits) == 1:
             cuts.append(m.start() + splits[0])
     return cuts
+
+
+_NAMED_AGAIN_CHARS = 80  # how far a heading glued to a short name may run before naming it again
+
+
+def _named_again(run: str, after: str, vocab: Mapping[str, int]) -> list[int]:
+    """Splits of a run of capitals after a word the document writes apart, where the heading
+    that starts in the rest names that word again: a short name glued to a full one
+    ("CUBAREPUBLIC OF CUBA", "IRANISLAMIC REPUBLIC OF IRAN")."""
+    found = re.match(rf"[{_UPPER}\u2019' ]*", after)
+    heading = found.group(0) if found else ""  # its last word may run into the next block's
+    return [
+        k
+        for k in range(3, len(run) - 2)
+        if vocab.get(run[:k].lower(), 0) and re.search(rf"(?<![{_UPPER}]){run[:k]}", heading)
+    ]
 
 
 def _label_follows(text: str, points: list[int], found: dict[int, str], vocab: Mapping[str, int]) -> bool:

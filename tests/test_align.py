@@ -292,3 +292,51 @@ def test_a_heading_glued_to_an_edited_paragraph_still_shows_the_edit() -> None:
     changed = [p for p in compare_reports(old, new).passages if p.status != "unchanged"]
     assert [p.status for p in changed] == ["modified"]
     assert any(op == "+" and "all" in t for op, t in changed[0].diff)
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_headings_glued_between_two_paragraphs_are_no_change(swap: bool) -> None:
+    # A flattened page: the last sentence, two headings and the next paragraph in one passage.
+    headed = read_text(_page("<h3>Reports</h3><h4>Visits</h4>"), name="a.html")
+    glued = _BODY.format("many")[:-4] + "Reports Visits " + _PRISONS[3:]
+    paragraph = read_text(_page("").replace(_BODY.format("many") + _PRISONS, glued), name="b.html")
+    old, new = (paragraph, headed) if swap else (headed, paragraph)
+    comparison = compare_reports(old, new)
+    assert [(p.status, (p.old or p.new).text) for p in comparison.passages if p.status != "unchanged"] == []  # type: ignore[union-attr]
+    assert conservation_errors(comparison) == []
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_a_paragraph_glued_into_a_heading_is_no_change(swap: bool) -> None:
+    # "f. Status of Displaced Persons" and a paragraph "(IDPs)" against one heading of both.
+    apart = read_text(_page("<h3>Prison conditions</h3><p>(in custody)</p>"), name="a.html")
+    glued = read_text(_page("<h3>Prison conditions (in custody)</h3>"), name="b.html")
+    old, new = (glued, apart) if swap else (apart, glued)
+    comparison = compare_reports(old, new)
+    assert [(p.status, (p.old or p.new).text) for p in comparison.passages if p.status != "unchanged"] == []  # type: ignore[union-attr]
+    assert conservation_errors(comparison) == []
+
+
+def test_a_heading_glued_to_a_paragraph_that_gained_words_still_shows_them() -> None:
+    old = read_text(_page("<h3>Reports</h3>"), name="a.html")
+    glued = _BODY.format("many")[:-4] + "Reports " + _PRISONS[3:].replace("most", "nearly all")
+    new = read_text(_page("").replace(_BODY.format("many") + _PRISONS, glued), name="b.html")
+    changed = [p for p in compare_reports(old, new).passages if p.status != "unchanged"]
+    assert changed and all(p.status != "unchanged" for p in changed)
+    assert any(op == "+" and "nearly" in t for p in changed for op, t in p.diff)
+
+
+def test_an_exact_pair_out_of_order_does_not_keep_a_glued_label_apart() -> None:
+    # "Head of state:" pairs first with the later country's label; the glued copy of the
+    # first country ("Head of state:Officials...") must still be read against the page's two.
+    def page(first: str) -> str:
+        return (
+            "<html><body><h1>Report</h1><h2>Chad</h2>" + first + _PRISONS
+            + "<h2>Chile</h2><p>Head of state:</p>" + _BODY.format("scores") + "</body></html>"
+        )  # fmt: skip
+
+    apart = read_text(page("<p>Head of state:</p>" + _BODY.format("many")), name="a.html")
+    glued = read_text(page(_BODY.format("many").replace("<p>", "<p>Head of state:")), name="b.html")
+    comparison = compare_reports(apart, glued)
+    assert [(p.status, (p.old or p.new).text) for p in comparison.passages if p.status != "unchanged"] == []  # type: ignore[union-attr]
+    assert conservation_errors(comparison) == []

@@ -254,3 +254,15 @@ def test_a_short_last_line_of_a_spaced_paragraph_is_no_heading() -> None:
     para = "Eleven former ministers who had called for democratic reform remained in secret detention. They had not E"
     paragraphs = [BODY, para, BODY, BODY]
     assert [b.text for b in blocks_from_text(_filled(paragraphs))] == [p.strip() for p in paragraphs]
+
+
+def test_a_short_name_glued_to_the_full_name_that_repeats_it_is_cut() -> None:
+    # A thumb tab or country head glued to the formal name: the document writes "Cuba" apart,
+    # never "republic", so only the name said again in the heading shows where to cut.
+    flat = "Talks went on with Cuba in Cuba.CUBAREPUBLIC OF CUBARaúl Castro led the country."
+    assert unflatten(flat) == ["Talks went on with Cuba in Cuba.", "CUBA", "REPUBLIC OF CUBA", "Raúl Castro led the country."]
+
+
+def test_a_caps_run_is_not_cut_where_the_heading_does_not_name_its_left_half_again() -> None:
+    flat = "Talks went on with Cuba in Cuba.CUBAREPUBLIC OF HAITIRaúl Castro led the country."
+    assert "CUBA" not in unflatten(flat)
