@@ -215,15 +215,51 @@ def _repeated_furniture(lines: list[str]) -> dict[int, str]:
     # Report 2013", "37Amnesty International Report 2013"): those lines count as one.
     edged = [_EDGE_NUMBERS.sub("", s) if len(s.split()) <= 8 else "" for s in stripped]
     edge_counts = Counter(e for e, s in zip(edged, stripped, strict=True) if e != s and len(e.split()) >= 2)
-    out: dict[int, str] = {}
+    out = _thumb_tabs(stripped)
     for i, s in enumerate(stripped):
-        if not s:
+        if not s or i in out:
             continue
         if _PAGE_NUMBER.match(s) and _isolated(stripped, i):
             out[i] = "page number"
         elif (counts[s] >= 3 or edge_counts[edged[i]] >= 3) and not s.endswith(_TERMINAL) and not _NUMBERED_HEADING.match(s):
             out[i] = "running header or footer"
     return out
+
+
+# A running head that starts with its page number and goes on in title case ("92 Amnesty
+# International Report 2013"): a numbered heading has a dot after its number ("3. Torture").
+_PAGE_HEAD = re.compile(rf"^\d{{1,3}}(?!\d)\s*(?:[{_UPPER}\d][^\s]*\s*){{2,6}}$")
+
+
+def _thumb_tabs(stripped: list[str]) -> dict[int, str]:
+    """Find thumb tabs: the initial of the document's title alone on a line, next to a page head.
+
+    A printed annual report tabs each page with the initial of its chapter ("E" for ERITREA),
+    and a text dump puts it beside the page's running head ("92 Amnesty International Report
+    2013"). Such a head may be seen once, too few for repetition to tell it (`_repeated_furniture`),
+    but a head beside its tab is furniture, and so is the tab.
+    """
+    title = next((s for s in stripped if s), "")
+    out: dict[int, str] = {}
+    if not title[:1].isupper():
+        return out
+    for i, s in enumerate(stripped):
+        if s != title[0]:
+            continue
+        heads = [j for j in (i - 1, i + 1) if 0 <= j < len(stripped) and _is_page_head(stripped[j])]
+        if heads:
+            out[i] = "running header or footer"
+            out.update({j: _head_reason(stripped[j]) for j in heads})
+    return out
+
+
+def _head_reason(line: str) -> str:
+    return "page number" if _PAGE_NUMBER.match(line) else "running header or footer"
+
+
+def _is_page_head(line: str) -> bool:
+    """Return whether `line` is a page number alone, or one before a title-case running head."""
+    return bool(_PAGE_NUMBER.match(line) or (_PAGE_HEAD.match(line) and not line.endswith(_TERMINAL)))
 
 
 def _isolated(lines: list[str], i: int) -> bool:

@@ -235,6 +235,27 @@ def test_a_running_header_with_its_page_number_glued_on_is_furniture() -> None:
     assert all("Annual" not in b.text for b in blocks if b.removed is None)
 
 
+def test_a_running_header_seen_once_beside_its_thumb_tab_is_furniture() -> None:
+    body = "The government continued to detain people in the region without any charge\nand held them.\n"
+    text = f"ERITREA\n{body}ill-treated.\n92 Amnesty International Report 2013\nE\n{body}"
+    blocks = blocks_from_text(text)
+    assert [b.text for b in blocks if b.removed == "running header or footer"] == [
+        "92 Amnesty International Report 2013",
+        "E",
+    ]
+    assert all("Amnesty" not in b.text for b in blocks if b.removed is None)
+
+
+def test_a_body_line_ending_in_a_page_number_beside_a_lone_initial_is_text() -> None:
+    # Not a running head: it does not start with the number, nor go on in title case.
+    text = "CHINA\nThe whereabouts of 75-year-old Monsignor James 105\nC\nremained unknown.\n"
+    blocks = blocks_from_text(text)
+    assert any("Monsignor James" in b.text for b in blocks if b.removed is None)
+    # Nor is a title-case line starting with a number that no tab sits beside.
+    text = "ERITREA\nSome text here.\n\n12 Jehovah Witnesses Arrested\n\nMore text.\n"
+    assert all(b.removed is None for b in blocks_from_text(text))
+
+
 def _filled(paragraphs: list[str]) -> str:
     import textwrap
 
