@@ -125,6 +125,8 @@ def test_extraction_examples(sentence: str, expected: list[tuple[str, object]]) 
         "The Third Committee adopted the text; the Group of 15 was arrested.",
         "3. Freedom of Expression, Including for Members of the Press",
         "One in six children reported violence.",
+        "He was one of the G15 group, held since then.",
+        "The army flew F16 jets over 3G masts and 4x4 trucks.",
     ],
 )
 def test_no_false_facts_from_names(sentence: str) -> None:
@@ -302,6 +304,7 @@ def test_each_rule_finds_its_examples(rule: str, sentence: str, kind: str, value
         ("Police held 120 people, of whom 73 were members of parliament.", 73.0, "members of parliament",
          "member of parliament"),
         ("Police detained a dozen activists.", 12.0, "activists", "activist"),
+        ("Service was compulsory for men and women over the age of 18.", 18.0, "women", "age of woman"),
     ],
 )  # fmt: skip
 def test_figures_read_right(sentence: str, value: float, subject: str, head: str) -> None:

@@ -96,12 +96,18 @@ _NAME_BEFORE = re.compile(
 )
 
 
+# A code glued to the figure: a short run of letters that starts with a capital ("G15", "MiG29").
+_CODE_BEFORE = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]{0,3}$")
+
+
 def is_name_number(sentence: str, start: int, end: int) -> bool:
     """Whether the number at `start:end` is part of a name (a section, an article, "Group of 15")."""
     before = sentence[max(0, start - 24) : start]
     if _NAME_BEFORE.search(before):
         return True
-    if re.search(r"[A-Za-z]-$", before) or re.search(r"\d[-\u2013]$", before):  # "COVID-19"; "1994-95"
+    if re.search(r"[A-Za-z]-$|\d[A-Za-z]$", before) or re.search(r"\d[-\u2013]$", before):  # "COVID-19", "4x4"; "1994-95"
+        return True
+    if _CODE_BEFORE.search(before):  # "G15", "F16", "MiG29" (not "sentencedto10" of a text that lost its spaces)
         return True
     if re.search(r"\b[A-Z][a-z]+\s+of\s+$", before):  # "Group of 15", "Committee of 24"
         return True
@@ -110,7 +116,8 @@ def is_name_number(sentence: str, start: int, end: int) -> bool:
         return True
     if start == 0 and sentence[start:end].isdigit() and re.match(r"[.)]\s+[A-Z]", after):
         return True  # a numbered heading: "3. Freedom of Expression"
-    return bool(re.match(r"-year-old|-year|th\b|st\b|nd\b|rd\b", after))
+    # "-year-old"; ordinals; a code glued to letters after it ("3G", "4x4")
+    return bool(re.match(r"-year-old|-year|th\b|st\b|nd\b|rd\b|[A-Za-z]+\d|[A-Z]\b", after))
 
 
 # --- lists ---------------------------------------------------------------------------------
@@ -414,6 +421,8 @@ _AGE_WAS = re.compile(
 def _ages_stated(sentence: str) -> Iterator[Span]:
     # "The minimum age for marriage was 22 for men and 20 for women"
     for m in _AGE_WAS.finditer(sentence):
+        if not m.group("about").strip() and sentence[m.end("about") : m.start("rest")].strip() == "of":
+            continue  # "over the age of 18": an age the `_ages` rule reads, with its "over"
         about = [w for w in re.findall(r"[a-z]+", m.group("about")) if w not in ctx.STOP]
         what = [w for w in m.group("what").split() if w not in ctx.STOP]
         for g in re.finditer(
@@ -431,7 +440,7 @@ def _ages_stated(sentence: str) -> Iterator[Span]:
 
 
 _AGE = re.compile(
-    rf"\b(?:(?P<cmp>older than|younger than|under|over|below|above)\s+)?(?:aged?|ages|age of)\s+(?P<n>{_NUM})\b"
+    rf"\b(?:(?P<cmp>older than|younger than|under|over|below|above)\s+)?(?:aged?|ages|(?:the\s+)?age\s+of)\s+(?P<n>{_NUM})\b"
     rf"|\b(?P<n2>{_DIGITS}|{_WORDNUM})-year-old\b"
     rf"|\b(?P<cmp4>as young as|as old as)\s+(?P<n4>{_NUM})\b(?!\s+(?:percent|%))"
     rf"|\b(?:(?P<cmp3>at least|under|over|as young as|as old as)\s+)?(?P<n3>{_NUM})\s+years?(?:\s+of\s+age\b|\s+old\b|(?=\s+(?:and|or)\s+(?P<tail>older|younger|above|over|under)\b))",
