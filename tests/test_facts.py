@@ -305,6 +305,8 @@ def test_each_rule_finds_its_examples(rule: str, sentence: str, kind: str, value
          "member of parliament"),
         ("Police detained a dozen activists.", 12.0, "activists", "activist"),
         ("Service was compulsory for men and women over the age of 18.", 18.0, "women", "age of woman"),
+        ("A group counted 837 of the more than 1,400 persons arrested.", 837.0, "persons", "part of person"),
+        ("A group counted 837 of the more than 1,400 persons arrested.", 1400.0, "persons", "person"),
     ],
 )  # fmt: skip
 def test_figures_read_right(sentence: str, value: float, subject: str, head: str) -> None:

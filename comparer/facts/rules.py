@@ -63,8 +63,16 @@ _TIME_UNITS = frozenset("year month week day hour minute".split())
 _RATE_UNITS = frozenset("year month week day hour minute person capita".split())
 
 
+# "837 of the more than 1,400 persons": a part of a counted whole, a claim of its own.
+_PARTITIVE = re.compile(rf"\s+of\s+(?:the\s+)?(?:(?:{q.QUALIFIERS})\s+)?(?:{_NUM})(?=\s)", re.IGNORECASE)
+
+
 def _counted(sentence: str, end: int) -> tuple[str, str, str | None]:
     """(subject, head, event) of the noun phrase after `end`."""
+    whole = _PARTITIVE.match(sentence, end)
+    if whole:
+        subject, head, event = _counted(sentence, whole.end())
+        return subject, head and f"part of {head}", event
     tokens = ctx.tokens_after(sentence, end)
     phrase = ctx.noun_phrase(tokens)
     rest = tokens[len(phrase) :]
