@@ -189,7 +189,7 @@ HEAD_CONCEPTS = {
 
 def noun_before(sentence: str, start: int) -> list[str]:
     """The nearest content word before `start` that can be a noun, as a one-word phrase."""
-    words = re.findall(r"[A-Za-z][\w-]*", sentence[max(0, start - WINDOW) : start])
+    words = re.findall(r"(?<![\w-])[A-Za-z][\w-]*", sentence[max(0, start - WINDOW) : start])  # not "J" of "11J"
     for word in reversed(words):
         low = word.lower()
         if low in STOP or low in _PHRASE_END or low == "between" or re.fullmatch(QUALIFIERS, low):
