@@ -334,6 +334,7 @@ class SiteResult:
     cache_hits: int = 0
     cache_misses: int = 0
     cache_note: str | None = None
-    pages: int = 0
+    pages: int = 0  # pages of the site
+    pages_written: int = 0  # of them, written by this run (the rest were kept as they were)
     failures: list[Failure] = field(default_factory=list)  # reports that could not be read
     pruned: int = 0

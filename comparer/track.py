@@ -98,7 +98,7 @@ def build_site(
             with sitedir.building(site) as build:
                 pages = _Pages(build, reuse, review, cache)
                 _write_pages(pages, by_country, result, facts_pages, cache)
-                result.pages = pages.count
+                result.pages, result.pages_written = pages.count, len(pages.written)
                 sitedir.install(build, site, previous, force=force, kept=frozenset(reuse.kept))
             reuse.record(pages.written)
             result.pruned = cache.prune()
