@@ -127,6 +127,7 @@ def test_extraction_examples(sentence: str, expected: list[tuple[str, object]]) 
         "One in six children reported violence.",
         "He was one of the G15 group, held since then.",
         "The army flew F16 jets over 3G masts and 4x4 trucks.",
+        "She defected to the South two years later, and 12 months ago she spoke.",
     ],
 )
 def test_no_false_facts_from_names(sentence: str) -> None:

@@ -572,8 +572,17 @@ def _counts(sentence: str) -> Iterator[Span]:
             yield span
 
 
+# "seven years ago", "two years later": a time counted from the day of writing or from another
+# event, which each edition restates ("eight years ago" a year on): never a figure to compare
+_RELATIVE_TIME = re.compile(
+    r"\s+(?:years?|months?|weeks?|days?|decades?|hours?)\s+(?:later|ago|earlier|previously)\b", re.IGNORECASE
+)
+
+
 def _count_at(sentence: str, start: int, end: int, n: float) -> Span | None:
     """The count `n` written at `start:end`, with its qualifier and what it counts."""
+    if _RELATIVE_TIME.match(sentence, end):
+        return None
     qual, begin = ctx.qualifier_before(sentence, start)
     tail = re.match(r"\s+or\s+(more|fewer|less|older|younger|above|below)\b", sentence[end : end + 20])
     if tail:  # "10 or more years"
