@@ -307,6 +307,8 @@ def test_each_rule_finds_its_examples(rule: str, sentence: str, kind: str, value
         ("Police detained a dozen activists.", 12.0, "activists", "activist"),
         ("Service was compulsory for men and women over the age of 18.", 18.0, "women", "age of woman"),
         ("A group counted 837 of the more than 1,400 persons arrested.", 837.0, "persons", "part of person"),
+        ("At least seven people aged under 18 were executed.", 18.0, "people", "age of person"),
+        ("At least 94 people were executed, including at least eight aged under 18.", 8.0, "people", "person"),
         ("A group counted 837 of the more than 1,400 persons arrested.", 1400.0, "persons", "person"),
     ],
 )  # fmt: skip

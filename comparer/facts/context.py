@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from comparer.facts.lexicon import all_lemmas, oov_lemmas
-from comparer.facts.quantities import QUALIFIERS
+from comparer.facts.quantities import QUALIFIERS, WORDNUM
 
 STOP = frozenset(
     "a an the of in on at by for to from with and or but that which who whom whose were was is "
@@ -28,7 +28,8 @@ STOP = frozenset(
 _PHRASE_END = frozenset(
     "that which who whom whose were was is are be been had has have in on at by for to from with "
     "during since and or but as than into after before while because according if when where "
-    "over under between against without within per via across through until including".split()
+    "over under between against without within per via across through until including "
+    "aged".split()  # "eight aged under 18": the age of what was counted, not a noun
 )
 _LEADING = frozenset("of the its their his her a an these those such".split())
 # Nouns that take their complement into the identity: "members of parliament".
@@ -196,6 +197,8 @@ def noun_before(sentence: str, start: int) -> list[str]:
             continue
         if low in ("least", "estimated", "approximately", "nearly", "almost", "roughly", "around"):
             continue
+        if re.fullmatch(WORDNUM, low):
+            continue  # "at least eight aged under 18": a number is not what is counted
         if _is_noun(word):
             return [word]
     return []

@@ -448,7 +448,8 @@ def _ages_stated(sentence: str) -> Iterator[Span]:
 
 
 _AGE = re.compile(
-    rf"\b(?:(?P<cmp>older than|younger than|under|over|below|above)\s+)?(?:aged?|ages|(?:the\s+)?age\s+of)\s+(?P<n>{_NUM})\b"
+    rf"\b(?:(?P<cmp>older than|younger than|under|over|below|above)\s+)?(?:aged?|ages|(?:the\s+)?age\s+of)\s+"
+    rf"(?:(?P<cmp2>under|over|below|above|younger than|older than)\s+)?(?P<n>{_NUM})\b"
     rf"|\b(?P<n2>{_DIGITS}|{_WORDNUM})-year-old\b"
     rf"|\b(?P<cmp4>as young as|as old as)\s+(?P<n4>{_NUM})\b(?!\s+(?:percent|%))"
     rf"|\b(?:(?P<cmp3>at least|under|over|as young as|as old as)\s+)?(?P<n3>{_NUM})\s+years?(?:\s+of\s+age\b|\s+old\b|(?=\s+(?:and|or)\s+(?P<tail>older|younger|above|over|under)\b))",
@@ -479,7 +480,7 @@ def _ages(sentence: str) -> Iterator[Span]:
         n = q.parse_number(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
         if n is not None:
             tail = m.group("tail") and f"or {m.group('tail').lower()}"
-            qual = m.group("cmp") or m.group("cmp3") or m.group("cmp4") or tail
+            qual = m.group("cmp") or m.group("cmp2") or m.group("cmp3") or m.group("cmp4") or tail
             subject, head = _age_head(sentence, m.start(), m.end())
             yield Span("count", m.start(), m.end(), n, "years old", qual and qual.lower(), subject, head)
 
