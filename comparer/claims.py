@@ -2,7 +2,8 @@
 
 Facts of different reports are linked when they count the same thing in the same context:
 their subjects (the counted noun phrase) and the salient words of their sentence and the one
-before it (weighted by rarity across the collection, crudely stemmed so "detainees",
+before it, the figure's own words left out ("dozens" in two sentences says nothing of what
+they count; the values are compared apart) (weighted by rarity across the collection, crudely stemmed so "detainees",
 "detained" and "detention" meet, "kwan-li-so" and "kwanliso" too) agree. Shared figures add
 evidence. Facts that say which year they are about are linked only to facts about that year.
 
@@ -225,8 +226,9 @@ def _identity_bonus(a: Fact, b: Fact) -> float:
     bonus = EVENT_BONUS if a.event and a.event == b.event else 0.0
     if any(v >= 100 for v in _numbers(a) & _numbers(b)):
         bonus += DISTINCT_FIGURE_BONUS
-    if a.head and b.head and same_head(a.head, b.head) and relation(a, b) != "differ":
-        bonus += AGREE_BONUS
+    vague = a.qualifier in quantities.VAGUE or b.qualifier in quantities.VAGUE
+    if a.head and b.head and same_head(a.head, b.head) and not vague and relation(a, b) != "differ":
+        bonus += AGREE_BONUS  # "dozens" agrees with any "dozens": no evidence of one claim
     return bonus
 
 
@@ -318,9 +320,11 @@ def _link_country(
     items: list[_Item] = []
     for number, report in enumerate(reports):
         for fact, previous in facts_of(report):
-            context = salient(_window(fact) + " " + previous)
+            subject = salient(fact.subject)
+            figure = salient(fact.text) - subject  # "dozens", "six": the value, compared apart
+            context = salient(_window(fact) + " " + previous) - figure
             year, dated = bound_year(fact, report.metadata.covers)
-            items.append(_Item(report, number, fact, salient(fact.subject), context, _numbers(fact), year, dated))
+            items.append(_Item(report, number, fact, subject, context, _numbers(fact), year, dated))
     _mark_paired(items)
     docs = Counter(w for item in items for w in item.context | item.subject)
     n = max(1, len(items))

@@ -159,11 +159,13 @@ def test_csv_output_neutralises_formulas(tmp_path: Path) -> None:
 # Floors for the hand-labelled claim links (tests/data/claim_links_labelled.json); lowering one
 # must be an explicit change. "bundled" links only the stored sentences (fresh clone); "corpus"
 # links the whole country folders of the shared corpus.
+# Precision before breadth: when the figure's own words stopped counting as shared context
+# (session 6), precision rose 1-4 points and recall fell one; the floors followed both ways.
 LINK_FLOORS = {
-    ("dev", "bundled"): (0.96, 0.84),
-    ("heldout", "bundled"): (0.94, 0.86),
-    ("dev", "corpus"): (0.97, 0.85),
-    ("heldout", "corpus"): (0.95, 0.87),
+    ("dev", "bundled"): (0.99, 0.83),
+    ("heldout", "bundled"): (0.95, 0.85),
+    ("dev", "corpus"): (0.98, 0.84),
+    ("heldout", "corpus"): (0.96, 0.86),
 }
 
 
