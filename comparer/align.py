@@ -182,7 +182,7 @@ def rewritten_in_place(
                 assert a.new is not None
                 if id(a) in used or not related(r.old.section.id, a.new.section.id):
                     continue
-                if _shared_words(r.old.key, a.new.key) >= REWRITE_MIN_SHARED:
+                if shared_words(r.old.key, a.new.key) >= REWRITE_MIN_SHARED:
                     score = round(fuzz.ratio(r.old.key, a.new.key), 1)
                     pairs[id(a)] = Link("modified", r.old, a.new, score, rewritten=True)
                     used |= {id(a), id(r)}
@@ -200,7 +200,7 @@ def rewritten_in_place(
     return out
 
 
-def _shared_words(a: str, b: str) -> float:
+def shared_words(a: str, b: str) -> float:
     """Dice overlap (0-1) of the content words of two texts."""
     wa, wb = _word_set(a), _word_set(b)
     return 2 * len(wa & wb) / (len(wa) + len(wb)) if wa and wb else 0.0
