@@ -178,8 +178,9 @@ def _similarity(a: _Item, b: _Item, idf: dict[str, float]) -> float:
         return subject * 0.5
     # Shared rare words, measured against the shorter context (a short sentence fully inside
     # a long one is a strong match).
-    shared = sum(idf.get(w, 1.0) for w in a.context & b.context)
-    smaller = min(sum(idf.get(w, 1.0) for w in a.context), sum(idf.get(w, 1.0) for w in b.context))
+    # math.fsum: exact whatever the order, and a set of strings iterates in an order of the hash seed
+    shared = math.fsum(idf.get(w, 1.0) for w in a.context & b.context)
+    smaller = min(math.fsum(idf.get(w, 1.0) for w in a.context), math.fsum(idf.get(w, 1.0) for w in b.context))
     context = min(1.0, shared / smaller * 1.4)
     # A shared figure is evidence when both state figures; a list's length is weaker evidence.
     same_figure = bool(a.numbers & b.numbers) and (a.fact.kind == "list") == (b.fact.kind == "list")
