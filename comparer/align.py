@@ -1017,10 +1017,16 @@ def _relation(
     o_up = _ancestors([p.section for p in olds])
     n_up = _ancestors([p.section for p in news])
 
+    # `rewritten_in_place` asks about every removed x added passage of a run: few section pairs
+    known: dict[tuple[str, str], bool] = {}
+
     def related(a: str, b: str) -> bool:
-        return any((a, up) in paired for up in n_up.get(b, [b])) or any(
-            (up, b) in paired for up in o_up.get(a, [a])
-        )
+        found = known.get((a, b))
+        if found is None:
+            found = known[(a, b)] = any((a, up) in paired for up in n_up.get(b, [b])) or any(
+                (up, b) in paired for up in o_up.get(a, [a])
+            )
+        return found
 
     return related
 
