@@ -372,6 +372,13 @@ def _compact_key(text: str) -> tuple[str, Sequence[int]]:
     return key, memoryview(array("q", offsets)).toreadonly()  # shared by every caller: read-only
 
 
+@lru_cache(maxsize=_PASSAGE_MEMO)
+def _compact_text(text: str) -> str:
+    """`compact_key(text)` without offsets, memoised: `heading_twins` looks up every heading of
+    both reports and every short added or removed passage in every comparison."""
+    return compact_key(text)[0]
+
+
 def _whole_cuts_only(found: list[_Piece], keys: dict[_Item, tuple[str, Sequence[int]]]) -> list[_Piece]:
     """Keep only shared pieces whose passages and headings are cut into shared pieces and nothing else.
 
@@ -952,7 +959,7 @@ def heading_twins(links: list[Link], old: Report, new: Report, sections: list[Se
             continue
         other, anchors = ("new", by_old) if link.status == "removed" else ("old", by_new)
         low, high = _gap(anchors, side.para.start)
-        key = compact_key(side.para.text)[0] if len(side.para.text) <= _HEADING_CHARS else ""
+        key = _compact_text(side.para.text) if len(side.para.text) <= _HEADING_CHARS else ""
         twin = _take_heading(spare[other], key, low, high) if key else None
         if twin is not None:
             dissolved[other].add(twin)
@@ -984,8 +991,8 @@ def _spare_headings(report: Report, other: Report) -> dict[str, _Spare]:
     own: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for section in report.sections:
         if section.heading:
-            own[compact_key(section.heading)[0]].append((section.start, section.id))
-    theirs = Counter(compact_key(s.heading)[0] for s in other.sections if s.heading)
+            own[_compact_text(section.heading)].append((section.start, section.id))
+    theirs = Counter(_compact_text(s.heading) for s in other.sections if s.heading)
     return {
         key: _Spare(places, len(places) - theirs[key])
         for key, places in own.items()
@@ -1027,11 +1034,11 @@ def _glued_heading(link: Link, spare: dict[str, dict[str, _Spare]]) -> tuple[str
         section = here.section
         if not (here.whole and section.heading and section.paragraphs[0].id == here.para.id):
             continue
-        head = compact_key(section.heading)[0]
+        head = _compact_text(section.heading)
         found = spare[side].get(head)
         if found is None or found.left <= 0 or (section.start, section.id) not in found.places:
             continue
-        if compact_key(there.para.text)[0] == head + compact_key(here.para.text)[0]:
+        if _compact_text(there.para.text) == head + _compact_text(here.para.text):
             found.places.remove((section.start, section.id))
             found.left -= 1
             return side, section.id

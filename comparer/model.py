@@ -18,6 +18,7 @@ FactKind = Literal["count", "range", "percent", "money", "date", "list", "name"]
 FactStatus = Literal["changed", "added", "removed", "unchanged"]
 DiffOp = Literal["=", "-", "+"]
 _SENTENCE_MEMO = 16384  # paragraphs whose sentences are kept (~1 KB each; sentences are immutable)
+_WORD_COUNT_MEMO = 65536  # paragraphs whose word count is kept (their texts are keys of split_sentences too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,13 @@ class Paragraph:
     @property
     def n_words(self) -> int:
         """Number of words in the paragraph."""
-        return len(self.text.split())
+        return _word_count(self.text)
+
+
+@lru_cache(maxsize=_WORD_COUNT_MEMO)
+def _word_count(text: str) -> int:
+    """Words of paragraph `text`, memoised: sections and reports sum them again on every use."""
+    return len(text.split())
 
 
 @lru_cache(maxsize=_SENTENCE_MEMO)
