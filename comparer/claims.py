@@ -80,20 +80,22 @@ _CONCEPT_OF = {stem(w): name for name, words in _CONCEPTS.items() for w in words
 
 def salient(text: str) -> set[str]:
     """Stems of the content words of `text`, with synonyms mapped to one concept."""
+    # added one by one in reading order: the set iterates as it always did (sums over it are
+    # float sums, whose last bits depend on their order)
     return set(_salient(text))
 
 
 @lru_cache(maxsize=_SALIENT_MEMO)
-def _salient(text: str) -> frozenset[str]:
-    """`salient(text)`, memoised: editions repeat their sentences, and a report's facts are
-    linked again in every comparison and on its country's facts page."""
-    out = set()
+def _salient(text: str) -> tuple[str, ...]:
+    """The distinct words of `salient(text)` in reading order, memoised: editions repeat their
+    sentences, and a report's facts are linked again in every comparison and on its facts page."""
+    out: dict[str, None] = {}
     for w in re.findall(r"[A-Za-z][\w\u2019'-]+", text):
         if w.lower() in _STOP or len(w) <= 2:
             continue
         st = stem(w)
-        out.add(_CONCEPT_OF.get(st, st))
-    return frozenset(out)
+        out[_CONCEPT_OF.get(st, st)] = None
+    return tuple(out)
 
 
 @dataclass(slots=True)
