@@ -9,7 +9,8 @@
    wrapping and glue are formatting, `resplit_gaps`);
 3. fuzzy: the rest are scored with rapidfuzz, `process.cdist` over all remaining pairs when
    that is small, otherwise only candidate pairs that share rare word 3-grams (no O(n*m));
-   pairs at or above `match_cutoff` are taken greedily, best first, one partner each;
+   pairs at or above `match_cutoff` are taken greedily, best first, one partner each (a
+   score depends on its two texts alone: cells a recent comparison scored are copied);
 4. sections pair by the passages they share, their heading (numbering stripped), topic and
    vocabulary (weights `W_*`), so renamed, split, merged and re-ordered sections still pair;
 5. each passage pair is unchanged, modified or moved (moved when its sections are not paired,
@@ -31,8 +32,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import threading
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -53,6 +55,11 @@ _COMPACT_MEMO = 2048  # compact keys of unpaired paragraphs (~5 KB each)
 _SECTION_MEMO = 512  # content words of section texts (a few reports' outlines; ~40 KB each)
 _WORD_SET_MEMO = 2048  # content-word sets of passage keys (~5 KB each)
 _LONG_WORD = re.compile(r"[a-z]{4,}")  # a content word has four letters or more
+# Ratio matrices kept from recent comparisons: a `track` job compares one country's reports
+# year after year, and two publishers' reports of one year come ~12 matrices after the year before.
+_MATRIX_MEMO = 16
+_MATRIX_MIN_CELLS = 4_000  # smaller matrices cost less to compute than to look up
+_MATRIX_MAX_CELLS = 1_000_000  # larger ones are not kept (4 MB each)
 CDIST_MAX_PAIRS = 400_000  # above this many remaining pairs, prune candidates by shared 3-grams
 SHINGLE_MAX_DF = 4  # a 3-gram found in more passages than this is too common to suggest a match
 MIN_FUZZY_WORDS = 5  # shorter passages only match exactly
@@ -365,6 +372,13 @@ def _compact_key(text: str) -> tuple[str, Sequence[int]]:
     return key, memoryview(array("q", offsets)).toreadonly()  # shared by every caller: read-only
 
 
+@lru_cache(maxsize=_PASSAGE_MEMO)
+def _compact_text(text: str) -> str:
+    """`compact_key(text)` without offsets, memoised: `heading_twins` looks up every heading of
+    both reports and every short added or removed passage in every comparison."""
+    return compact_key(text)[0]
+
+
 def _whole_cuts_only(found: list[_Piece], keys: dict[_Item, tuple[str, Sequence[int]]]) -> list[_Piece]:
     """Keep only shared pieces whose passages and headings are cut into shared pieces and nothing else.
 
@@ -480,13 +494,7 @@ def _fuzzy_pairs(
     """Candidate (old index, new index, score) pairs at or above `cutoff`, best first."""
     found: list[tuple[float, int, int]] = []
     if len(rest_old) * len(rest_new) <= CDIST_MAX_PAIRS:
-        matrix = process.cdist(
-            [p.key for p in rest_old],
-            [p.key for p in rest_new],
-            scorer=fuzz.ratio,
-            score_cutoff=cutoff,
-            workers=-1,
-        )
+        matrix = _ratio_matrix([p.key for p in rest_old], [p.key for p in rest_new], cutoff)
         for a, b in zip(*np.nonzero(matrix), strict=True):
             found.append((float(matrix[a, b]), rest_old[a].index, rest_new[b].index))
     else:
@@ -496,6 +504,74 @@ def _fuzzy_pairs(
                 found.append((score, rest_old[a].index, rest_new[b].index))
     found.sort(key=lambda t: (-t[0], t[1], t[2]))
     return [(i, j, round(s, 1)) for s, i, j in found]
+
+
+def _cdist(queries: list[str], choices: list[str], cutoff: float) -> Any:
+    """The ratio of each of `queries` to each of `choices`, 0 below `cutoff` (float32 matrix)."""
+    return process.cdist(
+        queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=-1
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptMatrix:
+    """A `_cdist` matrix kept for later calls, with the row of each query and column of each choice."""
+
+    rows: dict[str, int]
+    cols: dict[str, int]
+    cutoff: float
+    matrix: Any  # read-only float32
+
+
+_RECENT: deque[_KeptMatrix] = deque(maxlen=_MATRIX_MEMO)
+_RECENT_LOCK = threading.Lock()  # Dask workers run jobs in threads
+
+
+def _ratio_matrix(queries: list[str], choices: list[str], cutoff: float) -> Any:
+    """`_cdist(queries, choices, cutoff)`, copying the cells a recent call scored.
+
+    A cell depends on its two texts alone, and `track` compares a report with the next
+    edition of another publisher's after the previous one: most texts of both sides are
+    scored again, so only the rows and columns of texts new since then are computed.
+    """
+    if len(queries) * len(choices) < _MATRIX_MIN_CELLS:
+        return _cdist(queries, choices, cutoff)
+    with _RECENT_LOCK:
+        recent = [m for m in _RECENT if m.cutoff == cutoff]
+    best = max(recent, key=lambda m: _overlap(m, queries, choices), default=None)
+    if best is None or _overlap(best, queries, choices) == 0:
+        matrix = _cdist(queries, choices, cutoff)
+    else:
+        matrix = _reuse(best, queries, choices, cutoff)
+    if matrix.size <= _MATRIX_MAX_CELLS:
+        matrix.flags.writeable = False
+        rows, cols = {q: k for k, q in enumerate(queries)}, {c: k for k, c in enumerate(choices)}
+        kept = _KeptMatrix(rows, cols, cutoff, matrix)
+        with _RECENT_LOCK:
+            _RECENT.append(kept)
+    return matrix
+
+
+def _overlap(kept: _KeptMatrix, queries: list[str], choices: list[str]) -> int:
+    """How many cells of `queries` x `choices` `kept` holds."""
+    return sum(q in kept.rows for q in queries) * sum(c in kept.cols for c in choices)
+
+
+def _reuse(kept: _KeptMatrix, queries: list[str], choices: list[str], cutoff: float) -> Any:
+    """`_cdist(queries, choices, cutoff)` from the cells `kept` holds, computing the others."""
+    old_r = [k for k, q in enumerate(queries) if q in kept.rows]
+    new_r = [k for k, q in enumerate(queries) if q not in kept.rows]
+    old_c = [k for k, c in enumerate(choices) if c in kept.cols]
+    new_c = [k for k, c in enumerate(choices) if c not in kept.cols]
+    out = np.zeros((len(queries), len(choices)), dtype=np.float32)
+    if old_r and old_c:
+        at = np.ix_([kept.rows[queries[k]] for k in old_r], [kept.cols[choices[k]] for k in old_c])
+        out[np.ix_(old_r, old_c)] = kept.matrix[at]
+    if new_r:
+        out[new_r, :] = _cdist([queries[k] for k in new_r], choices, cutoff)
+    if old_r and new_c:
+        out[np.ix_(old_r, new_c)] = _cdist([queries[k] for k in old_r], [choices[k] for k in new_c], cutoff)
+    return out
 
 
 def _shingles(key: str) -> set[str]:
@@ -883,7 +959,7 @@ def heading_twins(links: list[Link], old: Report, new: Report, sections: list[Se
             continue
         other, anchors = ("new", by_old) if link.status == "removed" else ("old", by_new)
         low, high = _gap(anchors, side.para.start)
-        key = compact_key(side.para.text)[0] if len(side.para.text) <= _HEADING_CHARS else ""
+        key = _compact_text(side.para.text) if len(side.para.text) <= _HEADING_CHARS else ""
         twin = _take_heading(spare[other], key, low, high) if key else None
         if twin is not None:
             dissolved[other].add(twin)
@@ -915,8 +991,8 @@ def _spare_headings(report: Report, other: Report) -> dict[str, _Spare]:
     own: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for section in report.sections:
         if section.heading:
-            own[compact_key(section.heading)[0]].append((section.start, section.id))
-    theirs = Counter(compact_key(s.heading)[0] for s in other.sections if s.heading)
+            own[_compact_text(section.heading)].append((section.start, section.id))
+    theirs = Counter(_compact_text(s.heading) for s in other.sections if s.heading)
     return {
         key: _Spare(places, len(places) - theirs[key])
         for key, places in own.items()
@@ -958,11 +1034,11 @@ def _glued_heading(link: Link, spare: dict[str, dict[str, _Spare]]) -> tuple[str
         section = here.section
         if not (here.whole and section.heading and section.paragraphs[0].id == here.para.id):
             continue
-        head = compact_key(section.heading)[0]
+        head = _compact_text(section.heading)
         found = spare[side].get(head)
         if found is None or found.left <= 0 or (section.start, section.id) not in found.places:
             continue
-        if compact_key(there.para.text)[0] == head + compact_key(here.para.text)[0]:
+        if _compact_text(there.para.text) == head + _compact_text(here.para.text):
             found.places.remove((section.start, section.id))
             found.left -= 1
             return side, section.id
@@ -1016,11 +1092,16 @@ def _relation(
     paired = {(p.old.id, p.new.id) for p in sections if p.old is not None and p.new is not None}
     o_up = _ancestors([p.section for p in olds])
     n_up = _ancestors([p.section for p in news])
+    # `rewritten_in_place` asks about every removed x added passage of a run: few section pairs
+    known: dict[tuple[str, str], bool] = {}
 
     def related(a: str, b: str) -> bool:
-        return any((a, up) in paired for up in n_up.get(b, [b])) or any(
-            (up, b) in paired for up in o_up.get(a, [a])
-        )
+        found = known.get((a, b))
+        if found is None:
+            found = known[(a, b)] = any((a, up) in paired for up in n_up.get(b, [b])) or any(
+                (up, b) in paired for up in o_up.get(a, [a])
+            )
+        return found
 
     return related
 

@@ -58,6 +58,7 @@ class Batch:
         self.fact_digests: dict[str, str] = {}  # report id -> sha256 of its facts (JSON text)
         self._catalogs: dict[str, CatalogEntry | None] = {}  # report path -> its catalog entry
         self._stdin: bytes | None = None
+        self.sentences: dict[str, bytes] = {}  # report id -> sentence offsets, of reports read in this run
 
     def map(self, what: str, fn: Callable[..., Any], *iterables: list[Any]) -> Iterator[Any]:
         """The executor's results of `fn`, in the order of the arguments, with progress."""
@@ -74,7 +75,7 @@ class Batch:
         if path == STDIN:
             return tasks.Source(path, report_id, None, self._stdin)
         data = read_input(Path(path), max_bytes=self.options.max_bytes) if self.executor.ships_files else None
-        return tasks.Source(path, report_id, self._catalogs.get(path), data)
+        return tasks.Source(path, report_id, self._catalogs.get(path), data, self.sentences.get(report_id))
 
     def read_all(self, files: list[Path], ids: dict[Path, str]) -> list[dict[str, Any]]:
         """The summaries of the `files` that can be read (in their order), read where the cache has none.
@@ -101,7 +102,7 @@ class Batch:
             if isinstance(value, str):
                 self.failures.append(Failure.of(ids[path], str(path), value))
                 continue
-            summary, fact_list = value
+            summary, fact_list, self.sentences[ids[path]] = value
             summary["facts_sha256"] = self._put_facts(keys[path], fact_list)
             cache.put_json("report", keys[path], summary)  # last: a report entry means both are there
             found[path] = summary

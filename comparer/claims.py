@@ -45,6 +45,7 @@ _STOP = STOP | frozenset(
     "year years said reported according report reports government north south people number least "
     "estimated".split()
 )
+_SALIENT_MEMO = 65536  # fact contexts whose salient words are kept (~1 KB each)
 _SUFFIXES = (
     "ments", "ment", "ings", "ing", "ees", "ee", "ers", "er", "ions", "ion", "ed", "es", "s",
 )  # fmt: skip
@@ -80,13 +81,20 @@ _CONCEPT_OF = {stem(w): name for name, words in _CONCEPTS.items() for w in words
 
 def salient(text: str) -> set[str]:
     """Stems of the content words of `text`, with synonyms mapped to one concept."""
-    out = set()
+    return set(_salient(text))  # a fresh set: callers take differences of it
+
+
+@lru_cache(maxsize=_SALIENT_MEMO)
+def _salient(text: str) -> tuple[str, ...]:
+    """The distinct words of `salient(text)` in reading order, memoised: editions repeat their
+    sentences, and a report's facts are linked again in every comparison and on its facts page."""
+    out: dict[str, None] = {}
     for w in re.findall(r"[A-Za-z][\w\u2019'-]+", text):
         if w.lower() in _STOP or len(w) <= 2:
             continue
         st = stem(w)
-        out.add(_CONCEPT_OF.get(st, st))
-    return out
+        out[_CONCEPT_OF.get(st, st)] = None
+    return tuple(out)
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 PassageStatus = Literal["unchanged", "modified", "moved", "added", "removed"]
@@ -16,6 +17,8 @@ SectionStatus = Literal["matched", "added", "removed"]
 FactKind = Literal["count", "range", "percent", "money", "date", "list", "name"]
 FactStatus = Literal["changed", "added", "removed", "unchanged"]
 DiffOp = Literal["=", "-", "+"]
+_SENTENCE_MEMO = 16384  # paragraphs whose sentences are kept (~1 KB each; sentences are immutable)
+_WORD_COUNT_MEMO = 65536  # paragraphs whose word count is kept (their texts are keys of split_sentences too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +57,27 @@ class Paragraph:
     @property
     def sentences(self) -> tuple[Sentence, ...]:
         """The paragraph's sentences, with offsets into `Report.text` (split on demand)."""
-        from comparer.sentences import split_sentences
-
-        return tuple(
-            Sentence(self.text[a:b], self.start + a, self.start + b) for a, b in split_sentences(self.text)
-        )
+        return _sentences(self.text, self.start)
 
     @property
     def n_words(self) -> int:
         """Number of words in the paragraph."""
-        return len(self.text.split())
+        return _word_count(self.text)
+
+
+@lru_cache(maxsize=_WORD_COUNT_MEMO)
+def _word_count(text: str) -> int:
+    """Words of paragraph `text`, memoised: sections and reports sum them again on every use."""
+    return len(text.split())
+
+
+@lru_cache(maxsize=_SENTENCE_MEMO)
+def _sentences(text: str, start: int) -> tuple[Sentence, ...]:
+    """The sentences of paragraph `text` starting at offset `start`, memoised: reading its facts,
+    aligning, refining, diffing and finding facts again each ask for a paragraph's sentences."""
+    from comparer.sentences import split_sentences
+
+    return tuple(Sentence(text[a:b], start + a, start + b) for a, b in split_sentences(text))
 
 
 @dataclass(frozen=True, slots=True)

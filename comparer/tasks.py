@@ -5,7 +5,8 @@ shaped, or model values) and writes nothing: every cache write happens in the pr
 runs the command. A report reaches a job as a `Source`: its path, or, for workers that may not
 share this machine's filesystem (Dask), its bytes.
 
-- `read_report`: read one report; its summary and its facts.
+- `read_report`: read one report; its summary, its facts and its sentence offsets (so that
+  the worker comparing it need not split its sentences again).
 - `compare_pairs`: compare pairs of reports, each read once; each pair's HTML page and
   per-topic change counts (`compare_pair`: one pair).
 - `facts_page`: link one country's claims from cached facts and render its facts page.
@@ -40,6 +41,8 @@ class Source:
     report_id: str
     catalog: CatalogEntry | None  # found where the files are
     data: bytes | None = None  # None: the job reads `name` itself
+    sentences: bytes | None = None  # its paragraphs' sentence offsets (`sentences.pack`), if known
+
 
     def read(self, options: ReadOptions = ReadOptions()) -> Report:
         """The report, as `api.read_report` reads it from the file."""
@@ -50,16 +53,27 @@ class Source:
             data = ingest.read_input(Path(self.name), max_bytes=options.max_bytes)
         # through the per-process memo: a worker comparing a report with the previous edition
         # and then with the next reads it once
-        return api.report_from_bytes(
+        report = api.report_from_bytes(
             data, name=self.name, report_id=self.report_id, catalog=self.catalog, options=options
         )
+        if self.sentences:
+            from comparer import sentences
+
+            sentences.remember(_paragraph_texts(report), self.sentences)
+        return report
+
+
+def _paragraph_texts(report: Report) -> list[str]:
+    """The texts of `report`'s paragraphs in reading order."""
+    return [p.text for s in report.sections for p in s.paragraphs]
 
 
 def read_report(
     source: Source, options: ReadOptions = ReadOptions()
-) -> tuple[dict[str, Any], list[dict[str, Any]]] | str:
-    """Read one report: its summary (an `Entry` and the metadata as read) and its facts, or the error message."""
-    from comparer import claims, facts
+) -> tuple[dict[str, Any], list[dict[str, Any]], bytes] | str:
+    """Read one report: its summary (an `Entry` and the metadata as read), its facts and its
+    paragraphs' sentence offsets (`sentences.pack`), or the error message."""
+    from comparer import claims, facts, sentences
 
     try:
         report = source.read(options)
@@ -78,7 +92,7 @@ def read_report(
                      "edition": meta.edition, "covers": meta.covers, "title": meta.title},
     }  # fmt: skip
     found = [dict(facts.fact_to_json(f), previous=prev) for f, prev in claims.report_facts(report)]
-    return summary, found
+    return summary, found, sentences.pack(_paragraph_texts(report))
 
 
 def compare_pair(old: Source, new: Source, links: tuple[tuple[str, str], ...]) -> dict[str, Any] | str:
