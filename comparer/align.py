@@ -674,26 +674,45 @@ def _shared_text(
     return shared
 
 
-def _vocabulary_vectors(texts: list[tuple[str, ...]], ends: list[int], vocab: set[str]) -> list[dict[str, float]]:
-    """Unit-length content-word count vectors of each section's subtree (`texts`: the sections'
-    content words)."""
+# Section vocabularies are integer word counts and their cosine is computed exactly: the dot
+# product of two count vectors is an integer (exact in float64 below 2**53, whatever order BLAS
+# adds in, on however many threads), divided once by the two norms. Unit vectors multiplied in
+# floating point gave last bits that changed with the BLAS thread count.
+
+
+class _Vocabulary:
+    """A section subtree's content-word counts (`counts`) and their Euclidean norm."""
+
+    __slots__ = ("counts", "norm")
+
+    def __init__(self, counts: Counter[str]) -> None:
+        self.counts = counts
+        self.norm = float(np.sqrt(float(sum(v * v for v in counts.values())))) or 1.0
+
+
+def _vocabulary_vectors(texts: list[tuple[str, ...]], ends: list[int], vocab: set[str]) -> list[_Vocabulary]:
+    """Content-word counts of each section's subtree (`texts`: the sections' content words)."""
     own = [Counter(w for w in words if w in vocab) for words in texts]
-    out: list[dict[str, float]] = []
+    out: list[_Vocabulary] = []
     for k in range(len(texts)):
         total: Counter[str] = Counter()
         for d in range(k, ends[k]):
             total.update(own[d])
-        norm = float(np.sqrt(sum(v * v for v in total.values()))) or 1.0
-        out.append({w: v / norm for w, v in total.items()})
+        out.append(_Vocabulary(total))
     return out
 
 
-def _vocabulary_matrix(texts: list[tuple[str, ...]], ends: list[int], index: dict[str, int]) -> Any:
-    """`_vocabulary_vectors` as the rows of a matrix whose columns are the words of `index`.
+def _cosine(a: _Vocabulary, b: _Vocabulary) -> float:
+    """100 x the cosine of two vocabularies (the same float as the dense path's)."""
+    small, big = sorted((a.counts, b.counts), key=len)
+    dot = sum(v * big.get(w, 0) for w, v in small.items())  # an exact integer
+    return float(100 * np.float64(dot) / (np.float64(a.norm) * np.float64(b.norm)))
 
-    Counts are integers, so subtree sums by cumulative sums over the outline are exact and
-    every value is the one `_vocabulary_vectors` gives; but no Python loop over words.
-    """
+
+def _vocabulary_matrix(texts: list[tuple[str, ...]], ends: list[int], index: dict[str, int]) -> tuple[Any, Any]:
+    """`_vocabulary_vectors` as the rows of a count matrix whose columns are the words of
+    `index`, with the rows' norms; subtree sums by cumulative sums over the outline (exact:
+    integers), no Python loop over words."""
     own = np.zeros((len(texts), max(1, len(index))), dtype=np.int64)
     for r, words in enumerate(texts):
         ids = [index[w] for w in words if w in index]
@@ -704,7 +723,7 @@ def _vocabulary_matrix(texts: list[tuple[str, ...]], ends: list[int], index: dic
     total = cum[np.array(ends, dtype=np.int64)] - cum[:-1]  # row k: the sections k to ends[k]
     norm = np.sqrt((total * total).sum(axis=1).astype(np.float64))
     norm[norm == 0] = 1.0
-    return total / norm[:, None]
+    return total.astype(np.float64), norm
 
 
 def _candidates(
@@ -766,8 +785,7 @@ def _score_sections(
         both_top = os_[a].level == ns[b].level == 1
         heading = 100.0 if both_top else float(fuzz.token_sort_ratio(o_head[a], n_head[b]))
         topic = 100.0 if os_[a].topic and os_[a].topic == ns[b].topic else 0.0
-        small, big = sorted((o_vec[a], n_vec[b]), key=len)
-        cosine = 100 * sum(v * big.get(w, 0.0) for w, v in small.items())
+        cosine = _cosine(o_vec[a], n_vec[b])
         empty = o_words[a] <= 1 or n_words[b] <= 1
         described = float(_described(heading, topic, cosine, empty))
         score = max(content, described)
@@ -798,8 +816,8 @@ def _score_dense(
         matrix[a, b] = value
     o_words, n_words = np.array(words[0]), np.array(words[1])
     content = 100 * 2 * matrix / (o_words[:, None] + n_words[None, :])
-    o_mat, n_mat = vectors
-    cosine = 100 * o_mat @ n_mat.T
+    (o_mat, o_norm), (n_mat, n_norm) = vectors
+    cosine = 100 * (o_mat @ n_mat.T) / np.outer(o_norm, n_norm)  # integer dot products: exact
     heading = np.asarray(
         process.cdist(heads[0], heads[1], scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float64
     )

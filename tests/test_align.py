@@ -7,6 +7,7 @@ from collections import Counter
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -347,3 +348,23 @@ def test_an_exact_pair_out_of_order_does_not_keep_a_glued_label_apart() -> None:
     comparison = compare_reports(apart, glued)
     assert _changed(comparison) == []
     assert conservation_errors(comparison) == []
+
+
+def test_section_cosine_is_exact_and_the_same_in_both_paths() -> None:
+    # integer dot products divided once: the dense (BLAS) path and the sparse path give the same
+    # float, whatever order or thread count the BLAS adds in
+    import random
+
+    from comparer.align import _cosine, _vocabulary_matrix, _vocabulary_vectors
+
+    rng = random.Random(7)
+    words = [f"word{k}" for k in range(400)]
+    texts = [tuple(rng.choice(words) for _ in range(rng.randrange(0, 300))) for _ in range(30)]
+    ends = [k + 1 for k in range(30)]
+    index = {w: k for k, w in enumerate(sorted(set(words)))}
+    sparse = _vocabulary_vectors(texts, ends, set(words))
+    mat, norm = _vocabulary_matrix(texts, ends, index)
+    dense = 100 * (mat @ mat.T) / np.outer(norm, norm)
+    for a in range(30):
+        for b in range(30):
+            assert _cosine(sparse[a], sparse[b]) == dense[a, b]
