@@ -395,16 +395,36 @@ def _heading_continues(prev: str, nxt: str, head_width: float) -> bool:
     last = prev.rstrip().split()[-1].lower().strip(",")
     if prev.endswith(",") or last in _FUNCTION_WORDS:
         return True
+    if _justified(prev):  # set flush to both margins: the typesetter wrapped it
+        return True
     if not nxt[:1].isupper():
         return False
     # Would the next word have fitted on the heading line? If not, the line was wrapped.
-    return len(prev) + 1 + len(nxt.split()[0]) > head_width
+    return len(_one_spaced(prev)) + 1 + len(nxt.split()[0]) > head_width
+
+
+_STRETCHED_GAP = re.compile(r"\S {2,}(?=\S)")  # a word gap widened by justification (PDF layout text)
+_JUSTIFIED_GAPS = 3  # a line with this many word gaps, every one widened, was set justified
+
+
+def _justified(line: str) -> bool:
+    """Whether `line` was set justified: every gap between its words widened, as PDF layout
+    text shows a line stretched to the margin. Only a paragraph's last line is not stretched,
+    so such a line is always continued by the next."""
+    gaps = len(re.findall(r" +", line.strip()))
+    return gaps >= _JUSTIFIED_GAPS and len(_STRETCHED_GAP.findall(line)) == gaps
+
+
+def _one_spaced(line: str) -> str:
+    """`line` with its edges stripped and each run of spaces as one: its length in characters,
+    whatever widening justification gave its word gaps."""
+    return " ".join(line.split())
 
 
 def _heading_width(lines: list[str], width: float | None) -> float:
     """Estimate the wrap column of headings from numbered headings that surely wrapped."""
     wrapped = [
-        len(ln.rstrip())
+        len(_one_spaced(ln))
         for ln in lines
         if _NUMBERED_HEADING.match(ln.strip()) and ln.rstrip().split()[-1].lower() in _FUNCTION_WORDS
     ]

@@ -287,3 +287,27 @@ def test_a_short_name_glued_to_the_full_name_that_repeats_it_is_cut() -> None:
 def test_a_caps_run_is_not_cut_where_the_heading_does_not_name_its_left_half_again() -> None:
     flat = "Talks went on with Cuba in Cuba.CUBAREPUBLIC OF HAITIRaúl Castro led the country."
     assert "CUBA" not in unflatten(flat)
+
+
+def test_a_justified_heading_line_is_continued_by_the_next() -> None:
+    # PDF layout text shows a line stretched to the margin with widened word gaps: it wrapped,
+    # whatever its length in characters says (a heading's bigger font holds fewer characters)
+    body = "The authorities detained people without charge and held them for long periods in camps."
+    page = f"a.  Freedom  of  Expression,  Including  for  Members  of  the  Press  and  Other\nMedia\n\n{body}\n"
+    texts = [b.text for b in blocks_from_pages([page])]
+    assert texts[0] == "a. Freedom of Expression, Including for Members of the Press and Other Media"
+    assert texts[1] == body
+
+
+def test_a_heading_width_is_counted_with_one_space_between_words() -> None:
+    # a justified first line counts its characters, not its widened gaps, so the wrap column of
+    # headings is not overestimated and a heading's third line still joins it
+    lines = [
+        "Section      5.      Governmental      Posture      Towards      International      and",
+        "Nongovernmental Monitoring and Investigation of Alleged Abuses of Human",
+        "Rights",
+        "",
+        "The government did not allow the operation of domestic or international human rights groups.",
+    ]
+    texts = [b.text for b in blocks_from_pages(["\n".join(lines)])]
+    assert texts[0].endswith("Alleged Abuses of Human Rights")
