@@ -108,13 +108,16 @@ def blocks_from_text(text: str, *, markdown: bool = False) -> list[Block]:
 def blocks_from_pages(pages: list[str]) -> list[Block]:
     """Lay out the text of PDF pages, dropping running headers, footers and page numbers."""
     page_lines = [[ln for ln in p.split("\n")] for p in pages]
-    counts: Counter[str] = Counter()
+    # A running head or foot keeps its edge: counted apart at the top and at the bottom, a
+    # heading that happens to open one page and close another is not repeated furniture.
+    counts: Counter[tuple[bool, str]] = Counter()
     for lines in page_lines:
         edge = [ln for ln in lines if ln.strip()]
-        for line in set(edge[:3] + edge[-3:]):
-            if len(line.split()) <= 10:  # furniture is short; body lines at a page edge are not
-                counts[_furniture_key(line)] += 1
-    repeated = {k for k, n in counts.items() if n >= max(2, len(pages) * 0.3) and k}
+        for at_top, edge_lines in ((True, edge[:3]), (False, edge[-3:])):
+            for line in set(edge_lines):
+                if len(line.split()) <= 10:  # furniture is short; body lines at a page edge are not
+                    counts[(at_top, _furniture_key(line))] += 1
+    repeated = {k for (_, k), n in counts.items() if n >= max(2, len(pages) * 0.3) and k}
     numbered = _self_numbered(page_lines)
 
     def running(page: int, line: str) -> bool:
@@ -356,13 +359,18 @@ def _joins(prev: str, nxt: str, current: list[str], width: float | None, head_wi
         return len(current) < 3 and _heading_continues(prev, nxt, head_width)
     if _is_caps_line(prev):
         return False
+    # A short "Label: value" line is a line of its own (a fact box), unless it wrapped: it ends
+    # inside a parenthesis, or the next line's first word would not have fitted on it in a
+    # proportional font ("Cuba: Harassment - Edgard Lopez Moreno (AMR" / "25/005/2009)").
     if _LABEL_VALUE.match(prev) and len(prev) < 0.8 * (width or 80):
-        return False
+        wrapped = prev.count("(") > prev.count(")") or _did_not_fit(prev, nxt, width, _PROPORTIONAL_SLACK)
+        if not wrapped:
+            return False
     if (
         _LABEL_VALUE.match(nxt)
         and len(nxt) <= 90
         and (_LABEL_VALUE.match(prev) or len(prev) < 0.8 * (width or 80))
-        and not (width and len(prev) + 1 + len(nxt.split()[0]) > width)  # else wrapped: it did not fit
+        and not _did_not_fit(prev, nxt, width)  # else wrapped
     ):
         return False
     if re.search(r"[a-z]-$", prev):
@@ -378,6 +386,15 @@ def _joins(prev: str, nxt: str, current: list[str], width: float | None, head_wi
     if len(nxt) < 0.6 * width and not nxt.endswith(_TERMINAL) and len(nxt.split()) <= 12:
         return False  # a short line that ends nothing: a heading after a paragraph
     return len(prev) >= 0.8 * width
+
+
+_PROPORTIONAL_SLACK = 0.9  # a proportional font's line holds this share of `width` characters at least
+
+
+def _did_not_fit(prev: str, nxt: str, width: float | None, slack: float = 1.0) -> bool:
+    """Whether the first word of `nxt` would not have fitted at the end of `prev` (hard-wrapped
+    text at `width` columns, of which `slack` are sure to fit): then `prev` was wrapped there."""
+    return bool(width and len(prev) + 1 + len(nxt.split()[0]) > slack * width)
 
 
 def _is_caps_line(line: str) -> bool:

@@ -311,3 +311,25 @@ def test_a_heading_width_is_counted_with_one_space_between_words() -> None:
     ]
     texts = [b.text for b in blocks_from_pages(["\n".join(lines)])]
     assert texts[0].endswith("Alleged Abuses of Human Rights")
+
+
+def test_a_label_line_that_ends_inside_a_parenthesis_continues() -> None:
+    # a list of reports in a narrow column: the reference wrapped onto the next line
+    item = "Cuba: Harassment \u2013 Edgard L\u00f3pez Moreno (AMR\n25/005/2009)"
+    text = _filled([BODY, BODY]) + "\n" + item + "\n\n" + _filled([BODY])
+    texts = [b.text for b in blocks_from_text(text)]
+    assert "Cuba: Harassment \u2013 Edgard L\u00f3pez Moreno (AMR 25/005/2009)" in texts
+
+
+def test_a_heading_that_closes_one_page_and_opens_another_is_no_furniture() -> None:
+    body = "The authorities detained people without charge and held them for long periods in camps."
+    pages = [
+        f"Annual Report\n{body}\n{body}\nBackground\n1",
+        f"Annual Report\n{body}\n{body}\n2",
+        f"Annual Report\nBackground\n{body}\n{body}\n3",
+        f"Annual Report\n{body}\n{body}\n4",
+        f"Annual Report\n{body}\n{body}\n5",
+    ]
+    kept = [b.text for b in blocks_from_pages(pages) if b.removed is None]
+    assert kept.count("Background") == 2
+    assert "Annual Report" not in kept
