@@ -76,8 +76,8 @@ _POINT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     *_GLUE_KINDS,
 )
 # "Section 1. Respect for the Integrity of the Persona. Arbitrary ...": a section heading runs
-# straight into its first subsection, "a.".
-_SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
+# straight into its first subsection, "a."; its number has a dot or not ("Section 6 Worker Rightsa.").
+_SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.?\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
 # Invisible marks, which display text drops, and no-break or thin spaces, which it writes as
 # spaces (regexes: far faster than str.translate over every character)
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
@@ -607,7 +607,11 @@ def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]
     if kind == "punct" and _ends_sentence(left):
         return True
     # Only what follows the last sentence end can be a heading: "...Person a. Arbitrary Killings".
-    left = _LAST_CLAUSE.split(left)[-1]
+    # A list item's mark (a bullet or icon) changes nothing about how it reads, and an item
+    # that closes its parenthesis is whole: "(ASA 24/001/2011)" ends the item, not a sentence.
+    left, item = _ITEM_MARK.subn("", _LAST_CLAUSE.split(left)[-1], count=1)
+    if kind == "punct" and item and left.endswith(")"):
+        return True
     if not _reads_as_heading(left):
         return False
     if kind == "case":
@@ -625,6 +629,9 @@ def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]
         label = not fragment and len(left.split()) <= _LABEL_WORDS and ("," not in left or _title_case(left))
         return known or label or bool(_NUMBERED_HEADING.match(left))
     return True
+
+
+_ITEM_MARK = re.compile(rf"^[\u2022\u2023{NOT_WORD_CHARS}]\s*")  # a list item's bullet or icon
 
 
 def _title_case(left: str) -> bool:

@@ -333,3 +333,27 @@ def test_a_heading_that_closes_one_page_and_opens_another_is_no_furniture() -> N
     kept = [b.text for b in blocks_from_pages(pages) if b.removed is None]
     assert kept.count("Background") == 2
     assert "Annual Report" not in kept
+
+
+def test_a_list_item_that_closes_its_parenthesis_ends_before_a_glued_heading() -> None:
+    # the item's icon changes nothing about how it reads, and "(ASA 24/001/2011)" ends it
+    flat = (
+        "By the end of the year, 135 people had been investigated.\U0010fc01 North Korea: Political "
+        "prison camps (ASA 24/001/2011)KOREA (REPUBLIC OF)Charges were levelled against them."
+    )
+    assert unflatten(flat) == [
+        "By the end of the year, 135 people had been investigated.",
+        "\U0010fc01 North Korea: Political prison camps (ASA 24/001/2011)",
+        "KOREA (REPUBLIC OF)",
+        "Charges were levelled against them.",
+    ]
+
+
+def test_a_section_heading_without_a_dot_after_its_number_is_cut_from_its_first_subsection() -> None:
+    flat = "It was performed on young girls.Section 6 Worker Rightsa. The Right of AssociationWorkers may form unions."
+    assert unflatten(flat) == [
+        "It was performed on young girls.",
+        "Section 6 Worker Rights",
+        "a. The Right of Association",
+        "Workers may form unions.",
+    ]
