@@ -47,8 +47,12 @@ _GLUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:(?<=[0-9.?!)>:])|(?<=\S[\u201d\"])|(?<=\S\u2019)(?![A-Za-z]\b))(?=[{_UPPER}][{_LOWER} ]|{_CAPS_RUN})"
         ),
     ),
-    # a word ended and a capitalised one began: "TreatmentNorth Korean"
-    ("case", re.compile(rf"(?<=[^\W\d_{_UPPER}])(?=[{_UPPER}][{_LOWER} ])")),  # any caseless letter too
+    # a word ended and a capitalised one began: "TreatmentNorth Korean"; or an acronym that
+    # opens a sentence: "Prolonged Detention without ChargesUN human rights bodies"
+    (
+        "case",
+        re.compile(rf"(?<=[^\W\d_{_UPPER}])(?=[{_UPPER}][{_LOWER} ]|[{_UPPER}]{{2,3}}s? [{_LOWER}])"),
+    ),  # any caseless letter too
     # an ALL-CAPS heading began after a word, or ended before a sentence:
     # "CommunityHUMAN RIGHTS DEVELOPMENTSThe"
     ("caps", re.compile(rf"(?<=[{_LOWER}])(?={_CAPS_RUN})")),
@@ -67,10 +71,17 @@ _GLUED_LETTERED = re.compile(r"(?:(?<=[a-z0-9.)/][.:)])|(?<=[.?!][\u201d\u2019\"
 # lettered heading's letter after punctuation. Scanning once for these and testing the exact
 # patterns only there is what keeps a long flattened page fast (the patterns open with a
 # lookbehind, so a scan of its own tries each of them at every position).
-_GLUE_CANDIDATE = re.compile(rf"\S(?=[{_UPPER}(/\u2022\u2023{NOT_WORD_CHARS}])|[.:)\u201d\u2019\"](?=[a-k])")
+_GLUE_CANDIDATE = re.compile(
+    rf"\S(?=[{_UPPER}(/\u2022\u2023{NOT_WORD_CHARS}])|[.:)\u201d\u2019\"](?=[a-k])|[a-z](?=[a-k]\. [A-Z])"
+)
+# A lettered heading glued to the word before it: "Resettlementd. Acts of Antisemitism". Only
+# where the word is one the document writes and the word with the letter is not (`_accept`):
+# "arrested. The" is no "arreste" + "d. The".
+_GLUED_LETTER_TO_WORD = re.compile(r"(?<=[a-z])(?=[a-k]\. [A-Z])")
 # The glue patterns in the order that names a point's kind: the first that matches decides.
 _POINT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("punct", _GLUED_LETTERED),
+    ("letter", _GLUED_LETTER_TO_WORD),
     ("punct", _GLUED_BULLET),
     ("punct", _GLUED_PAREN),
     *_GLUE_KINDS,
@@ -604,6 +615,11 @@ def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]
     after = re.match(rf"[{_UPPER}{_LOWER}]+", text[cut:])
     if before and after and vocab.get((before.group(0) + after.group(0)).lower(), 0) >= 2:
         return False
+    if kind == "letter":  # the word before is the document's own, and one with the letter is not
+        word = before.group(0).lower() if before else ""
+        if not vocab.get(word, 0) or vocab.get(word + text[cut], 0) >= 2:
+            return False
+        kind = "punct"
     if kind == "punct" and _ends_sentence(left):
         return True
     # Only what follows the last sentence end can be a heading: "...Person a. Arbitrary Killings".

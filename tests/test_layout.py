@@ -357,3 +357,27 @@ def test_a_section_heading_without_a_dot_after_its_number_is_cut_from_its_first_
         "a. The Right of Association",
         "Workers may form unions.",
     ]
+
+
+def test_an_acronym_that_opens_a_sentence_is_cut_from_the_heading_before() -> None:
+    flat = (
+        "He protested outside a police station in 2022.Prolonged Detention without ChargesUN human rights "
+        "bodies found the system arbitrary.Women and GirlsNGOs reported that women were harassed."
+    )
+    assert unflatten(flat) == [
+        "He protested outside a police station in 2022.",
+        "Prolonged Detention without Charges",
+        "UN human rights bodies found the system arbitrary.",
+        "Women and Girls",
+        "NGOs reported that women were harassed.",
+    ]
+
+
+def test_a_lettered_heading_glued_to_a_word_is_cut_only_after_a_word_of_the_document() -> None:
+    flat = "Resettlement is rare.Resettlementd. Acts of AntisemitismThe man was arrested. The man was arrested."
+    assert unflatten(flat) == [
+        "Resettlement is rare.",
+        "Resettlement",
+        "d. Acts of Antisemitism",
+        "The man was arrested. The man was arrested.",
+    ]
