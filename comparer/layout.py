@@ -673,9 +673,9 @@ def _glued_name(text: str, cut: int) -> bool:
     if half and len(half.group(0)) <= 6 and re.match(r"[A-Z][a-z]{1,3}(?=[A-Z])", text[cut:]):
         return True
     # "Justicia 11J,", "14yMedio": digits glued to a letter are a name, unless a year ends
-    # a heading ("Events of 2013A North").
+    # a heading ("Events of 2013A North") or an ALL-CAPS heading follows ("9 May 2008REPUBLIC OF").
     token = re.search(r"(\w+)$", left)
-    right_word = re.match(r"[A-Z][a-z]*", text[cut:])
+    right_word = re.match(r"[A-Z](?:[A-Z]+(?![a-z])|[a-z]*)", text[cut:])
     if token and token.group(1)[-1].isdigit() and right_word and len(right_word.group(0)) == 1:
         is_year = bool(re.fullmatch(r"(?:19|20)\d\d", token.group(1)))
         if not (is_year and right_word.group(0) in "AI"):

@@ -381,3 +381,16 @@ def test_a_lettered_heading_glued_to_a_word_is_cut_only_after_a_word_of_the_docu
         "d. Acts of Antisemitism",
         "The man was arrested. The man was arrested.",
     ]
+
+
+def test_a_year_before_a_glued_all_caps_heading_is_no_name() -> None:
+    flat = (
+        "They met five times.\U0010fc01 Myanmar: Constitutional referendum flouts human rights, 9 May "
+        "2008REPUBLIC OF NAMIBIAA long-running treason trial went on. Justicia 11J, a group, and 14yMedio spoke."
+    )
+    assert unflatten(flat) == [
+        "They met five times.",
+        "\U0010fc01 Myanmar: Constitutional referendum flouts human rights, 9 May 2008",
+        "REPUBLIC OF NAMIBIA",
+        "A long-running treason trial went on. Justicia 11J, a group, and 14yMedio spoke.",
+    ]
