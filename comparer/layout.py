@@ -306,6 +306,7 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
     vocab = _vocabulary(lines) if width else Counter[str]()
     words = _standalone_words("\n".join(lines))
     blocks: list[Block] = []
+    pieces: set[int] = set()  # the blocks cut from a flattened line, as `blocks` indexes
     pending_furniture: list[Block] = []
     current: list[str] = []
     current_kind = "para"
@@ -316,7 +317,10 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
         if current:
             text = clean_display(" ".join(current))
             if text:
-                blocks.extend(_finish_block(text, current_kind, current_level, words))
+                made = list(_finish_block(text, current_kind, current_level, words))
+                if len(made) > 1:
+                    pieces.update(range(len(blocks), len(blocks) + len(made)))
+                blocks.extend(made)
         current, current_kind, current_level = [], "para", 0
         blocks.extend(pending_furniture)
         pending_furniture.clear()
@@ -358,7 +362,7 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
             flush()
             current = [line.strip()]
     flush()
-    return _merge_fact_boxes(blocks)
+    return _merge_fact_boxes(blocks, pieces)
 
 
 def _joins(prev: str, nxt: str, current: list[str], width: float | None, head_width: float) -> bool:
@@ -721,8 +725,12 @@ def _standalone_words(text: str) -> Counter[str]:
 _LABEL_VALUE = re.compile(rf"^(?:[{NOT_WORD_CHARS}\u2022]\s*)?[A-Z][\w\u2019' /()-]{{1,60}}:\s*\S")
 
 
-def _merge_fact_boxes(blocks: list[Block]) -> list[Block]:
-    """Merge runs of short "Label: value" lines (an entry's fact box) into one paragraph."""
+def _merge_fact_boxes(blocks: list[Block], pieces: set[int]) -> list[Block]:
+    """Merge runs of short "Label: value" lines (an entry's fact box) into one paragraph.
+
+    The `pieces` of a flattened page stay apart: the page they were glued from had them as
+    blocks of their own, and so does its web copy.
+    """
     out: list[Block] = []
     run: list[Block] = []
 
@@ -733,9 +741,10 @@ def _merge_fact_boxes(blocks: list[Block]) -> list[Block]:
             out.extend(run)
         run.clear()
 
-    for block in blocks:
+    for k, block in enumerate(blocks):
         if (
-            block.kind == "para"
+            k not in pieces
+            and block.kind == "para"
             and block.removed is None
             and len(block.text) <= 90
             and _LABEL_VALUE.match(block.text)

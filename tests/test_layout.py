@@ -394,3 +394,15 @@ def test_a_year_before_a_glued_all_caps_heading_is_no_name() -> None:
         "REPUBLIC OF NAMIBIA",
         "A long-running treason trial went on. Justicia 11J, a group, and 14yMedio spoke.",
     ]
+
+
+def test_pieces_of_a_flattened_page_are_not_merged_as_a_fact_box() -> None:
+    # the page they were glued from had each item as a block of its own
+    flat = (
+        "The USA tightened economic sanctions against the country once more.\u2022 Myanmar: Crimes against "
+        "humanity (ASA 16/011/2008)\u2022 Myanmar: Concerns after the cyclone (ASA 16/013/2008)NAMIBIA"
+        "The trial went on and on without an end in sight for the accused.\n"
+    )
+    texts = [b.text for b in blocks_from_text(flat)]
+    assert "\u2022 Myanmar: Crimes against humanity (ASA 16/011/2008)" in texts
+    assert "\u2022 Myanmar: Concerns after the cyclone (ASA 16/013/2008)" in texts
