@@ -565,6 +565,7 @@ def _caps_word_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
             k for k in range(3, len(run) - 2) if vocab.get(run[:k].lower(), 0) and vocab.get(run[k:].lower(), 0)
         ]
         splits = splits or _named_again(run, text[m.end() : m.end() + _NAMED_AGAIN_CHARS], vocab)
+        splits = splits or _tab_then_name(run, vocab)
         if len(splits) == 1:
             cuts.append(m.start() + splits[0])
     return cuts
@@ -584,6 +585,12 @@ def _named_again(run: str, after: str, vocab: Mapping[str, int]) -> list[int]:
         for k in range(3, len(run) - 2)
         if vocab.get(run[:k].lower(), 0) and re.search(rf"(?<![{_UPPER}]){run[:k]}", heading)
     ]
+
+
+def _tab_then_name(run: str, vocab: Mapping[str, int]) -> list[int]:
+    """Splits of a run of capitals into a thumb tab and the name it abbreviates: the rest is a
+    word the document writes apart and starts with the tab ("BEL" + "BELARUS", "MYA" + "MYANMAR")."""
+    return [k for k in range(3, len(run) - 2) if run[k:].startswith(run[:k]) and vocab.get(run[k:].lower(), 0)]
 
 
 def _label_follows(text: str, points: list[int], found: dict[int, str], vocab: Mapping[str, int]) -> bool:

@@ -406,3 +406,10 @@ def test_pieces_of_a_flattened_page_are_not_merged_as_a_fact_box() -> None:
     texts = [b.text for b in blocks_from_text(flat)]
     assert "\u2022 Myanmar: Crimes against humanity (ASA 16/011/2008)" in texts
     assert "\u2022 Myanmar: Concerns after the cyclone (ASA 16/013/2008)" in texts
+
+
+def test_a_thumb_tab_glued_to_the_name_it_abbreviates_is_cut() -> None:
+    flat = "Belarus is a country. Belarus again.BELBELARUSHead of state: Alyaksandr Lukashenka The clampdown went on."
+    assert unflatten(flat)[1:3] == ["BEL", "BELARUS"]
+    # not where the document never writes the name apart
+    assert unflatten("The BELBELARUS Act was passed.") == ["The BELBELARUS Act was passed."]
