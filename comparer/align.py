@@ -853,14 +853,17 @@ def align_sections(
     os_, ns = list(old.sections), list(new.sections)
     o_ends, n_ends = _subtree_ends(os_), _subtree_ends(ns)
     scored = _score_sections(os_, ns, olds, news, pairs, options.section_cutoff)
+    # Best first; where the shared text ties (a section without text of its own shares all of
+    # its only subsection's, and pairs with that subsection's twin as well as the twin's own
+    # parent does), the better described pair goes first.
     order = sorted(
-        ((v.score, a, b) for (a, b), v in scored.items() if v.score >= options.section_cutoff),
-        key=lambda t: (-t[0], t[1], t[2]),
+        ((v.score, v.described, a, b) for (a, b), v in scored.items() if v.score >= options.section_cutoff),
+        key=lambda t: (-t[0], -t[1], t[2], t[3]),
     )
     o_used: dict[int, int] = {}
     n_used: dict[int, int] = {}
     chosen: list[tuple[int, int, float]] = []
-    for value, a, b in order:
+    for value, _, a, b in order:
         if a in o_used or b in n_used:
             continue
         o_used[a], n_used[b] = b, a

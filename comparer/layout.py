@@ -47,8 +47,12 @@ _GLUE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:(?<=[0-9.?!)>:])|(?<=\S[\u201d\"])|(?<=\S\u2019)(?![A-Za-z]\b))(?=[{_UPPER}][{_LOWER} ]|{_CAPS_RUN})"
         ),
     ),
-    # a word ended and a capitalised one began: "TreatmentNorth Korean"
-    ("case", re.compile(rf"(?<=[^\W\d_{_UPPER}])(?=[{_UPPER}][{_LOWER} ])")),  # any caseless letter too
+    # a word ended and a capitalised one began: "TreatmentNorth Korean"; or an acronym that
+    # opens a sentence: "Prolonged Detention without ChargesUN human rights bodies"
+    (
+        "case",
+        re.compile(rf"(?<=[^\W\d_{_UPPER}])(?=[{_UPPER}][{_LOWER} ]|[{_UPPER}]{{2,3}}s? [{_LOWER}])"),
+    ),  # any caseless letter too
     # an ALL-CAPS heading began after a word, or ended before a sentence:
     # "CommunityHUMAN RIGHTS DEVELOPMENTSThe"
     ("caps", re.compile(rf"(?<=[{_LOWER}])(?={_CAPS_RUN})")),
@@ -67,17 +71,24 @@ _GLUED_LETTERED = re.compile(r"(?:(?<=[a-z0-9.)/][.:)])|(?<=[.?!][\u201d\u2019\"
 # lettered heading's letter after punctuation. Scanning once for these and testing the exact
 # patterns only there is what keeps a long flattened page fast (the patterns open with a
 # lookbehind, so a scan of its own tries each of them at every position).
-_GLUE_CANDIDATE = re.compile(rf"\S(?=[{_UPPER}(/\u2022\u2023{NOT_WORD_CHARS}])|[.:)\u201d\u2019\"](?=[a-k])")
+_GLUE_CANDIDATE = re.compile(
+    rf"\S(?=[{_UPPER}(/\u2022\u2023{NOT_WORD_CHARS}])|[.:)\u201d\u2019\"](?=[a-k])|[a-z](?=[a-k]\. [A-Z])"
+)
+# A lettered heading glued to the word before it: "Resettlementd. Acts of Antisemitism". Only
+# where the word is one the document writes and the word with the letter is not (`_accept`):
+# "arrested. The" is no "arreste" + "d. The".
+_GLUED_LETTER_TO_WORD = re.compile(r"(?<=[a-z])(?=[a-k]\. [A-Z])")
 # The glue patterns in the order that names a point's kind: the first that matches decides.
 _POINT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("punct", _GLUED_LETTERED),
+    ("letter", _GLUED_LETTER_TO_WORD),
     ("punct", _GLUED_BULLET),
     ("punct", _GLUED_PAREN),
     *_GLUE_KINDS,
 )
 # "Section 1. Respect for the Integrity of the Persona. Arbitrary ...": a section heading runs
-# straight into its first subsection, "a.".
-_SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
+# straight into its first subsection, "a."; its number has a dot or not ("Section 6 Worker Rightsa.").
+_SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.?\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
 # Invisible marks, which display text drops, and no-break or thin spaces, which it writes as
 # spaces (regexes: far faster than str.translate over every character)
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
@@ -108,13 +119,16 @@ def blocks_from_text(text: str, *, markdown: bool = False) -> list[Block]:
 def blocks_from_pages(pages: list[str]) -> list[Block]:
     """Lay out the text of PDF pages, dropping running headers, footers and page numbers."""
     page_lines = [[ln for ln in p.split("\n")] for p in pages]
-    counts: Counter[str] = Counter()
+    # A running head or foot keeps its edge: counted apart at the top and at the bottom, a
+    # heading that happens to open one page and close another is not repeated furniture.
+    counts: Counter[tuple[bool, str]] = Counter()
     for lines in page_lines:
         edge = [ln for ln in lines if ln.strip()]
-        for line in set(edge[:3] + edge[-3:]):
-            if len(line.split()) <= 10:  # furniture is short; body lines at a page edge are not
-                counts[_furniture_key(line)] += 1
-    repeated = {k for k, n in counts.items() if n >= max(2, len(pages) * 0.3) and k}
+        for at_top, edge_lines in ((True, edge[:3]), (False, edge[-3:])):
+            for line in set(edge_lines):
+                if len(line.split()) <= 10:  # furniture is short; body lines at a page edge are not
+                    counts[(at_top, _furniture_key(line))] += 1
+    repeated = {k for (_, k), n in counts.items() if n >= max(2, len(pages) * 0.3) and k}
     numbered = _self_numbered(page_lines)
 
     def running(page: int, line: str) -> bool:
@@ -292,6 +306,7 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
     vocab = _vocabulary(lines) if width else Counter[str]()
     words = _standalone_words("\n".join(lines))
     blocks: list[Block] = []
+    pieces: set[int] = set()  # the blocks cut from a flattened line, as `blocks` indexes
     pending_furniture: list[Block] = []
     current: list[str] = []
     current_kind = "para"
@@ -302,7 +317,10 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
         if current:
             text = clean_display(" ".join(current))
             if text:
-                blocks.extend(_finish_block(text, current_kind, current_level, words))
+                made = list(_finish_block(text, current_kind, current_level, words))
+                if len(made) > 1:
+                    pieces.update(range(len(blocks), len(blocks) + len(made)))
+                blocks.extend(made)
         current, current_kind, current_level = [], "para", 0
         blocks.extend(pending_furniture)
         pending_furniture.clear()
@@ -344,7 +362,7 @@ def _reflow(lines: list[str], furniture: dict[int, str], *, markdown: bool) -> l
             flush()
             current = [line.strip()]
     flush()
-    return _merge_fact_boxes(blocks)
+    return _merge_fact_boxes(blocks, pieces)
 
 
 def _joins(prev: str, nxt: str, current: list[str], width: float | None, head_width: float) -> bool:
@@ -356,13 +374,18 @@ def _joins(prev: str, nxt: str, current: list[str], width: float | None, head_wi
         return len(current) < 3 and _heading_continues(prev, nxt, head_width)
     if _is_caps_line(prev):
         return False
+    # A short "Label: value" line is a line of its own (a fact box), unless it wrapped: it ends
+    # inside a parenthesis, or the next line's first word would not have fitted on it in a
+    # proportional font ("Cuba: Harassment - Edgard Lopez Moreno (AMR" / "25/005/2009)").
     if _LABEL_VALUE.match(prev) and len(prev) < 0.8 * (width or 80):
-        return False
+        wrapped = prev.count("(") > prev.count(")") or _did_not_fit(prev, nxt, width, _PROPORTIONAL_SLACK)
+        if not wrapped:
+            return False
     if (
         _LABEL_VALUE.match(nxt)
         and len(nxt) <= 90
         and (_LABEL_VALUE.match(prev) or len(prev) < 0.8 * (width or 80))
-        and not (width and len(prev) + 1 + len(nxt.split()[0]) > width)  # else wrapped: it did not fit
+        and not _did_not_fit(prev, nxt, width)  # else wrapped
     ):
         return False
     if re.search(r"[a-z]-$", prev):
@@ -380,6 +403,15 @@ def _joins(prev: str, nxt: str, current: list[str], width: float | None, head_wi
     return len(prev) >= 0.8 * width
 
 
+_PROPORTIONAL_SLACK = 0.9  # a proportional font's line holds this share of `width` characters at least
+
+
+def _did_not_fit(prev: str, nxt: str, width: float | None, slack: float = 1.0) -> bool:
+    """Whether the first word of `nxt` would not have fitted at the end of `prev` (hard-wrapped
+    text at `width` columns, of which `slack` are sure to fit): then `prev` was wrapped there."""
+    return bool(width and len(prev) + 1 + len(nxt.split()[0]) > slack * width)
+
+
 def _is_caps_line(line: str) -> bool:
     """Return whether `line` is written in capitals, as titles in PDF dumps are."""
     letters = [c for c in line if c.isalpha()]
@@ -395,16 +427,36 @@ def _heading_continues(prev: str, nxt: str, head_width: float) -> bool:
     last = prev.rstrip().split()[-1].lower().strip(",")
     if prev.endswith(",") or last in _FUNCTION_WORDS:
         return True
+    if _justified(prev):  # set flush to both margins: the typesetter wrapped it
+        return True
     if not nxt[:1].isupper():
         return False
     # Would the next word have fitted on the heading line? If not, the line was wrapped.
-    return len(prev) + 1 + len(nxt.split()[0]) > head_width
+    return len(_one_spaced(prev)) + 1 + len(nxt.split()[0]) > head_width
+
+
+_STRETCHED_GAP = re.compile(r"\S {2,}(?=\S)")  # a word gap widened by justification (PDF layout text)
+_JUSTIFIED_GAPS = 3  # a line with this many word gaps, every one widened, was set justified
+
+
+def _justified(line: str) -> bool:
+    """Whether `line` was set justified: every gap between its words widened, as PDF layout
+    text shows a line stretched to the margin. Only a paragraph's last line is not stretched,
+    so such a line is always continued by the next."""
+    gaps = len(re.findall(r" +", line.strip()))
+    return gaps >= _JUSTIFIED_GAPS and len(_STRETCHED_GAP.findall(line)) == gaps
+
+
+def _one_spaced(line: str) -> str:
+    """`line` with its edges stripped and each run of spaces as one: its length in characters,
+    whatever widening justification gave its word gaps."""
+    return " ".join(line.split())
 
 
 def _heading_width(lines: list[str], width: float | None) -> float:
     """Estimate the wrap column of headings from numbered headings that surely wrapped."""
     wrapped = [
-        len(ln.rstrip())
+        len(_one_spaced(ln))
         for ln in lines
         if _NUMBERED_HEADING.match(ln.strip()) and ln.rstrip().split()[-1].lower() in _FUNCTION_WORDS
     ]
@@ -513,6 +565,7 @@ def _caps_word_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
             k for k in range(3, len(run) - 2) if vocab.get(run[:k].lower(), 0) and vocab.get(run[k:].lower(), 0)
         ]
         splits = splits or _named_again(run, text[m.end() : m.end() + _NAMED_AGAIN_CHARS], vocab)
+        splits = splits or _tab_then_name(run, vocab)
         if len(splits) == 1:
             cuts.append(m.start() + splits[0])
     return cuts
@@ -532,6 +585,12 @@ def _named_again(run: str, after: str, vocab: Mapping[str, int]) -> list[int]:
         for k in range(3, len(run) - 2)
         if vocab.get(run[:k].lower(), 0) and re.search(rf"(?<![{_UPPER}]){run[:k]}", heading)
     ]
+
+
+def _tab_then_name(run: str, vocab: Mapping[str, int]) -> list[int]:
+    """Splits of a run of capitals into a thumb tab and the name it abbreviates: the rest is a
+    word the document writes apart and starts with the tab ("BEL" + "BELARUS", "MYA" + "MYANMAR")."""
+    return [k for k in range(3, len(run) - 2) if run[k:].startswith(run[:k]) and vocab.get(run[k:].lower(), 0)]
 
 
 def _label_follows(text: str, points: list[int], found: dict[int, str], vocab: Mapping[str, int]) -> bool:
@@ -567,10 +626,19 @@ def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]
     after = re.match(rf"[{_UPPER}{_LOWER}]+", text[cut:])
     if before and after and vocab.get((before.group(0) + after.group(0)).lower(), 0) >= 2:
         return False
+    if kind == "letter":  # the word before is the document's own, and one with the letter is not
+        word = before.group(0).lower() if before else ""
+        if not vocab.get(word, 0) or vocab.get(word + text[cut], 0) >= 2:
+            return False
+        kind = "punct"
     if kind == "punct" and _ends_sentence(left):
         return True
     # Only what follows the last sentence end can be a heading: "...Person a. Arbitrary Killings".
-    left = _LAST_CLAUSE.split(left)[-1]
+    # A list item's mark (a bullet or icon) changes nothing about how it reads, and an item
+    # that closes its parenthesis is whole: "(ASA 24/001/2011)" ends the item, not a sentence.
+    left, item = _ITEM_MARK.subn("", _LAST_CLAUSE.split(left)[-1], count=1)
+    if kind == "punct" and item and left.endswith(")"):
+        return True
     if not _reads_as_heading(left):
         return False
     if kind == "case":
@@ -588,6 +656,9 @@ def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]
         label = not fragment and len(left.split()) <= _LABEL_WORDS and ("," not in left or _title_case(left))
         return known or label or bool(_NUMBERED_HEADING.match(left))
     return True
+
+
+_ITEM_MARK = re.compile(rf"^[\u2022\u2023{NOT_WORD_CHARS}]\s*")  # a list item's bullet or icon
 
 
 def _title_case(left: str) -> bool:
@@ -613,9 +684,9 @@ def _glued_name(text: str, cut: int) -> bool:
     if half and len(half.group(0)) <= 6 and re.match(r"[A-Z][a-z]{1,3}(?=[A-Z])", text[cut:]):
         return True
     # "Justicia 11J,", "14yMedio": digits glued to a letter are a name, unless a year ends
-    # a heading ("Events of 2013A North").
+    # a heading ("Events of 2013A North") or an ALL-CAPS heading follows ("9 May 2008REPUBLIC OF").
     token = re.search(r"(\w+)$", left)
-    right_word = re.match(r"[A-Z][a-z]*", text[cut:])
+    right_word = re.match(r"[A-Z](?:[A-Z]+(?![a-z])|[a-z]*)", text[cut:])
     if token and token.group(1)[-1].isdigit() and right_word and len(right_word.group(0)) == 1:
         is_year = bool(re.fullmatch(r"(?:19|20)\d\d", token.group(1)))
         if not (is_year and right_word.group(0) in "AI"):
@@ -661,8 +732,12 @@ def _standalone_words(text: str) -> Counter[str]:
 _LABEL_VALUE = re.compile(rf"^(?:[{NOT_WORD_CHARS}\u2022]\s*)?[A-Z][\w\u2019' /()-]{{1,60}}:\s*\S")
 
 
-def _merge_fact_boxes(blocks: list[Block]) -> list[Block]:
-    """Merge runs of short "Label: value" lines (an entry's fact box) into one paragraph."""
+def _merge_fact_boxes(blocks: list[Block], pieces: set[int]) -> list[Block]:
+    """Merge runs of short "Label: value" lines (an entry's fact box) into one paragraph.
+
+    The `pieces` of a flattened page stay apart: the page they were glued from had them as
+    blocks of their own, and so does its web copy.
+    """
     out: list[Block] = []
     run: list[Block] = []
 
@@ -673,9 +748,10 @@ def _merge_fact_boxes(blocks: list[Block]) -> list[Block]:
             out.extend(run)
         run.clear()
 
-    for block in blocks:
+    for k, block in enumerate(blocks):
         if (
-            block.kind == "para"
+            k not in pieces
+            and block.kind == "para"
             and block.removed is None
             and len(block.text) <= 90
             and _LABEL_VALUE.match(block.text)

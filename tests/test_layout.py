@@ -287,3 +287,129 @@ def test_a_short_name_glued_to_the_full_name_that_repeats_it_is_cut() -> None:
 def test_a_caps_run_is_not_cut_where_the_heading_does_not_name_its_left_half_again() -> None:
     flat = "Talks went on with Cuba in Cuba.CUBAREPUBLIC OF HAITIRaúl Castro led the country."
     assert "CUBA" not in unflatten(flat)
+
+
+def test_a_justified_heading_line_is_continued_by_the_next() -> None:
+    # PDF layout text shows a line stretched to the margin with widened word gaps: it wrapped,
+    # whatever its length in characters says (a heading's bigger font holds fewer characters)
+    body = "The authorities detained people without charge and held them for long periods in camps."
+    page = f"a.  Freedom  of  Expression,  Including  for  Members  of  the  Press  and  Other\nMedia\n\n{body}\n"
+    texts = [b.text for b in blocks_from_pages([page])]
+    assert texts[0] == "a. Freedom of Expression, Including for Members of the Press and Other Media"
+    assert texts[1] == body
+
+
+def test_a_heading_width_is_counted_with_one_space_between_words() -> None:
+    # a justified first line counts its characters, not its widened gaps, so the wrap column of
+    # headings is not overestimated and a heading's third line still joins it
+    lines = [
+        "Section      5.      Governmental      Posture      Towards      International      and",
+        "Nongovernmental Monitoring and Investigation of Alleged Abuses of Human",
+        "Rights",
+        "",
+        "The government did not allow the operation of domestic or international human rights groups.",
+    ]
+    texts = [b.text for b in blocks_from_pages(["\n".join(lines)])]
+    assert texts[0].endswith("Alleged Abuses of Human Rights")
+
+
+def test_a_label_line_that_ends_inside_a_parenthesis_continues() -> None:
+    # a list of reports in a narrow column: the reference wrapped onto the next line
+    item = "Cuba: Harassment \u2013 Edgard L\u00f3pez Moreno (AMR\n25/005/2009)"
+    text = _filled([BODY, BODY]) + "\n" + item + "\n\n" + _filled([BODY])
+    texts = [b.text for b in blocks_from_text(text)]
+    assert "Cuba: Harassment \u2013 Edgard L\u00f3pez Moreno (AMR 25/005/2009)" in texts
+
+
+def test_a_heading_that_closes_one_page_and_opens_another_is_no_furniture() -> None:
+    body = "The authorities detained people without charge and held them for long periods in camps."
+    pages = [
+        f"Annual Report\n{body}\n{body}\nBackground\n1",
+        f"Annual Report\n{body}\n{body}\n2",
+        f"Annual Report\nBackground\n{body}\n{body}\n3",
+        f"Annual Report\n{body}\n{body}\n4",
+        f"Annual Report\n{body}\n{body}\n5",
+    ]
+    kept = [b.text for b in blocks_from_pages(pages) if b.removed is None]
+    assert kept.count("Background") == 2
+    assert "Annual Report" not in kept
+
+
+def test_a_list_item_that_closes_its_parenthesis_ends_before_a_glued_heading() -> None:
+    # the item's icon changes nothing about how it reads, and "(ASA 24/001/2011)" ends it
+    flat = (
+        "By the end of the year, 135 people had been investigated.\U0010fc01 North Korea: Political "
+        "prison camps (ASA 24/001/2011)KOREA (REPUBLIC OF)Charges were levelled against them."
+    )
+    assert unflatten(flat) == [
+        "By the end of the year, 135 people had been investigated.",
+        "\U0010fc01 North Korea: Political prison camps (ASA 24/001/2011)",
+        "KOREA (REPUBLIC OF)",
+        "Charges were levelled against them.",
+    ]
+
+
+def test_a_section_heading_without_a_dot_after_its_number_is_cut_from_its_first_subsection() -> None:
+    flat = "It was performed on young girls.Section 6 Worker Rightsa. The Right of AssociationWorkers may form unions."
+    assert unflatten(flat) == [
+        "It was performed on young girls.",
+        "Section 6 Worker Rights",
+        "a. The Right of Association",
+        "Workers may form unions.",
+    ]
+
+
+def test_an_acronym_that_opens_a_sentence_is_cut_from_the_heading_before() -> None:
+    flat = (
+        "He protested outside a police station in 2022.Prolonged Detention without ChargesUN human rights "
+        "bodies found the system arbitrary.Women and GirlsNGOs reported that women were harassed."
+    )
+    assert unflatten(flat) == [
+        "He protested outside a police station in 2022.",
+        "Prolonged Detention without Charges",
+        "UN human rights bodies found the system arbitrary.",
+        "Women and Girls",
+        "NGOs reported that women were harassed.",
+    ]
+
+
+def test_a_lettered_heading_glued_to_a_word_is_cut_only_after_a_word_of_the_document() -> None:
+    flat = "Resettlement is rare.Resettlementd. Acts of AntisemitismThe man was arrested. The man was arrested."
+    assert unflatten(flat) == [
+        "Resettlement is rare.",
+        "Resettlement",
+        "d. Acts of Antisemitism",
+        "The man was arrested. The man was arrested.",
+    ]
+
+
+def test_a_year_before_a_glued_all_caps_heading_is_no_name() -> None:
+    flat = (
+        "They met five times.\U0010fc01 Myanmar: Constitutional referendum flouts human rights, 9 May "
+        "2008REPUBLIC OF NAMIBIAA long-running treason trial went on. Justicia 11J, a group, and 14yMedio spoke."
+    )
+    assert unflatten(flat) == [
+        "They met five times.",
+        "\U0010fc01 Myanmar: Constitutional referendum flouts human rights, 9 May 2008",
+        "REPUBLIC OF NAMIBIA",
+        "A long-running treason trial went on. Justicia 11J, a group, and 14yMedio spoke.",
+    ]
+
+
+def test_pieces_of_a_flattened_page_are_not_merged_as_a_fact_box() -> None:
+    # the page they were glued from had each item as a block of its own
+    flat = (
+        "The USA tightened economic sanctions against the country once more.\u2022 Myanmar: Crimes against "
+        "humanity (ASA 16/011/2008)\u2022 Myanmar: Concerns after the cyclone (ASA 16/013/2008)NAMIBIA"
+        "The trial went on and on without an end in sight for the accused.\n"
+    )
+    texts = [b.text for b in blocks_from_text(flat)]
+    assert "\u2022 Myanmar: Crimes against humanity (ASA 16/011/2008)" in texts
+    assert "\u2022 Myanmar: Concerns after the cyclone (ASA 16/013/2008)" in texts
+
+
+def test_a_thumb_tab_glued_to_the_name_it_abbreviates_is_cut() -> None:
+    flat = "Belarus is a country. Belarus again.BELBELARUSHead of state: Alyaksandr Lukashenka The clampdown went on."
+    assert unflatten(flat)[1:3] == ["BEL", "BELARUS"]
+    # not where the document never writes the name apart
+    assert unflatten("The BELBELARUS Act was passed.") == ["The BELBELARUS Act was passed."]
