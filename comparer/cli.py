@@ -438,8 +438,8 @@ def track(
     for failure in result.failures:
         typer.echo(f"Error: {terminal_safe(failure.message)}", err=True)
     typer.echo(
-        f"Wrote {result.pages_written} of {result.pages} pages to {output}/ ({result.pages - result.pages_written} "
-        f"unchanged; {len(result.entries)} reports, {len(result.pairs)} comparisons; "
+        f"Wrote {result.pages_written} of {result.pages} pages to {output}/ ({len(result.entries)} reports, "
+        f"{len(result.pairs)} comparisons; {result.pages - result.pages_written} pages unchanged; "
         f"cache {result.cache_hits} hits, {result.cache_misses} misses)",
         err=True,
     )

@@ -134,7 +134,7 @@ def test_cli_track_with_summary(collection: Path, tmp_path: Path) -> None:
     assert "comparer: reading 0/5" in result.stderr  # plain progress lines when not a terminal
     assert "Wrote 6 of 6 pages" in result.stderr
     again = runner.invoke(app, ["track", str(collection), "-o", str(site), "--jobs", "1"])
-    assert "Wrote 0 of 6 pages" in again.stderr and "(6 unchanged;" in again.stderr
+    assert "Wrote 0 of 6 pages" in again.stderr and "; 6 pages unchanged;" in again.stderr
     text = summary.read_text(encoding="utf-8")
     assert "\n## comparer track\n" in text and "| North Korea | 5 | 3 |" in text
     missing = runner.invoke(app, ["track", str(tmp_path / "nope"), "-o", str(site)])
