@@ -427,10 +427,11 @@ def _one_sentence_rewritten(a: Fact, b: Fact) -> bool:
 
 
 def _least(fact: Fact) -> float:
-    """The smallest figure a count or range states ("between 3,000 and 4,000": 3,000)."""
+    """The smallest figure a count or range states ("between 3,000 and 4,000": 3,000; "up to
+    120,000": 120,000, its floor of 0 is not written)."""
     value = fact.value
     if isinstance(value, tuple):
-        return min((v for v in value if isinstance(v, float | int)), default=0.0)
+        return min((v for v in value if isinstance(v, float | int) and v > 0), default=0.0)
     return value
 
 
