@@ -706,7 +706,7 @@ def _cosine(a: _Vocabulary, b: _Vocabulary) -> float:
     """100 x the cosine of two vocabularies (the same float as the dense path's)."""
     small, big = sorted((a.counts, b.counts), key=len)
     dot = sum(v * big.get(w, 0) for w, v in small.items())  # an exact integer
-    return float(100 * np.float64(dot) / (np.float64(a.norm) * np.float64(b.norm)))
+    return 100 * dot / (a.norm * b.norm)
 
 
 def _vocabulary_matrix(texts: list[tuple[str, ...]], ends: list[int], index: dict[str, int]) -> tuple[Any, Any]:

@@ -2,9 +2,9 @@
 
 Facts of different reports are linked when they count the same thing in the same context:
 their subjects (the counted noun phrase) and the salient words of their sentence and the one
-before it, the figure's own words left out ("dozens" in two sentences says nothing of what
-they count; the values are compared apart) (weighted by rarity across the collection, crudely stemmed so "detainees",
-"detained" and "detention" meet, "kwan-li-so" and "kwanliso" too) agree. Shared figures add
+before it (weighted by rarity across the collection, crudely stemmed so "detainees",
+"detained" and "detention" meet, "kwan-li-so" and "kwanliso" too) agree; the figure's own
+words ("dozens", "six") are no context, its value is compared apart. Shared figures add
 evidence. Facts that say which year they are about are linked only to facts about that year.
 
 Values of one claim are compared pairwise:

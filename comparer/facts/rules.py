@@ -113,7 +113,7 @@ def is_name_number(sentence: str, start: int, end: int) -> bool:
     before = sentence[max(0, start - 24) : start]
     if _NAME_BEFORE.search(before):
         return True
-    if re.search(r"[A-Za-z]-$|\d[A-Za-z]$", before) or re.search(r"\d[-\u2013]$", before):  # "COVID-19", "4x4"; "1994-95"
+    if re.search(r"[A-Za-z]-$|\d[A-Za-z]$|\d[-\u2013]$", before):  # "COVID-19", "4x4", "1994-95"
         return True
     if _CODE_BEFORE.search(before):  # "G15", "F16", "MiG29" (not "sentencedto10" of a text that lost its spaces)
         return True
