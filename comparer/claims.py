@@ -513,7 +513,8 @@ def relation(a: Fact, b: Fact) -> str:
     if va == vb and a.qualifier == b.qualifier:
         return "equal"
     if a.kind == "list" and b.kind == "list":
-        return "differ"
+        removed, added, _ = pairing.list_delta(a, b)  # items respelt or in other grammar are the same
+        return "differ" if removed or added else "equal"
     span_a = quantities.fact_interval(replace(a, value=va, alt=None))
     span_b = quantities.fact_interval(replace(b, value=vb, alt=None))
     if span_a is None or span_b is None:

@@ -14,7 +14,7 @@ from comparer.api import compare_files, link_facts
 from comparer.claims import relation
 from comparer.cli import app
 from comparer.facts import RULES, extract_facts, extract_from_sentence, same_name, same_thing
-from comparer.facts.pairing import list_delta
+from comparer.facts.pairing import changed, list_delta
 from comparer.model import Claim, Fact
 from tests.conftest import NK, ROOT, corpus
 
@@ -345,6 +345,10 @@ def _fact(sentence: str) -> Fact:
         ("Hundreds of people fled.", "Some 300 people fled.", "compatible"),
         ("Fees were 30 million nakfa ($2 million).", "Fees were $2 million.", "equal"),
         ("17 citizens were abducted.", "12 citizens were abducted.", "differ"),
+        ("They held the camps No. 14, No. 15 and No. 16.", "They held the camps No. 14, No. 16 and No. 15.", "equal"),
+        ("Clashes involved the Shan State Army, the Chin National Front, and People’s Defense Forces.",
+         "Clashes involved the Shan State Army, the Chin National Front, and People’s Defense Force.", "equal"),
+        ("They held the camps No. 14, No. 15 and No. 16.", "They held the camps No. 14, No. 16 and No. 18.", "differ"),
     ],
 )
 def test_values_agree_when_their_intervals_can_both_be_true(a: str, b: str, expected: str) -> None:
@@ -438,7 +442,11 @@ def test_compare_reports_a_name_spelled_two_ways(tmp_path: Path) -> None:
     ("a", "b", "same"),
     [("Kim Kuk-gi", "Kim Kook-kie", True), ("Mohammed Ahmed", "Mohamed Ahmad", True),
      ("Kachin", "Karen", False), ("Sunday", "Saturday", False), ("Kim Jong-un", "Kim Yo-jong", False),
-     ("No. 15", "No. 16", False)],
+     ("No. 15", "No. 16", False), ("Kim Il-sung", "Kim Il-song", True),
+     # the same name in other case is a style; a word changed beside a name is no respelling
+     ("KIM", "Kim", False), ("Interpol", "INTERPOL", False), ("NGO's", "NGOs", False), ("These", "They", False),
+     ("People’s Defense Forces", "People’s Defense Force", False), ("Russia’s", "Russian", False),
+     ("Maduro-aligned", "Maduro-controlled", False), ("Baloch", "Baluch", True), ("PFDI", "PFDJ", True)],
 )  # fmt: skip
 def test_same_name_spelled_two_ways(a: str, b: str, same: bool) -> None:
     assert same_name(a, b) is same
@@ -449,6 +457,13 @@ def test_list_items_pair_by_number_whatever_the_wording() -> None:
     new = _fact("They run No. 14 in Kaechun, No. 16 in Hwasung, No. 18, and No. 25 in Chongjin.")
     removed, added, renamed = list_delta(old, new)
     assert removed == ("15",) and added == () and renamed == []
+
+
+def test_list_items_in_other_grammar_are_the_same_items() -> None:
+    old = _fact("Clashes involved the Shan State Army, the Chin National Front, and People’s Defense Forces.")
+    new = _fact("Clashes involved the Shan State Army, the Chin National Front, and People’s Defense Force.")
+    assert list_delta(old, new) == ((), (), [])
+    assert [c.status for c in changed(old, new)] == ["unchanged"]
 
 
 def test_many_numbers_in_one_sentence() -> None:
@@ -527,3 +542,20 @@ def test_compare_links_up_to_a_total_with_its_range_across_publishers() -> None:
     comparison = compare_files(NK / "amnesty-2022.txt", NK / "state-dept-2021.txt")
     changed = [(c.old.text, c.new.text) for c in comparison.facts if c.status == "changed" and c.old and c.new]
     assert ("Up to 120,000", "between 80,000 and 120,000") in changed
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "status"),
+    [
+        ("On September 4, the president signed a decree on passports.", "In September 2023, the president signed a decree on passports.", "unchanged"),
+        ("The state signed the covenant in 1998 and never ratified it.", "The state signed the covenant in October 1998 and never ratified it.", "unchanged"),
+        ("In 2022, the president signed a decree on adoptions.", "On January 4, the president signed a decree on adoptions.", "changed"),
+        ("On August 20, the monitor recorded the deaths in custody.", "On August 22, the monitor recorded the deaths in custody.", "changed"),
+    ],
+)  # fmt: skip
+def test_a_date_said_more_or_less_precisely_is_no_change(old: str, new: str, status: str) -> None:
+    from comparer.api import compare_reports, read_text
+
+    text = "Testland\n\nPolitics\n\nThe monitors wrote their annual review of the country as every year.\n\n{}\n"
+    comparison = compare_reports(read_text(text.format(old)), read_text(text.format(new)))
+    assert [c.status for c in comparison.facts if c.kind == "date"] == [status]

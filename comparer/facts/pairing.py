@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from comparer.facts.context import STOP, same_head
+from comparer.facts.context import STOP, same_head, word_classes
 from comparer.model import Fact, FactChange, FactStatus
 
 _NUMBERS = ("count", "range", "list")
@@ -75,8 +75,31 @@ def subject_key(subject: str) -> str:
 
 
 def same_value(a: Fact, b: Fact) -> bool:
-    """Whether two facts state the same value in the same unit."""
+    """Whether two facts state the same value in the same unit.
+
+    Two dates are the same when every part both state agrees: "On September 4" (of the year
+    reported on) and "In September 2023", "in 1998" and "in October 1998" say one date, more or
+    less precisely; "2022" and "January 4" state no part in common, so they differ.
+    """
+    if a.kind == b.kind == "date" and a.value != b.value:
+        parts = [_date_parts(str(f.value[0])) if isinstance(f.value, tuple) and f.value else None for f in (a, b)]
+        if parts[0] is None or parts[1] is None:
+            return False
+        both = [(x, y) for x, y in zip(*parts, strict=True) if x and y]
+        return bool(both) and all(x == y for x, y in both)
     return a.value == b.value and (a.unit or None) == (b.unit or None)
+
+
+_ISO_DATE = re.compile(r"(?P<year>\d{4}|-)(?:-(?P<month>\d\d)(?:-(?P<day>\d\d))?)?")
+
+
+def _date_parts(iso: str) -> tuple[str | None, str | None, str | None] | None:
+    """(year, month, day) of an ISO 8601 date or "--MM-DD" (a day without its year); None for a decade."""
+    m = _ISO_DATE.fullmatch(iso)
+    if not m:
+        return None
+    year = m.group("year")
+    return (None if year == "-" else year), m.group("month"), m.group("day")
 
 
 def subject_score(a: Fact, b: Fact) -> float:
@@ -147,7 +170,8 @@ def changed(a: Fact, b: Fact) -> list[FactChange]:
         [FactChange(status, b.kind, b.subject or a.subject, a, b, removed, added)] if removed or added else []
     )
     out += [name_change(a, b, before, after) for before, after in renamed]
-    return out or [FactChange(status, b.kind, b.subject or a.subject, a, b)]
+    # no item dropped, added or respelt: the same things, listed in other words
+    return out or [FactChange("unchanged", b.kind, b.subject or a.subject, a, b)]
 
 
 def item_key(item: str) -> str:
@@ -166,6 +190,11 @@ def list_delta(a: Fact, b: Fact) -> tuple[tuple[str, ...], tuple[str, ...], list
     old_keys = {item_key(x) for x in old_items}
     removed = [x for x in old_items if item_key(x) not in new_keys]
     added = [x for x in new_items if item_key(x) not in old_keys]
+    for before in list(removed):  # "People's Defense Forces" -> "... Force": one item, in other grammar
+        after = next((x for x in added if _same_words(before, x)), None)
+        if after is not None:
+            removed.remove(before)
+            added.remove(after)
     renamed: list[tuple[str, str]] = []
     for before in list(removed):
         after = next((x for x in added if same_name(before, x)), None)
@@ -185,17 +214,51 @@ _CALENDAR = frozenset(
 
 
 def same_name(a: str, b: str) -> bool:
-    """Whether `a` and `b` are one name spelled two ways ("Kim Kuk-gi", "Kim Kook-kie")."""
+    """Whether `a` and `b` are one name spelled two ways ("Kim Kuk-gi", "Kim Kook-kie").
+
+    The first letters of every word agree and the letters are alike, and the change is none of
+    these: the same letters in other case or punctuation ("KIM" -> "Kim", "NGO's" -> "NGOs": a
+    style), a word that is no name ("These" -> "They"), a word grown or cut at its end
+    ("Forces" -> "Force", "Russia's" -> "Russian": grammar), another word in lower case beside
+    a name ("Maduro-aligned" -> "Maduro-controlled"), a number or a day or month.
+    """
     wa, wb = a.split(), b.split()
-    if a == b or len(wa) != len(wb) or not all(w[:1].isupper() for w in wa + wb):
+    if len(wa) != len(wb) or not all(w[:1].isupper() for w in wa + wb):
         return False
-    if re.search(r"\d", a + b) or {w.lower() for w in wa + wb} & _CALENDAR:
+    letters = [_letters(s) for s in (a, b)]
+    if letters[0] == letters[1] or re.search(r"\d", a + b) or {w.lower() for w in wa + wb} & (_CALENDAR | STOP):
         return False
-    # the first letters of every word agree, and the letters are alike
-    if any(x[0].lower() != y[0].lower() for x, y in zip(wa, wb, strict=True)):
-        return False
-    letters = [re.sub(r"[^a-z]", "", s.lower()) for s in (a, b)]
+    for x, y in zip(wa, wb, strict=True):
+        if x[0].lower() != y[0].lower() or _grown(x, y) or _other_word(x, y):
+            return False
     return fuzz.ratio(*letters) >= NAME_SIMILARITY
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Whether `a` and `b` are the same words but for case, punctuation and grown endings."""
+    wa, wb = a.split(), b.split()
+    return len(wa) == len(wb) and all(_letters(x) == _letters(y) or _grown(x, y) for x, y in zip(wa, wb, strict=True))
+
+
+def _letters(text: str) -> str:
+    """The letters and digits of `text`, in lower case."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _grown(a: str, b: str) -> bool:
+    """Whether one word is the other with letters added at its end (a possessive "'s" aside)."""
+    x, y = (_letters(re.sub(r"['\u2019]s$", "", w)) for w in (a, b))
+    return x != y and (x.startswith(y) or y.startswith(x))
+
+
+def _other_word(a: str, b: str) -> bool:
+    """Whether a hyphenated part in lower case is another word, not a respelling:
+    "Maduro-aligned" -> "Maduro-controlled" (but "Il-sung" -> "Il-song" is a respelling)."""
+    return any(
+        x[:1].islower() and y[:1].islower() and word_classes(x) and word_classes(y) and fuzz.ratio(x, y) < NAME_SIMILARITY
+        for x, y in zip(a.split("-"), b.split("-"), strict=False)
+        if x != y
+    )
 
 
 def name_change(a: Fact, b: Fact, before: str, after: str) -> FactChange:
