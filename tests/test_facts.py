@@ -562,3 +562,23 @@ def test_a_date_said_more_or_less_precisely_is_no_change(old: str, new: str, sta
     text = "Testland\n\nPolitics\n\nThe monitors wrote their annual review of the country as every year.\n\n{}\n"
     comparison = compare_reports(read_text(text.format(old)), read_text(text.format(new)))
     assert [c.status for c in comparison.facts if c.kind == "date"] == [status]
+
+
+def test_dates_of_sentences_about_other_things_are_no_date_changed() -> None:
+    # a paragraph moved with one sentence replaced: its only date before and its only date after
+    # are two dates (a law in force, a court's sentence), not one date changed
+    from comparer.api import compare_reports, read_text
+
+    common = (
+        "Authorities detained or arrested persons on poorly defined allegations of revealing state secrets. "
+        "Any piece of information could be retroactively designated a state secret, such as information on trials. "
+        "Authorities also used vaguely worded charges of picking quarrels and provoking trouble against advocates. "
+    )
+    moved = (common + "Revisions to the counterespionage law went into effect July 10, with a public campaign.",
+             common + "On October 22, the Suzhou Intermediate Court sentenced lawyer Yu Wensheng to three years in prison.")  # fmt: skip
+    stay = "The monitors wrote their annual review of the country.\n\nElections were held without observers again."
+    old, new = f"Testland\n\nLaws\n\n{moved[0]}\n\n{stay}\n", f"Testland\n\nLaws\n\n{stay}\n\n{moved[1]}\n"
+    comparison = compare_reports(read_text(old), read_text(new))
+    assert [p.status for p in comparison.passages].count("moved") == 1
+    dates = sorted((c.status, (c.old or c.new).text) for c in comparison.facts if c.kind == "date")  # type: ignore[union-attr]
+    assert dates == [("added", "October 22"), ("removed", "July 10")]
