@@ -582,3 +582,13 @@ def test_dates_of_sentences_about_other_things_are_no_date_changed() -> None:
     assert [p.status for p in comparison.passages].count("moved") == 1
     dates = sorted((c.status, (c.old or c.new).text) for c in comparison.facts if c.kind == "date")  # type: ignore[union-attr]
     assert dates == [("added", "October 22"), ("removed", "July 10")]
+
+
+def test_a_figure_in_a_row_of_values_counts_nothing_named_after_the_row() -> None:
+    # a fact box whose labels PDF extraction printed apart: the words after the row name none of
+    # its figures ("82.3 per cent" is adult literacy, not a "Head of government"); units stay
+    row = "Dr Mahmoud Ahmadinejad retentionist 74.2 million 71.2 years 33/35 per 1,000 82.3 per cent Head of government: Death penalty:"
+    found = {f.text: (f.subject, f.head) for f in extract_facts([(row, None)])}
+    assert found["82.3 per cent"] == ("", "") and found["71.2"] == ("years", "year")
+    prose = "Police held 120 people, and 45 per cent of the detainees were women."
+    assert [f.subject for f in extract_facts([(prose, None)]) if f.kind == "percent"] == ["detainees"]

@@ -8,7 +8,9 @@ is found by bisection among the sentence's dates.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from comparer.facts.context import scope_near
@@ -53,7 +55,31 @@ def extract_from_sentence(sentence: str) -> list[Span]:
         if taken.add(span.start, span.end)
     ]
     spans.sort(key=lambda s: (s.start, s.end))
-    return spans
+    return _cells_after_cells(sentence, spans)
+
+
+# What may stand between two figures that are cells of one row of a table: numbers and units
+# ("74.2 million 71.2 years 33/35 per 1,000 82.3 per cent": a fact box whose labels PDF text
+# extraction printed apart).
+_CELL_GAP = re.compile(
+    r"(?:\s|\d[\d.,/]*|%|(?:million|billion|thousand|per|cent|percent|years?|months?)\b)*", re.IGNORECASE
+)
+
+
+def _cells_after_cells(sentence: str, spans: list[Span]) -> list[Span]:
+    """`spans`, where a figure that follows another with only numbers and units between them
+    counts nothing but its unit: the words after a row of values ("... 82.3 per cent Head of
+    government:", "... 74.1 per cent Amnesty International visits") name none of them."""
+    values = [k for k, span in enumerate(spans) if span.kind != "date"]
+    out = list(spans)
+    for a, b in itertools.pairwise(values):
+        if spans[b].head not in _UNIT_HEADS and _CELL_GAP.fullmatch(sentence, spans[a].end, spans[b].start):
+            out[b] = replace(spans[b], subject="", head="", event=None)
+    return out
+
+
+# Heads that are a figure's own unit ("71.2 years", "74.2 million"), true of a cell as of any figure.
+_UNIT_HEADS = frozenset("year month week day million billion thousand".split()) | {""}
 
 
 def _has(hint: re.Pattern[str], sentence: str, hinted: dict[re.Pattern[str], bool]) -> bool:
