@@ -322,6 +322,12 @@ def report_order(report: Report) -> tuple[object, ...]:
     )
 
 
+# Heads that count what another sentence named ("10 others died", "three more were held", "five
+# of them"): two such figures of different reports are about whatever each report named, so
+# they make no claim across reports (inside one comparison they still pair with their passage).
+_ANAPHORIC = frozenset("other others more them those these rest".split())
+
+
 def _link_country(
     reports: list[Report], facts_of: Callable[[Report], list[tuple[Fact, str]]], cutoff: float
 ) -> list[list[_Item]]:
@@ -329,6 +335,8 @@ def _link_country(
     items: list[_Item] = []
     for number, report in enumerate(reports):
         for fact, previous in facts_of(report):
+            if fact.head in _ANAPHORIC:
+                continue
             subject = salient(fact.subject)
             figure = salient(fact.text) - subject  # "dozens", "six": the value, compared apart
             context = salient(_window(fact) + " " + previous) - figure

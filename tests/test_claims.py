@@ -253,3 +253,16 @@ def test_counts_agree_with_their_nouns() -> None:
 
     assert (counted(1, "claim"), counted(2, "claim"), counted(0, "claim")) == ("1 claim", "2 claims", "0 claims")
     assert render_check([], fail_on="conflicts") == "No conflicts among 0 linked claims.\n"
+
+
+def test_figures_of_what_another_sentence_named_make_no_claim(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "two others" and "at least 10 others died" count whatever each report named before: no
+    # claim across reports, so no change between them
+    from comparer import claims
+    from comparer.api import read_text
+
+    text = "Testland\n\nPrisons\n\nThe monitors named {} in custody at the central prison during the year.\n"
+    reports = [read_text(text.format(f"{n} others who died"), report_id=f"r{n}") for n in ("two", "ten")]
+    assert not claims.link_claims(reports)
+    monkeypatch.setattr(claims, "_ANAPHORIC", frozenset())
+    assert claims.link_claims(reports)  # what the rule keeps apart
