@@ -64,7 +64,9 @@ def _fact_line(change: FactChange) -> str:
     where = change.new or change.old
     section = f" ({escape_markdown(where.section)})" if where and where.section else ""
     items = f" ({escape_markdown(change.items_note)})" if change.items_note else ""
-    return f"- **{escape_markdown(change.subject or change.kind)}** ({change.kind}): {_value(change.old)} → {_value(change.new)}{items}{section}"
+    # a figure whose counted thing is unknown (a cell of a fact box) is named by its kind alone
+    name = f"**{escape_markdown(change.subject)}** ({change.kind})" if change.subject else f"**{change.kind}**"
+    return f"- {name}: {_value(change.old)} → {_value(change.new)}{items}{section}"
 
 
 def _section_title(pair: SectionPair) -> str:
