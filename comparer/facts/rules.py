@@ -156,7 +156,8 @@ _CAMP_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
     ),
 )
 
-_NAME_ITEM = r"(?:the\s+)?[A-Z][\w\u2019'-]+(?:\s(?:of\s|for\s)?[A-Z][\w\u2019'-]+){0,5}"
+# A name: capitalised words, "of"/"for" between them, and a code after a word ("Justicia 11J").
+_NAME_ITEM = r"(?:the\s+)?[A-Z][\w\u2019'-]+(?:\s(?:of\s|for\s)?(?:[A-Z][\w\u2019'-]+|\d+[A-Z]\w*\b)){0,5}"
 _NAME_LIST = re.compile(rf"(?P<items>(?:{_NAME_ITEM},\s+){{2,30}}(?:and\s+|or\s+)?{_NAME_ITEM})")
 
 
@@ -169,6 +170,8 @@ def _name_lists(sentence: str) -> Iterator[Span]:
             continue  # one name: "Bureau of Democracy, Human Rights, and Labor"
         parts = re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("items"))
         items = tuple(re.sub(r"^the\s+", "", x.strip()) for x in parts if x.strip())
+        # "the NGOs Justicia 11J, ...": a plural acronym before the first name says what they are
+        items = (re.sub(r"^(?:The\s+)?[A-Z]{2,}s\s+(?=[A-Z])", "", items[0]), *items[1:]) if items else items
         if len(items) >= 3:
             subject, head = _before(sentence, m.start())
             yield Span("list", m.start(), m.end(), items, None, None, subject or "names", head or "name")
@@ -616,6 +619,7 @@ _COUNT_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
 )
 
 _NAME_LIST_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
+    ("The NGOs Justicia 11J, Prisoners Defenders, and Cubalex said so.", "list", ("Justicia 11J", "Prisoners Defenders", "Cubalex")),
     ("Killing, Kidnapping, Forced Returns, or Other Violence or Threats: Reports said so.", "list", None),
     ("They visited Kaesong, Wonsan, and Hamhung.", "list", ("Kaesong", "Wonsan", "Hamhung")),
     (
