@@ -446,7 +446,8 @@ def test_compare_reports_a_name_spelled_two_ways(tmp_path: Path) -> None:
      # the same name in other case is a style; a word changed beside a name is no respelling
      ("KIM", "Kim", False), ("Interpol", "INTERPOL", False), ("NGO's", "NGOs", False), ("These", "They", False),
      ("People’s Defense Forces", "People’s Defense Force", False), ("Russia’s", "Russian", False),
-     ("Maduro-aligned", "Maduro-controlled", False), ("Baloch", "Baluch", True), ("PFDI", "PFDJ", True)],
+     ("Maduro-aligned", "Maduro-controlled", False), ("Baloch", "Baluch", True), ("PFDI", "PFDJ", True),
+     ("Isfahan Central Prison", "Esfahan Central Prison", True), ("Ali Reza", "Eli Reza", False)],
 )  # fmt: skip
 def test_same_name_spelled_two_ways(a: str, b: str, same: bool) -> None:
     assert same_name(a, b) is same

@@ -229,9 +229,16 @@ def same_name(a: str, b: str) -> bool:
     if letters[0] == letters[1] or re.search(r"\d", a + b) or {w.lower() for w in wa + wb} & (_CALENDAR | STOP):
         return False
     for x, y in zip(wa, wb, strict=True):
-        if x[0].lower() != y[0].lower() or _grown(x, y) or _other_word(x, y):
+        if not _same_start(x, y) or _grown(x, y) or _other_word(x, y):
             return False
     return fuzz.ratio(*letters) >= NAME_SIMILARITY
+
+
+def _same_start(a: str, b: str) -> bool:
+    """Whether two words start alike: the same letter, or one vowel for another before the same
+    five letters or more, as transliterations go ("Isfahan", "Esfahan"; not "Ali", "Eli")."""
+    x, y = a.lower(), b.lower()
+    return x[0] == y[0] or (x[0] in "aeiou" and y[0] in "aeiou" and x[1:] == y[1:] and len(x) >= 6)
 
 
 def _same_words(a: str, b: str) -> bool:
