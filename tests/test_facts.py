@@ -593,3 +593,18 @@ def test_a_figure_in_a_row_of_values_counts_nothing_named_after_the_row() -> Non
     assert found["82.3 per cent"] == ("", "") and found["71.2"] == ("years", "year")
     prose = "Police held 120 people, and 45 per cent of the detainees were women."
     assert [f.subject for f in extract_facts([(prose, None)]) if f.kind == "percent"] == ["detainees"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("There were 34 international and 14 domestic NGOs in the country.",
+         [("34", "international NGOs", "ngo|international"), ("14", "domestic NGOs", "ngo|domestic")]),
+        ("Police arrested 12 male and 5 female students.",
+         [("12", "male students", "student|male"), ("5", "female students", "student|female")]),
+        ("Police arrested five men and two women.", [("five", "men", "man"), ("two", "women", "woman")]),
+        ("The agency registered 16 domestic NGOs.", [("16", "domestic NGOs", "ngo")]),
+    ],
+)  # fmt: skip
+def test_counts_coordinated_by_adjectives_count_the_noun_after_them(sentence: str, found: list[tuple[str, str, str]]) -> None:
+    assert [(f.text, f.subject, f.head) for f in extract_facts([(sentence, None)])] == found

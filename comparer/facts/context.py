@@ -149,6 +149,8 @@ def head_of(phrase: list[str]) -> str:
     common = [k for k, w in enumerate(phrase) if w[:1].islower() and _is_noun(w)]
     names = [k for k, w in enumerate(phrase) if w[:1].isupper()]
     at = (common or names or [len(phrase) - 1])[-1]
+    if _ACRONYM.fullmatch(phrase[-1]):
+        at = len(phrase) - 1  # "domestic NGOs": an acronym last is the head, not a noun before it
     found = lemma(phrase[at])
     head = HEAD_CONCEPTS.get(found, found)
     scale = phrase[at + 1].lower() if at + 1 < len(phrase) else ""
@@ -161,6 +163,7 @@ def head_of(phrase: list[str]) -> str:
     return head
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,}(?:['\u2019]?s)?")
 _SCALES = {"celsius": "celsius", "centigrade": "celsius", "fahrenheit": "fahrenheit"}
 
 

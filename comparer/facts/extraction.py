@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from comparer.facts.context import scope_near
+from comparer.facts.context import scope_near, word_classes
 from comparer.facts.quantities import MONTHS
 from comparer.facts.rules import RULES, Span
 from comparer.model import Fact
@@ -55,7 +55,28 @@ def extract_from_sentence(sentence: str) -> list[Span]:
         if taken.add(span.start, span.end)
     ]
     spans.sort(key=lambda s: (s.start, s.end))
-    return _cells_after_cells(sentence, spans)
+    return _shared_nouns(sentence, _cells_after_cells(sentence, spans))
+
+
+_COORDINATED = re.compile(r"\s+([a-z]+)\s+(?:and|or)\s+")
+
+
+def _shared_nouns(sentence: str, spans: list[Span]) -> list[Span]:
+    """`spans`, where two counts coordinated by their adjectives count the noun after the second,
+    each its own kind: "34 international and 14 domestic NGOs" are "ngo|international" and
+    "ngo|domestic" (so never one claim), not a count of "international"s."""
+    out = list(spans)
+    for k, (a, b) in enumerate(itertools.pairwise(spans)):
+        gap = _COORDINATED.fullmatch(sentence, a.end, b.start)
+        words = b.subject.split()
+        if not gap or a.kind != "count" or b.kind != "count" or a.subject != gap.group(1) or len(words) < 2:
+            continue
+        if "ADJ" not in word_classes(a.subject) or "ADJ" not in word_classes(words[0]):
+            continue
+        noun = b.head.partition("|")[0]
+        out[k] = replace(a, subject=f"{a.subject} {' '.join(words[1:])}", head=f"{noun}|{a.subject}")
+        out[k + 1] = replace(b, head=f"{noun}|{words[0].lower()}")
+    return out
 
 
 # What may stand between two figures that are cells of one row of a table: numbers and units
