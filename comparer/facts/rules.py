@@ -500,7 +500,8 @@ _AGE_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
 _ORDINAL = re.compile(
     r"\b(?:its|their|the|a|his|her)\s+(?P<ord>"
     + "|".join(q.ORDINALS)
-    + r")\s+(?:(?P<consec>consecutive|straight|successive)\s+)?(?P<noun>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)",
+    + r")\s+(?:(?P<consec>consecutive|straight|successive)\s+)?"
+    + r"(?P<noun>[a-z][a-z-]+(?:\s+(?!(?:in|of|on|at|for|to|and|or|since|as|by|with|from|that|which)\b)[a-z][a-z-]+)?)",
     re.IGNORECASE,
 )
 
@@ -519,6 +520,7 @@ def _ordinals(sentence: str) -> Iterator[Span]:
 
 _ORDINAL_EXAMPLES: tuple[tuple[str, FactKind, object], ...] = (
     ("It carried out its sixth nuclear test.", "count", 6.0),
+    ("They spent their sixth year in detention.", "count", 6.0),
 )
 
 # --- plain counts and vague quantities -----------------------------------------------------------
