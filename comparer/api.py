@@ -479,7 +479,13 @@ def _link_leftovers(changes: list[FactChange]) -> list[FactChange]:
 
 def _one_sentence_rewritten(a: Fact, b: Fact) -> bool:
     """Whether a removed fact `a` and an added fact `b` can be one figure of a rewritten sentence:
-    their sentences share enough words, or both state a total (`LEFTOVER_TOTAL`)."""
+    their sentences share enough words, or both state a total (`LEFTOVER_TOTAL`). A list and a
+    count are one only when the list names as many things as the count counts ("four kwanliso",
+    "camps No. 14, 15, 16 and 25"); "the four religious groups" is no list of three others."""
+    lists = [f for f in (a, b) if f.kind == "list"]
+    if len(lists) == 1:
+        count = b if lists[0] is a else a
+        return isinstance(lists[0].value, tuple) and count.value == len(lists[0].value)
     if align.shared_words(a.sentence, b.sentence) >= LEFTOVER_SHARED:
         return True
     return all(

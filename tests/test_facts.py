@@ -608,3 +608,20 @@ def test_a_figure_in_a_row_of_values_counts_nothing_named_after_the_row() -> Non
 )  # fmt: skip
 def test_counts_coordinated_by_adjectives_count_the_noun_after_them(sentence: str, found: list[tuple[str, str, str]]) -> None:
     assert [(f.text, f.subject, f.head) for f in extract_facts([(sentence, None)])] == found
+
+
+def test_a_leftover_count_and_list_are_one_only_when_the_list_names_as_many() -> None:
+    from comparer.api import _one_sentence_rewritten
+
+    def fact(sentence: str, kind: str) -> Fact:
+        return next(f for f in extract_facts([(sentence, None)]) if f.kind == kind)
+
+    # sentences that share many words (corpus: Eritrea, State Dept 2002 -> 2009)
+    four = fact("Only the four religious groups whose registrations had been approved by the government "
+                "(Orthodox Christian, Muslim, Catholic, and Lutheran) were allowed to meet legally during the year.", "count")
+    three = fact("Authorities also arrested members of unregistered Christian groups that were not Orthodox, "
+                 "Eastern Catholic, or Evangelical Lutheran.", "list")  # fmt: skip
+    assert not _one_sentence_rewritten(four, three)
+    kwanliso = fact("The government operated four kwanliso in the north of the country.", "count")
+    camps = fact("The camps No. 14, No. 15, No. 16 and No. 25 held political prisoners.", "list")
+    assert _one_sentence_rewritten(kwanliso, camps)
