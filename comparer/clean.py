@@ -86,6 +86,20 @@ def is_sentence_like(text: str) -> bool:
     return len(text.split()) >= 12 and prose_end(text).endswith(_TERMINAL)
 
 
+_SENTENCE_END = re.compile(r"[a-z0-9)]{2}[.?!][\u201d\u2019\")]*(?:\s|$)")
+
+
+def reads_as_chrome(text: str) -> bool:
+    """Return whether `text`, a stretch of a page scraped into one line, reads as site chrome:
+    menus and labels with no sentence ("Table of Contents > Asia Back to Top"), or a chrome
+    notice (cookies, a security banner) somewhere in it."""
+    if not _SENTENCE_END.search(text.strip()):
+        return True
+    return any(
+        pattern.search(text) for pattern, reason in _RULES if reason in ("cookie notice", "site security banner")
+    )
+
+
 def _short(text: str) -> bool:
     """Return whether `text` is short and not a sentence: a menu entry, heading or label."""
     return len(text.split()) <= 12 and not prose_end(text).endswith((".", "!", "?"))

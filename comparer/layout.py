@@ -531,11 +531,36 @@ def _glue_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
     cuts: list[int] = []
     start = 0
     points = sorted(found)
+    letter = ""  # the letter of the last lettered heading cut off ("c" after "c. Freedom ...")
     for k, cut in enumerate(points):
-        if _accept(text, start, cut, found[cut], vocab) or _label_follows(text, points[k:], found, vocab):
+        if (
+            _accept(text, start, cut, found[cut], vocab)
+            or _label_follows(text, points[k:], found, vocab)
+            or (found[cut] == "letter" and _next_lettered(text, points[k:], letter))
+        ):
             cuts.append(cut)
             start = cut
+            if _LETTERED.match(text, cut):
+                letter = text[cut]
+            elif _SECTION_THEN_A.match(text, cut):
+                letter = "a"
     return cuts
+
+
+_LETTERED = re.compile(r"[a-k]\. [A-Z]")
+_LETTERS_SKIPPED = 2  # a lettered heading follows the last one cut off, some letters (lost in between) skipped
+
+
+def _next_lettered(text: str, points: list[int], letter: str) -> bool:
+    """Whether a lettered heading glued to a word comes next after the last lettered heading cut
+    off ("c. Freedom of Movement..." then "Resettlementd. Acts of Antisemitism"), and reads as one
+    up to the next glue point: so it is cut when the word before is written nowhere else.
+    """
+    cut = points[0]
+    if not letter or not 0 < ord(text[cut]) - ord(letter) <= _LETTERS_SKIPPED + 1:
+        return False
+    end = points[1] if len(points) > 1 else len(text)
+    return _reads_as_heading(text[cut:end].strip())
 
 
 def _glue_points(text: str, vocab: Mapping[str, int]) -> dict[int, str]:

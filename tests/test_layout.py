@@ -413,3 +413,29 @@ def test_a_thumb_tab_glued_to_the_name_it_abbreviates_is_cut() -> None:
     assert unflatten(flat)[1:3] == ["BEL", "BELARUS"]
     # not where the document never writes the name apart
     assert unflatten("The BELBELARUS Act was passed.") == ["The BELBELARUS Act was passed."]
+
+
+def test_a_lettered_heading_glued_to_a_word_written_nowhere_else_is_cut_after_the_heading_before() -> None:
+    # "Resettlement" is written only here: the letter after "b." (one lost between them at most)
+    # says "d. Acts of Antisemitism" is the next lettered heading, not "Resettlement" + "d".
+    flat = (
+        "The law applied.b. Protection of ChildrenThe law prohibited child labor.Provision of First "
+        "AsylumOfficials restricted access.Resettlementd. Acts of Antisemitism and Antisemitic "
+        "IncitementThe government did not recognize the community."
+    )
+    assert unflatten(flat) == [
+        "The law applied.",
+        "b. Protection of Children",
+        "The law prohibited child labor.",
+        "Provision of First Asylum",
+        "Officials restricted access.",
+        "Resettlement",
+        "d. Acts of Antisemitism and Antisemitic Incitement",
+        "The government did not recognize the community.",
+    ]
+
+
+def test_a_letter_glued_to_a_word_out_of_the_lettered_sequence_is_no_heading() -> None:
+    # The last lettered heading is "e.": "d. The" is no heading after it ("arreste" + "d").
+    flat = "The law applied.e. Freedom of MovementThe police arrested. The man went free.Other WorkThe end came."
+    assert "The police arrested. The man went free." in unflatten(flat)
