@@ -602,12 +602,13 @@ _NAMED_AGAIN_CHARS = 80  # how far a heading glued to a short name may run befor
 def _named_again(run: str, after: str, vocab: Mapping[str, int]) -> list[int]:
     """Splits of a run of capitals after a word the document writes apart, where the heading
     that starts in the rest names that word again: a short name glued to a full one
-    ("CUBAREPUBLIC OF CUBA", "IRANISLAMIC REPUBLIC OF IRAN")."""
+    ("CUBAREPUBLIC OF CUBA", "IRANISLAMIC REPUBLIC OF IRAN"), or to a thumb tab that opens
+    the full one ("KOREAK DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA": the rest may be one letter)."""
     found = re.match(rf"[{_UPPER}\u2019' ]*", after)
     heading = found.group(0) if found else ""  # its last word may run into the next block's
     return [
         k
-        for k in range(3, len(run) - 2)
+        for k in range(3, len(run))
         if vocab.get(run[:k].lower(), 0) and re.search(rf"(?<![{_UPPER}]){run[:k]}", heading)
     ]
 

@@ -284,6 +284,18 @@ def test_a_short_name_glued_to_the_full_name_that_repeats_it_is_cut() -> None:
     assert unflatten(flat) == ["Talks went on with Cuba in Cuba.", "CUBA", "REPUBLIC OF CUBA", "Raúl Castro led the country."]
 
 
+def test_a_name_glued_to_the_thumb_tab_that_opens_the_full_name_is_cut() -> None:
+    # A dump writes the page's thumb tab "K" before the formal name: the right half of the
+    # glued run "KOREAK" is one letter.
+    flat = "Talks went on with Korea in Korea.KOREAK DEMOCRATIC PEOPLE\u2019S REPUBLIC OF KOREAHundreds were returned."
+    assert unflatten(flat) == [
+        "Talks went on with Korea in Korea.",
+        "KOREA",
+        "K DEMOCRATIC PEOPLE\u2019S REPUBLIC OF KOREA",
+        "Hundreds were returned.",
+    ]
+
+
 def test_a_caps_run_is_not_cut_where_the_heading_does_not_name_its_left_half_again() -> None:
     flat = "Talks went on with Cuba in Cuba.CUBAREPUBLIC OF HAITIRaúl Castro led the country."
     assert "CUBA" not in unflatten(flat)
