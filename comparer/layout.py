@@ -580,20 +580,38 @@ def _glue_points(text: str, vocab: Mapping[str, int]) -> dict[int, str]:
 def _caps_word_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
     """Where two capitalised words are glued into one ("BELARUSREPUBLIC OF BELARUS"): inside a
     run of capitals that the document never writes as a word, the one split whose halves are
-    both words the document writes apart."""
+    both words the document writes apart (`_caps_splits`)."""
     cuts: list[int] = []
     for m in re.finditer(rf"(?<![{_UPPER}{_LOWER}])[{_UPPER}]{{6,}}(?![{_LOWER}])", text):
         run = m.group(0)
         if vocab.get(run.lower(), 0) >= 2:  # written so elsewhere too (this one counts once)
             continue
-        splits = [
-            k for k in range(3, len(run) - 2) if vocab.get(run[:k].lower(), 0) and vocab.get(run[k:].lower(), 0)
-        ]
-        splits = splits or _named_again(run, text[m.end() : m.end() + _NAMED_AGAIN_CHARS], vocab)
-        splits = splits or _tab_then_name(run, vocab)
-        if len(splits) == 1:
-            cuts.append(m.start() + splits[0])
+        cuts += [m.start() + k for k in _caps_splits(run, text[m.end() : m.end() + _NAMED_AGAIN_CHARS], vocab)]
     return cuts
+
+
+def _caps_splits(run: str, after: str, vocab: Mapping[str, int], *, depth: int = 2) -> list[int]:
+    """The one way to split the glued run of capitals `run` (followed by `after`) into words,
+    as offsets; [] where there is none or more than one.
+
+    One split: both halves are words the document writes apart, or the left is a name the
+    heading after names again (`_named_again`), or a thumb tab of the name on its right
+    (`_tab_then_name`). Failing that, three pieces: a word or thumb tab, then a run that splits
+    in one way ("COL" + "COLOMBIA" + "REPUBLIC OF COLOMBIA").
+    """
+    splits = [k for k in range(3, len(run) - 2) if vocab.get(run[:k].lower(), 0) and vocab.get(run[k:].lower(), 0)]
+    splits = splits or _named_again(run, after, vocab) or _tab_then_name(run, vocab)
+    if splits:
+        return splits if len(splits) == 1 else []
+    if depth < 2:
+        return []
+    found = [
+        [k] + [k + x for x in rest]
+        for k in range(3, len(run) - 5)
+        if vocab.get(run[:k].lower(), 0) or run[k:].startswith(run[:k])
+        if (rest := _caps_splits(run[k:], after, vocab, depth=depth - 1))
+    ]
+    return found[0] if len(found) == 1 else []
 
 
 _NAMED_AGAIN_CHARS = 80  # how far a heading glued to a short name may run before naming it again
@@ -665,6 +683,8 @@ def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]
     left, item = _ITEM_MARK.subn("", _LAST_CLAUSE.split(left)[-1], count=1)
     if kind == "punct" and item and left.endswith(")"):
         return True
+    if kind == "case" and _sentence_case_heading(left, text[cut:], vocab):
+        return True
     if not _reads_as_heading(left):
         return False
     if kind == "case":
@@ -682,6 +702,23 @@ def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]
         label = not fragment and len(left.split()) <= _LABEL_WORDS and ("," not in left or _title_case(left))
         return known or label or bool(_NUMBERED_HEADING.match(left))
     return True
+
+
+def _sentence_case_heading(left: str, right: str, vocab: Mapping[str, int]) -> bool:
+    """Whether `left`, glued to a sentence that opens `right` with a word the document often
+    writes apart ("...despite supposed demobilizationThe Organization"), is a heading written
+    in sentence case: a short clause of words alone, capitalised, not stopping mid-phrase."""
+    opener = re.match(rf"([{_UPPER}][{_LOWER}]*) ", right)
+    if opener is None or vocab.get(opener.group(1).lower(), 0) < _COMMON:
+        return False
+    words = left.split()
+    return (
+        len(words) <= _HEADING_WORDS
+        and left[:1].isupper()
+        and re.fullmatch(rf"[{_UPPER}{_LOWER}\u2019' -]+", left) is not None
+        and words[-1].lower() not in _FUNCTION_WORDS
+        and not _glued_name(left, len(left))
+    )
 
 
 _ITEM_MARK = re.compile(rf"^[\u2022\u2023{NOT_WORD_CHARS}]\s*")  # a list item's bullet or icon

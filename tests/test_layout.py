@@ -451,3 +451,31 @@ def test_a_letter_glued_to_a_word_out_of_the_lettered_sequence_is_no_heading() -
     # The last lettered heading is "e.": "d. The" is no heading after it ("arreste" + "d").
     flat = "The law applied.e. Freedom of MovementThe police arrested. The man went free.Other WorkThe end came."
     assert "The police arrested. The man went free." in unflatten(flat)
+
+
+def test_a_tab_a_name_and_the_full_name_glued_in_one_run_of_capitals_are_three_headings() -> None:
+    # "COL" + "COLOMBIA" + "REPUBLIC OF COLOMBIA": no one split makes two words; a thumb tab of
+    # the rest, then one split of the rest (the name said again in the heading after it), does.
+    flat = (
+        "Talks went on in China and in Colombia. The REPUBLIC OF CHINA spoke.COLCOLOMBIAREPUBLIC OF "
+        "COLOMBIABackgroundPresident Uribe won a second term."
+    )
+    assert unflatten(flat)[-5:] == ["COL", "COLOMBIA", "REPUBLIC OF COLOMBIA", "Background", "President Uribe won a second term."]
+
+
+def test_a_heading_in_sentence_case_glued_to_a_sentence_opener_is_cut() -> None:
+    flat = (
+        "The talks failed. The talks went on. The end came.Abuses by paramilitary groups continue "
+        "despite supposed demobilizationThe Organization of American States published a report."
+    )
+    assert unflatten(flat) == [
+        "The talks failed. The talks went on. The end came.",
+        "Abuses by paramilitary groups continue despite supposed demobilization",
+        "The Organization of American States published a report.",
+    ]
+
+
+def test_a_clause_glued_to_a_rare_word_is_no_sentence_case_heading() -> None:
+    # "Basteh" is no word the document often writes apart: "Mohammad" is a name glued to it.
+    flat = "The talks failed. The talks went on. The end came.Officials said the man was held by MohammadBasteh in prison."
+    assert unflatten(flat)[1:] == ["Officials said the man was held by MohammadBasteh in prison."]
