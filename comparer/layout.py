@@ -230,14 +230,30 @@ def _repeated_furniture(lines: list[str]) -> dict[int, str]:
     edged = [_EDGE_NUMBERS.sub("", s) if len(s.split()) <= 8 else "" for s in stripped]
     edge_counts = Counter(e for e, s in zip(edged, stripped, strict=True) if e != s and len(e.split()) >= 2)
     out = _thumb_tabs(stripped)
+    # A sentence that opens several paragraphs alike, wrapped after the same words each time
+    # ("The law and unimplemented constitution prohibit" / "arbitrary arrest ..."), is no
+    # running head: every time, it stops mid-phrase and the next line goes on with it.
+    running_on = Counter(
+        s
+        for i, s in enumerate(stripped)
+        if counts[s] >= 3 and _RUNS_ON.search(s) and i + 1 < len(stripped) and stripped[i + 1][:1].islower()
+    )
     for i, s in enumerate(stripped):
         if not s or i in out:
             continue
         if _PAGE_NUMBER.match(s) and _isolated(stripped, i):
             out[i] = "page number"
-        elif (counts[s] >= 3 or edge_counts[edged[i]] >= 3) and not s.endswith(_TERMINAL) and not _NUMBERED_HEADING.match(s):
+        elif (
+            (counts[s] >= 3 or edge_counts[edged[i]] >= 3)
+            and not s.endswith(_TERMINAL)
+            and not _NUMBERED_HEADING.match(s)
+            and running_on[s] < counts[s]
+        ):
             out[i] = "running header or footer"
     return out
+
+
+_RUNS_ON = re.compile(r"(?:^|\s)[a-z][\w'\u2019-]*$|-$")  # a line ends in a word in lower case, or a hyphen
 
 
 # A running head that starts with its page number and goes on in title case ("92 Amnesty

@@ -479,3 +479,21 @@ def test_a_clause_glued_to_a_rare_word_is_no_sentence_case_heading() -> None:
     # "Basteh" is no word the document often writes apart: "Mohammad" is a name glued to it.
     flat = "The talks failed. The talks went on. The end came.Officials said the man was held by MohammadBasteh in prison."
     assert unflatten(flat)[1:] == ["Officials said the man was held by MohammadBasteh in prison."]
+
+
+def test_a_sentence_opening_paragraphs_alike_wrapped_at_the_same_words_is_no_running_head() -> None:
+    # Wrapped at 50 columns, three paragraphs open with the same six words on a line of their
+    # own: the next line goes on with the sentence each time, so they are text, not furniture.
+    opening = "The law and unimplemented constitution prohibit"
+    rests = ["arbitrary arrest and detention.", "such actions; however, it happened.", "trafficking in persons."]
+    text = "\n\n".join(f"{opening}\n{rest}" for rest in rests) + "\n"
+    blocks = blocks_from_text(text)
+    assert [(b.text, b.removed) for b in blocks] == [(f"{opening} {rest}", None) for rest in rests]
+
+
+def test_a_running_head_repeated_between_pages_is_still_furniture() -> None:
+    body = "Officials detained dozens of activists in the capital during the year and held them"
+    text = "\n\n".join(f"{body}\nAnnual Report on Belarus\nwithout charge for weeks." for _ in range(3)) + "\n"
+    assert [b.removed for b in blocks_from_text(text) if b.text == "Annual Report on Belarus"] == [
+        "running header or footer"
+    ] * 3
