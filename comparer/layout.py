@@ -627,7 +627,9 @@ def _caps_splits(run: str, after: str, vocab: Mapping[str, int], *, depth: int =
         if vocab.get(run[:k].lower(), 0) or run[k:].startswith(run[:k])
         if (rest := _caps_splits(run[k:], after, vocab, depth=depth - 1))
     ]
-    return found[0] if len(found) == 1 else []
+    if found:
+        return found[0] if len(found) == 1 else []
+    return _tab_of_name_after(run, after)
 
 
 _NAMED_AGAIN_CHARS = 80  # how far a heading glued to a short name may run before naming it again
@@ -645,6 +647,20 @@ def _named_again(run: str, after: str, vocab: Mapping[str, int]) -> list[int]:
         for k in range(3, len(run))
         if vocab.get(run[:k].lower(), 0) and re.search(rf"(?<![{_UPPER}]){run[:k]}", heading)
     ]
+
+
+_TAB_LETTERS = 3  # a thumb tab abbreviates a country's name in three capitals ("BEL", "MYA")
+
+
+def _tab_of_name_after(run: str, after: str) -> list[int]:
+    """The split of a run of capitals after a thumb tab that is no word the document writes, where
+    the tab opens a longer word of the heading that starts in the rest ("BELREPUBLIC OF BELARUS");
+    tried last, when no split makes words the document writes."""
+    found = re.match(rf"[{_UPPER}\u2019' ]*", after)
+    heading = found.group(0) if found else ""
+    tab = run[:_TAB_LETTERS]
+    opens = re.search(rf"(?<![{_UPPER}]){tab}[{_UPPER}]{{3,}}", heading)
+    return [_TAB_LETTERS] if opens and len(run) - _TAB_LETTERS >= 4 else []
 
 
 def _tab_then_name(run: str, vocab: Mapping[str, int]) -> list[int]:

@@ -497,3 +497,17 @@ def test_a_running_head_repeated_between_pages_is_still_furniture() -> None:
     assert [b.removed for b in blocks_from_text(text) if b.text == "Annual Report on Belarus"] == [
         "running header or footer"
     ] * 3
+
+
+def test_a_thumb_tab_glued_to_the_formal_name_it_abbreviates_is_cut() -> None:
+    # "BEL" is written nowhere else: it opens "BELARUS" in the heading after it.
+    flat = "Talks went on.BELREPUBLIC OF BELARUSHead of state: Alyaksandr Lukashenka"
+    assert unflatten(flat) == ["Talks went on.", "BEL", "REPUBLIC OF BELARUS", "Head of state: Alyaksandr Lukashenka"]
+
+
+def test_a_thumb_tab_is_tried_last_and_only_before_a_longer_word() -> None:
+    # A name the document writes splits first ("MYANMAR" + "UNION OF MYANMAR"); three capitals
+    # that open only a short word ("CUBA") are no tab.
+    flat = "Talks went on in Myanmar.MYANMARUNION OF MYANMARHead of state: Than Shwe"
+    assert unflatten(flat)[1:3] == ["MYANMAR", "UNION OF MYANMAR"]
+    assert "CUBANISMO OF CUBA" in unflatten("Talks went on.CUBANISMO OF CUBAHead of state: Fidel")
