@@ -20,10 +20,12 @@ from comparer.model import Block
 from comparer.textnorm import fold, match_key, prose_end
 
 # A breadcrumb: up to five words per crumb, each starting with a capital or digit, joined by
-# ">" (one is enough) or by "/", "|" (two or more: "and / or" is prose).
+# ">" (one is enough) or by "/", "|" (two or more: "and / or" is prose); a scraper that glues
+# text nodes drops the spaces around "|" ("Front page|News|Topics"), never a word's "/".
 _CRUMB = r"[A-Z0-9][^\s.>/\u00bb\u203a|]*(?: [^\s.>/\u00bb\u203a|]+){0,4}"
 _BREADCRUMB = (
-    rf"^(?:{_CRUMB}\s*[>\u00bb\u203a]\s*)+(?:{_CRUMB})?$|^{_CRUMB}(?:\s+[/|]\s+{_CRUMB}){{2,}}\s*[/|]?$"
+    rf"^(?:{_CRUMB}\s*[>\u00bb\u203a]\s*)+(?:{_CRUMB})?$"
+    rf"|^{_CRUMB}(?:(?:\s+/\s+|\s*\|\s*){_CRUMB}){{2,}}\s*[/|]?$"
 )
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, 0 if reason == "breadcrumb" else re.IGNORECASE), reason)

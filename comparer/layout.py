@@ -695,7 +695,7 @@ def _is_label(piece: str) -> bool:
 def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]) -> bool:
     """Whether to cut `text` at `cut`: the left piece ends a sentence or reads as a heading."""
     left = text[start:cut].strip()
-    if not left or _glued_name(text, cut):
+    if not left or _glued_name(text, cut, start):
         return False
     # A word the document writes apart elsewhere is one word here too ("SPDC continued").
     before = re.search(rf"[{_UPPER}{_LOWER}]+$", text[start:cut])
@@ -761,9 +761,11 @@ def _title_case(left: str) -> bool:
     return all(w[:1].isupper() for w in re.findall(r"[\w'-]+", left) if w.lower() not in _FUNCTION_WORDS)
 
 
-def _glued_name(text: str, cut: int) -> bool:
-    """Whether the glue point at `cut` is inside a name that is written without a space."""
-    left = text[max(0, cut - 40) : cut]
+def _glued_name(text: str, cut: int, start: int = 0) -> bool:
+    """Whether the glue point at `cut` is inside a name that is written without a space; the
+    name starts at `start` at the earliest, where the last cut was made ("2001" of a breadcrumb
+    "Reports>2001" makes no name "2001FacebookTwitterEmail" of the share links after it)."""
+    left = text[max(start, cut - 40) : cut]
     word = re.search(r"([A-Za-z]+)$", left)
     # Keep names like McDonald or MacArthur whole.
     if word and word.group(1) in ("Mc", "Mac", "De", "Le", "La", "Di", "Da", "Van", "O"):

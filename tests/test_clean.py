@@ -47,3 +47,10 @@ def test_menus_labels_and_notices_read_as_chrome_and_sentences_do_not() -> None:
     assert reads_as_chrome("Home Donate We use cookies to improve your experience on our site. Accept")
     assert not reads_as_chrome("Home > Reports > The minister resigned in March after the protests.")
     assert not reads_as_chrome("Officials detained dozens of activists. Contact")
+
+
+def test_a_title_bar_of_links_glued_without_spaces_is_a_breadcrumb() -> None:
+    # A scraper that glues text nodes drops the spaces around "|"; a word's "/" stays prose.
+    blocks = (Block("Front page|News|Topics"), Block(BODY), Block("Reports on Cuba/Haiti/Peru were read."))
+    cleaned, _ = clean_blocks(blocks)
+    assert [b.removed for b in cleaned] == ["breadcrumb", None, None]

@@ -511,3 +511,13 @@ def test_a_thumb_tab_is_tried_last_and_only_before_a_longer_word() -> None:
     flat = "Talks went on in Myanmar.MYANMARUNION OF MYANMARHead of state: Than Shwe"
     assert unflatten(flat)[1:3] == ["MYANMAR", "UNION OF MYANMAR"]
     assert "CUBANISMO OF CUBA" in unflatten("Talks went on.CUBANISMO OF CUBAHead of state: Fidel")
+
+
+def test_no_name_runs_across_a_cut_already_made() -> None:
+    # "2001" ends the breadcrumb "Reports>2001", cut off before "Facebook": the share links after
+    # it are no name like "14yMedio", and split like any glued labels.
+    flat = (
+        "World Watch OnlineHome>Reports>2001FacebookTwitterEmailRussia 2024 Human Rights ReportThe "
+        "government continued to restrict freedoms. The courts were not independent."
+    )
+    assert unflatten(flat)[3:7] == ["Facebook", "Twitter", "Email", "Russia 2024 Human Rights Report"]
