@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from comparer.clean import reads_as_chrome
 from comparer.model import Paragraph, PassageStatus, Report, Section, SectionPair, Sentence
 from comparer.options import CompareOptions
 from comparer.textnorm import compact_key, passage_key
@@ -97,6 +98,7 @@ class Passage:
     key: str  # folded, lower-cased text: equal keys are equal text
     whole: bool = True  # False for a piece cut from a paragraph (sentences, re-broken text)
     heading_twin: bool = False  # its words are (part of) a heading of the other report at its place
+    chrome: bool = False  # site chrome a scraper glued to the page's text, at the report's edge
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +302,7 @@ def resplit_gaps(
     texts |= {"oh": [h for _, h in heads[0]], "nh": [h for _, h in heads[1]]}
     found: list[_Piece] = []
     keys: dict[_Item, tuple[str, Sequence[int]]] = {}
+    edges: dict[_Item, set[str]] = defaultdict(set)  # passages that open or close their report
     bounds = [(-1, -1), *anchors, (len(olds), len(news))]
     for (i1, j1), (i2, j2) in itertools.pairwise(bounds):
         gap_old = _gap_items("o", i1, i2, paired["o"], places["o"])
@@ -309,8 +312,13 @@ def resplit_gaps(
         for item in gap_old + gap_new:
             if item not in keys:
                 keys[item] = _compact_key(texts[item[0]][item[1]])
+        for gap, low, high, count in ((gap_old, i1, i2, len(olds)), (gap_new, j1, j2, len(news))):
+            if low == -1 and gap[0][0] in "on":
+                edges[gap[0]].add("start")
+            if high == count and gap[-1][0] in "on":
+                edges[gap[-1]].add("end")
         found += _gap_pieces(gap_old, gap_new, keys)
-    found = _whole_cuts_only(found, keys)
+    found, chrome = _whole_cuts_only(found, keys, texts, edges)
     if not found:
         return olds, news, pairs
     cuts: dict[str, dict[int, set[int]]] = {"o": defaultdict(set), "n": defaultdict(set)}
@@ -318,7 +326,7 @@ def resplit_gaps(
         for side, k, at in ((side_a, i, x), (side_b, j, y)):
             if side in cuts:  # a heading is never cut
                 cuts[side][k] |= {at, at + n}
-    return _apply_cuts(olds, news, pairs, cuts, found, keys)
+    return _apply_cuts(olds, news, pairs, cuts, found, keys, chrome)
 
 
 def _places(heads: Sequence[tuple[int, str]]) -> dict[int, list[int]]:
@@ -346,14 +354,80 @@ def _gap_pieces(
     """The pieces both streams of a gap share from its start, and up to its end."""
     o_keys = [keys[item][0] for item in gap_old]
     n_keys = [keys[item][0] for item in gap_new]
-    head = _shared_run(o_keys, n_keys)
+    head = _shared_walk(o_keys, n_keys)
     tail = [
         (len(o_keys) - 1 - a, len(o_keys[-1 - a]) - x - n, len(n_keys) - 1 - b, len(n_keys[-1 - b]) - y - n, n)
         for a, x, b, y, n in _shared_run([k[::-1] for k in reversed(o_keys)], [k[::-1] for k in reversed(n_keys)])
     ]
-    if head and tail and (tail[-1][0], tail[-1][1]) < (head[-1][0], head[-1][1] + head[-1][4]):
-        tail = []  # the two runs meet: the head alone covers the gap
+    if head and tail:
+        a, x, b, y, n = head[-1]
+        # the two runs meet on either side: the head alone covers the gap
+        if (tail[-1][0], tail[-1][1]) < (a, x + n) or (tail[-1][2], tail[-1][3]) < (b, y + n):
+            tail = []
     return [(gap_old[a], x, gap_new[b], y, n) for a, x, b, y, n in head + tail]
+
+
+_RESYNC_PROBE = 48  # characters (folded, no spaces) of one stream found once further in the other
+_RESYNC_STARTS = 4  # passage or heading starts of each stream tried as the place to walk on from
+_RESYNCS = 64  # times a walk steps over a stretch at most (bounded work on long gaps)
+
+
+def _shared_walk(a: list[str], b: list[str]) -> list[tuple[int, int, int, int, int]]:
+    """`_shared_run`, walking on past what one stream holds alone.
+
+    Where the streams differ, the walk goes on from the nearest place where a passage or heading
+    of one stream starts and its next `_RESYNC_PROBE` characters are found once further in the
+    other: a stretch one stream holds alone (site chrome a scraper glued into the page's text, a
+    heading the other has inside it) is stepped over, and the text after it pairs again. What
+    both changed stays unpaired (the probes are not found).
+    """
+    whole_a, whole_b = "".join(a), "".join(b)
+    starts_a, starts_b = _starts(a), _starts(b)
+    out: list[tuple[int, int, int, int, int]] = []
+    pa = pb = 0
+    for _ in range(_RESYNCS + 1):
+        ka, kb = bisect.bisect_right(starts_a, pa) - 1, bisect.bisect_right(starts_b, pb) - 1
+        run = _shared_run(a[ka:], b[kb:], pa - starts_a[ka], pb - starts_b[kb])
+        out += [(ka + i, x, kb + j, y, n) for i, x, j, y, n in run]
+        pa += sum(t[4] for t in run)
+        pb += sum(t[4] for t in run)
+        if pa >= len(whole_a) or pb >= len(whole_b):
+            break
+        step = _resync(whole_a, whole_b, starts_a, starts_b, pa, pb)
+        if step is None:
+            break
+        pa, pb = step
+    return out
+
+
+def _starts(keys: list[str]) -> list[int]:
+    """The offset in the joined stream where each of `keys` starts."""
+    return list(itertools.accumulate((len(k) for k in keys[:-1]), initial=0))
+
+
+def _resync(
+    whole_a: str, whole_b: str, starts_a: list[int], starts_b: list[int], pa: int, pb: int
+) -> tuple[int, int] | None:
+    """The nearest place after (`pa`, `pb`) where the streams agree again, or None."""
+    best: tuple[int, int, int] | None = None
+    for this, other, starts, here, there, flip in (
+        (whole_a, whole_b, starts_a, pa, pb, False),
+        (whole_b, whole_a, starts_b, pb, pa, True),
+    ):
+        at = bisect.bisect_left(starts, here)
+        for s in [here, *starts[at : at + _RESYNC_STARTS]]:
+            probe = this[s : s + _RESYNC_PROBE]
+            if len(probe) < _RESYNC_PROBE:
+                break
+            q = other.find(probe, there)
+            if q < 0 or other.find(probe, q + 1) >= 0:
+                continue
+            if (s, q) == (here, there):
+                continue
+            step = (s - here + q - there, q, s) if flip else (s - here + q - there, s, q)
+            if best is None or step < best:
+                best = step
+    return None if best is None else (best[1], best[2])
 
 
 @lru_cache(maxsize=_PASSAGE_MEMO)
@@ -379,32 +453,93 @@ def _compact_text(text: str) -> str:
     return compact_key(text)[0]
 
 
-def _whole_cuts_only(found: list[_Piece], keys: dict[_Item, tuple[str, Sequence[int]]]) -> list[_Piece]:
-    """Keep only shared pieces whose passages and headings are cut into shared pieces and nothing else.
+def _whole_cuts_only(
+    found: list[_Piece],
+    keys: dict[_Item, tuple[str, Sequence[int]]],
+    texts: dict[str, list[str]],
+    edges: dict[_Item, set[str]],
+) -> tuple[list[_Piece], list[tuple[_Item, int]]]:
+    """Keep only shared pieces whose passages and headings are cut into shared pieces and nothing
+    else; and the (passage, offset) of each stretch of site chrome kept apart.
 
     A passage is cut only where every piece of it pairs: a paragraph that the other report
     breaks in two is two unchanged pieces, but a paragraph that gained a sentence stays one
-    modified passage (with its word diff), not an unchanged piece and an added one.
+    modified passage (with its word diff), not an unchanged piece and an added one. One thing
+    more may be cut off: where a page was scraped into one line, its site chrome (menus,
+    breadcrumbs, "Back to Top", a cookie notice) is glued before the first paragraph and after
+    the last; at the edge of the report, such a stretch is cut off a passage of which several
+    pieces pair (`_chrome_edges`).
     """
     while True:
-        covered: dict[_Item, int] = defaultdict(int)
-        for a, _, b, _, n in found:
-            covered[a] += n
-            covered[b] += n
-        bad = {k for k, n in covered.items() if n != len(keys[k][0])}
+        spans: dict[_Item, list[tuple[int, int]]] = defaultdict(list)
+        for a, x, b, y, n in found:
+            spans[a].append((x, x + n))
+            spans[b].append((y, y + n))
+        chrome: list[tuple[_Item, int]] = []
+        bad: set[_Item] = set()
+        for item, parts in spans.items():
+            total = sum(end - start for start, end in parts)
+            if total == len(keys[item][0]):
+                continue
+            kept = _chrome_edges(item, sorted(parts), keys[item], texts[item[0]][item[1]], edges.get(item, set()))
+            if kept is None:
+                bad.add(item)
+            else:
+                chrome += kept
         if not bad:
-            return found
+            return found, sorted(chrome)
         found = [t for t in found if t[0] not in bad and t[2] not in bad]
 
 
-def _shared_run(a: list[str], b: list[str]) -> list[tuple[int, int, int, int, int]]:
-    """Walk the streams `a` and `b` (lists of passage keys) from their start while they agree.
+_CHROME_PIECES = 2  # a passage pairs in this many pieces at least, to be a scraped page with chrome
+_CHROME_WORDS = 80  # site chrome at a page's edge is no longer than this
+
+
+def _chrome_edges(
+    item: _Item, parts: list[tuple[int, int]], key: tuple[str, Sequence[int]], text: str, edges: set[str]
+) -> list[tuple[_Item, int]] | None:
+    """The (item, offset) of the stretches of `item` left over by its shared `parts`, when each is
+    site chrome at the report's edge; None when a stretch is anything else.
+
+    Only a passage that opens (`edges` has "start") or closes ("end") its report, and pairs in
+    `_CHROME_PIECES` pieces or more (a page glued into one line), may have them: before its first
+    piece or after its last, with no gap between its pieces, and each reads as chrome (no
+    sentence, or a chrome notice: `clean.reads_as_chrome`).
+    """
+    compact, offsets = key
+    if item[0] not in "on" or len(parts) < _CHROME_PIECES:
+        return None
+    if any(end != start for (_, end), (start, _) in itertools.pairwise(parts)):
+        return None
+    out: list[tuple[_Item, int]] = []
+    first, last = parts[0][0], parts[-1][1]
+    if first > 0:
+        if "start" not in edges or not _is_chrome(text[: offsets[first]]):
+            return None
+        out.append((item, 0))
+    if last < len(compact):
+        if "end" not in edges or not _is_chrome(text[offsets[last] :]):
+            return None
+        out.append((item, last))
+    return out
+
+
+def _is_chrome(text: str) -> bool:
+    """Whether `text`, left over at the edge of a scraped page, reads as site chrome."""
+    return len(text.split()) <= _CHROME_WORDS and reads_as_chrome(text)
+
+
+def _shared_run(
+    a: list[str], b: list[str], xa: int = 0, xb: int = 0
+) -> list[tuple[int, int, int, int, int]]:
+    """Walk the streams `a` and `b` (lists of passage keys) from their start (offsets `xa`, `xb`
+    into their first passages) while they agree.
 
     Returns every piece both share completely as (passage in a, offset, passage in b, offset,
     length); a piece ends where a passage of either side ends.
     """
     out: list[tuple[int, int, int, int, int]] = []
-    ka = kb = xa = xb = 0
+    ka = kb = 0
     while ka < len(a) and kb < len(b):
         n = min(len(a[ka]) - xa, len(b[kb]) - xb)
         if n == 0 or a[ka][xa : xa + n] != b[kb][xb : xb + n]:
@@ -425,11 +560,17 @@ def _apply_cuts(
     cuts: dict[str, dict[int, set[int]]],
     found: list[_Piece],
     keys: dict[_Item, tuple[str, Sequence[int]]],
+    chrome: list[tuple[_Item, int]],
 ) -> tuple[list[Passage], list[Passage], dict[int, tuple[int, float]]]:
     """Cut passages at `cuts`, renumber them, pair the pieces `found` between passages, and mark
-    the pieces found against a heading."""
+    the pieces found against a heading and the stretches of site chrome."""
     new_olds, o_where = _cut_all(olds, cuts["o"], keys, "o")
     new_news, n_where = _cut_all(news, cuts["n"], keys, "n")
+    for (side, i), x in chrome:
+        if side == "o":
+            new_olds[o_where[(i, x)]] = replace(new_olds[o_where[(i, x)]], chrome=True)
+        else:
+            new_news[n_where[(i, x)]] = replace(new_news[n_where[(i, x)]], chrome=True)
     out: dict[int, tuple[int, float]] = {}
     recut = {item for a, _, b, _, _ in found for item in (a, b)}
     for i, (j, score) in pairs.items():
@@ -984,7 +1125,7 @@ def heading_twins(links: list[Link], old: Report, new: Report, sections: list[Se
         twin = _take_heading(spare[other], key, low, high) if key else None
         if twin is not None:
             dissolved[other].add(twin)
-        same = twin is not None or side.heading_twin
+        same = twin is not None or side.heading_twin or side.chrome
         out.append(replace(link, status="unchanged", score=100.0) if same else link)
     if dissolved["old"] or dissolved["new"]:
         into = (_merge_into(old, dissolved["old"]), _merge_into(new, dissolved["new"]))
@@ -996,7 +1137,7 @@ def _twin(link: Link) -> bool:
     """Whether the one side of an added or removed `link` was found as a heading of the other
     report at its place, when the streams were read (`resplit_gaps`)."""
     side = link.old if link.status == "removed" else link.new if link.status == "added" else None
-    return side is not None and side.heading_twin
+    return side is not None and (side.heading_twin or side.chrome)
 
 
 @dataclass(slots=True)

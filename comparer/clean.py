@@ -20,10 +20,12 @@ from comparer.model import Block
 from comparer.textnorm import fold, match_key, prose_end
 
 # A breadcrumb: up to five words per crumb, each starting with a capital or digit, joined by
-# ">" (one is enough) or by "/", "|" (two or more: "and / or" is prose).
+# ">" (one is enough) or by "/", "|" (two or more: "and / or" is prose); a scraper that glues
+# text nodes drops the spaces around "|" ("Front page|News|Topics"), never a word's "/".
 _CRUMB = r"[A-Z0-9][^\s.>/\u00bb\u203a|]*(?: [^\s.>/\u00bb\u203a|]+){0,4}"
 _BREADCRUMB = (
-    rf"^(?:{_CRUMB}\s*[>\u00bb\u203a]\s*)+(?:{_CRUMB})?$|^{_CRUMB}(?:\s+[/|]\s+{_CRUMB}){{2,}}\s*[/|]?$"
+    rf"^(?:{_CRUMB}\s*[>\u00bb\u203a]\s*)+(?:{_CRUMB})?$"
+    rf"|^{_CRUMB}(?:(?:\s+/\s+|\s*\|\s*){_CRUMB}){{2,}}\s*[/|]?$"
 )
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, 0 if reason == "breadcrumb" else re.IGNORECASE), reason)
@@ -84,6 +86,20 @@ _MENU_RUN = 6  # this many short non-sentences in a row before the body are a me
 def is_sentence_like(text: str) -> bool:
     """Return whether `text` reads as prose: several words ending like a sentence."""
     return len(text.split()) >= 12 and prose_end(text).endswith(_TERMINAL)
+
+
+_SENTENCE_END = re.compile(r"[a-z0-9)]{2}[.?!][\u201d\u2019\")]*(?:\s|$)")
+
+
+def reads_as_chrome(text: str) -> bool:
+    """Return whether `text`, a stretch of a page scraped into one line, reads as site chrome:
+    menus and labels with no sentence ("Table of Contents > Asia Back to Top"), or a chrome
+    notice (cookies, a security banner) somewhere in it."""
+    if not _SENTENCE_END.search(text.strip()):
+        return True
+    return any(
+        pattern.search(text) for pattern, reason in _RULES if reason in ("cookie notice", "site security banner")
+    )
 
 
 def _short(text: str) -> bool:

@@ -230,14 +230,30 @@ def _repeated_furniture(lines: list[str]) -> dict[int, str]:
     edged = [_EDGE_NUMBERS.sub("", s) if len(s.split()) <= 8 else "" for s in stripped]
     edge_counts = Counter(e for e, s in zip(edged, stripped, strict=True) if e != s and len(e.split()) >= 2)
     out = _thumb_tabs(stripped)
+    # A sentence that opens several paragraphs alike, wrapped after the same words each time
+    # ("The law and unimplemented constitution prohibit" / "arbitrary arrest ..."), is no
+    # running head: every time, it stops mid-phrase and the next line goes on with it.
+    running_on = Counter(
+        s
+        for i, s in enumerate(stripped)
+        if counts[s] >= 3 and _RUNS_ON.search(s) and i + 1 < len(stripped) and stripped[i + 1][:1].islower()
+    )
     for i, s in enumerate(stripped):
         if not s or i in out:
             continue
         if _PAGE_NUMBER.match(s) and _isolated(stripped, i):
             out[i] = "page number"
-        elif (counts[s] >= 3 or edge_counts[edged[i]] >= 3) and not s.endswith(_TERMINAL) and not _NUMBERED_HEADING.match(s):
+        elif (
+            (counts[s] >= 3 or edge_counts[edged[i]] >= 3)
+            and not s.endswith(_TERMINAL)
+            and not _NUMBERED_HEADING.match(s)
+            and running_on[s] < counts[s]
+        ):
             out[i] = "running header or footer"
     return out
+
+
+_RUNS_ON = re.compile(r"(?:^|\s)[a-z][\w'\u2019-]*$|-$")  # a line ends in a word in lower case, or a hyphen
 
 
 # A running head that starts with its page number and goes on in title case ("92 Amnesty
@@ -531,11 +547,36 @@ def _glue_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
     cuts: list[int] = []
     start = 0
     points = sorted(found)
+    letter = ""  # the letter of the last lettered heading cut off ("c" after "c. Freedom ...")
     for k, cut in enumerate(points):
-        if _accept(text, start, cut, found[cut], vocab) or _label_follows(text, points[k:], found, vocab):
+        if (
+            _accept(text, start, cut, found[cut], vocab)
+            or _label_follows(text, points[k:], found, vocab)
+            or (found[cut] == "letter" and _next_lettered(text, points[k:], letter))
+        ):
             cuts.append(cut)
             start = cut
+            if _LETTERED.match(text, cut):
+                letter = text[cut]
+            elif _SECTION_THEN_A.match(text, cut):
+                letter = "a"
     return cuts
+
+
+_LETTERED = re.compile(r"[a-k]\. [A-Z]")
+_LETTERS_SKIPPED = 2  # a lettered heading follows the last one cut off, some letters (lost in between) skipped
+
+
+def _next_lettered(text: str, points: list[int], letter: str) -> bool:
+    """Whether a lettered heading glued to a word comes next after the last lettered heading cut
+    off ("c. Freedom of Movement..." then "Resettlementd. Acts of Antisemitism"), and reads as one
+    up to the next glue point: so it is cut when the word before is written nowhere else.
+    """
+    cut = points[0]
+    if not letter or not 0 < ord(text[cut]) - ord(letter) <= _LETTERS_SKIPPED + 1:
+        return False
+    end = points[1] if len(points) > 1 else len(text)
+    return _reads_as_heading(text[cut:end].strip())
 
 
 def _glue_points(text: str, vocab: Mapping[str, int]) -> dict[int, str]:
@@ -555,20 +596,40 @@ def _glue_points(text: str, vocab: Mapping[str, int]) -> dict[int, str]:
 def _caps_word_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
     """Where two capitalised words are glued into one ("BELARUSREPUBLIC OF BELARUS"): inside a
     run of capitals that the document never writes as a word, the one split whose halves are
-    both words the document writes apart."""
+    both words the document writes apart (`_caps_splits`)."""
     cuts: list[int] = []
     for m in re.finditer(rf"(?<![{_UPPER}{_LOWER}])[{_UPPER}]{{6,}}(?![{_LOWER}])", text):
         run = m.group(0)
         if vocab.get(run.lower(), 0) >= 2:  # written so elsewhere too (this one counts once)
             continue
-        splits = [
-            k for k in range(3, len(run) - 2) if vocab.get(run[:k].lower(), 0) and vocab.get(run[k:].lower(), 0)
-        ]
-        splits = splits or _named_again(run, text[m.end() : m.end() + _NAMED_AGAIN_CHARS], vocab)
-        splits = splits or _tab_then_name(run, vocab)
-        if len(splits) == 1:
-            cuts.append(m.start() + splits[0])
+        cuts += [m.start() + k for k in _caps_splits(run, text[m.end() : m.end() + _NAMED_AGAIN_CHARS], vocab)]
     return cuts
+
+
+def _caps_splits(run: str, after: str, vocab: Mapping[str, int], *, depth: int = 2) -> list[int]:
+    """The one way to split the glued run of capitals `run` (followed by `after`) into words,
+    as offsets; [] where there is none or more than one.
+
+    One split: both halves are words the document writes apart, or the left is a name the
+    heading after names again (`_named_again`), or a thumb tab of the name on its right
+    (`_tab_then_name`). Failing that, three pieces: a word or thumb tab, then a run that splits
+    in one way ("COL" + "COLOMBIA" + "REPUBLIC OF COLOMBIA").
+    """
+    splits = [k for k in range(3, len(run) - 2) if vocab.get(run[:k].lower(), 0) and vocab.get(run[k:].lower(), 0)]
+    splits = splits or _named_again(run, after, vocab) or _tab_then_name(run, vocab)
+    if splits:
+        return splits if len(splits) == 1 else []
+    if depth < 2:
+        return []
+    found = [
+        [k] + [k + x for x in rest]
+        for k in range(3, len(run) - 5)
+        if vocab.get(run[:k].lower(), 0) or run[k:].startswith(run[:k])
+        if (rest := _caps_splits(run[k:], after, vocab, depth=depth - 1))
+    ]
+    if found:
+        return found[0] if len(found) == 1 else []
+    return _tab_of_name_after(run, after)
 
 
 _NAMED_AGAIN_CHARS = 80  # how far a heading glued to a short name may run before naming it again
@@ -577,14 +638,29 @@ _NAMED_AGAIN_CHARS = 80  # how far a heading glued to a short name may run befor
 def _named_again(run: str, after: str, vocab: Mapping[str, int]) -> list[int]:
     """Splits of a run of capitals after a word the document writes apart, where the heading
     that starts in the rest names that word again: a short name glued to a full one
-    ("CUBAREPUBLIC OF CUBA", "IRANISLAMIC REPUBLIC OF IRAN")."""
+    ("CUBAREPUBLIC OF CUBA", "IRANISLAMIC REPUBLIC OF IRAN"), or to a thumb tab that opens
+    the full one ("KOREAK DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA": the rest may be one letter)."""
     found = re.match(rf"[{_UPPER}\u2019' ]*", after)
     heading = found.group(0) if found else ""  # its last word may run into the next block's
     return [
         k
-        for k in range(3, len(run) - 2)
+        for k in range(3, len(run))
         if vocab.get(run[:k].lower(), 0) and re.search(rf"(?<![{_UPPER}]){run[:k]}", heading)
     ]
+
+
+_TAB_LETTERS = 3  # a thumb tab abbreviates a country's name in three capitals ("BEL", "MYA")
+
+
+def _tab_of_name_after(run: str, after: str) -> list[int]:
+    """The split of a run of capitals after a thumb tab that is no word the document writes, where
+    the tab opens a longer word of the heading that starts in the rest ("BELREPUBLIC OF BELARUS");
+    tried last, when no split makes words the document writes."""
+    found = re.match(rf"[{_UPPER}\u2019' ]*", after)
+    heading = found.group(0) if found else ""
+    tab = run[:_TAB_LETTERS]
+    opens = re.search(rf"(?<![{_UPPER}]){tab}[{_UPPER}]{{3,}}", heading)
+    return [_TAB_LETTERS] if opens and len(run) - _TAB_LETTERS >= 4 else []
 
 
 def _tab_then_name(run: str, vocab: Mapping[str, int]) -> list[int]:
@@ -619,7 +695,7 @@ def _is_label(piece: str) -> bool:
 def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]) -> bool:
     """Whether to cut `text` at `cut`: the left piece ends a sentence or reads as a heading."""
     left = text[start:cut].strip()
-    if not left or _glued_name(text, cut):
+    if not left or _glued_name(text, cut, start):
         return False
     # A word the document writes apart elsewhere is one word here too ("SPDC continued").
     before = re.search(rf"[{_UPPER}{_LOWER}]+$", text[start:cut])
@@ -638,6 +714,8 @@ def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]
     # that closes its parenthesis is whole: "(ASA 24/001/2011)" ends the item, not a sentence.
     left, item = _ITEM_MARK.subn("", _LAST_CLAUSE.split(left)[-1], count=1)
     if kind == "punct" and item and left.endswith(")"):
+        return True
+    if kind == "case" and _sentence_case_heading(left, text[cut:], vocab):
         return True
     if not _reads_as_heading(left):
         return False
@@ -658,6 +736,23 @@ def _accept(text: str, start: int, cut: int, kind: str, vocab: Mapping[str, int]
     return True
 
 
+def _sentence_case_heading(left: str, right: str, vocab: Mapping[str, int]) -> bool:
+    """Whether `left`, glued to a sentence that opens `right` with a word the document often
+    writes apart ("...despite supposed demobilizationThe Organization"), is a heading written
+    in sentence case: a short clause of words alone, capitalised, not stopping mid-phrase."""
+    opener = re.match(rf"([{_UPPER}][{_LOWER}]*) ", right)
+    if opener is None or vocab.get(opener.group(1).lower(), 0) < _COMMON:
+        return False
+    words = left.split()
+    return (
+        len(words) <= _HEADING_WORDS
+        and left[:1].isupper()
+        and re.fullmatch(rf"[{_UPPER}{_LOWER}\u2019' -]+", left) is not None
+        and words[-1].lower() not in _FUNCTION_WORDS
+        and not _glued_name(left, len(left))
+    )
+
+
 _ITEM_MARK = re.compile(rf"^[\u2022\u2023{NOT_WORD_CHARS}]\s*")  # a list item's bullet or icon
 
 
@@ -666,9 +761,11 @@ def _title_case(left: str) -> bool:
     return all(w[:1].isupper() for w in re.findall(r"[\w'-]+", left) if w.lower() not in _FUNCTION_WORDS)
 
 
-def _glued_name(text: str, cut: int) -> bool:
-    """Whether the glue point at `cut` is inside a name that is written without a space."""
-    left = text[max(0, cut - 40) : cut]
+def _glued_name(text: str, cut: int, start: int = 0) -> bool:
+    """Whether the glue point at `cut` is inside a name that is written without a space; the
+    name starts at `start` at the earliest, where the last cut was made ("2001" of a breadcrumb
+    "Reports>2001" makes no name "2001FacebookTwitterEmail" of the share links after it)."""
+    left = text[max(start, cut - 40) : cut]
     word = re.search(r"([A-Za-z]+)$", left)
     # Keep names like McDonald or MacArthur whole.
     if word and word.group(1) in ("Mc", "Mac", "De", "Le", "La", "Di", "Da", "Van", "O"):

@@ -368,3 +368,36 @@ def test_section_cosine_is_exact_and_the_same_in_both_paths() -> None:
     for a in range(30):
         for b in range(30):
             assert _cosine(sparse[a], sparse[b]) == dense[a, b]
+
+
+def _scraped(page: str, top: str, bottom: str) -> str:
+    """The text of `page` as a scraper writes it: every block in one line, one space between,
+    `top` and `bottom` (the site's chrome) glued on."""
+    blocks = re.findall(r"<(?:h\d|p)>(.*?)</(?:h\d|p)>", page)
+    return " ".join([top, *blocks, bottom]) + "\n"
+
+
+def test_a_page_scraped_into_one_line_with_its_chrome_is_no_change() -> None:
+    # Its menus and breadcrumb before the title, "Back to Top" and the footer after the last
+    # paragraph: the page read as HTML has them as chrome.
+    page = _page("")
+    scraped = _scraped(page, "Home About Us Table of Contents > Reports >", "Back to Top Contact Privacy Terms of use")
+    comparison = compare_reports(read_text(page, name="a.html"), read_text(scraped, name="b.txt"))
+    assert _changed(comparison) == []
+    assert all(f.status == "unchanged" for f in comparison.facts)
+    assert conservation_errors(comparison) == []
+
+
+def test_a_scraped_page_with_a_cookie_notice_is_no_change() -> None:
+    page = _page("")
+    top = "Rights Monitor Home Donate We use cookies to improve your experience on our site. Accept"
+    comparison = compare_reports(read_text(page, name="a.html"), read_text(_scraped(page, top, "Contact"), name="b.txt"))
+    assert _changed(comparison) == []
+
+
+def test_a_sentence_glued_at_the_edge_of_a_scraped_page_is_still_added() -> None:
+    # What is left over before the first paragraph is a sentence, not chrome: it is reported.
+    page = _page("")
+    scraped = _scraped(page, "Home > Reports > The minister resigned in March after the protests.", "Back to Top")
+    changed = _changed(compare_reports(read_text(page, name="a.html"), read_text(scraped, name="b.txt")))
+    assert changed and any("minister resigned" in text for _, text in changed)

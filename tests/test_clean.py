@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from comparer.clean import clean_blocks
+from comparer.clean import clean_blocks, reads_as_chrome
 from comparer.model import Block
 
 BODY = (
@@ -39,3 +39,18 @@ def test_a_bullet_icon_does_not_decide_whether_a_tail_line_is_a_footer() -> None
     with_icon, _ = clean_blocks((Block("Belarus"), Block(BODY), Block(BODY), Block("\U0010fc01 " + words)))
     without, _ = clean_blocks((Block("Belarus"), Block(BODY), Block(BODY), Block(words)))
     assert with_icon[-1].removed == without[-1].removed
+
+
+def test_menus_labels_and_notices_read_as_chrome_and_sentences_do_not() -> None:
+    assert reads_as_chrome("Table of Contents > Asia > Back to Top")
+    assert reads_as_chrome("RELEVANT REPORTS: Dangerous Meditations: A Campaign, 2/02 Back to Top")
+    assert reads_as_chrome("Home Donate We use cookies to improve your experience on our site. Accept")
+    assert not reads_as_chrome("Home > Reports > The minister resigned in March after the protests.")
+    assert not reads_as_chrome("Officials detained dozens of activists. Contact")
+
+
+def test_a_title_bar_of_links_glued_without_spaces_is_a_breadcrumb() -> None:
+    # A scraper that glues text nodes drops the spaces around "|"; a word's "/" stays prose.
+    blocks = (Block("Front page|News|Topics"), Block(BODY), Block("Reports on Cuba/Haiti/Peru were read."))
+    cleaned, _ = clean_blocks(blocks)
+    assert [b.removed for b in cleaned] == ["breadcrumb", None, None]

@@ -284,6 +284,18 @@ def test_a_short_name_glued_to_the_full_name_that_repeats_it_is_cut() -> None:
     assert unflatten(flat) == ["Talks went on with Cuba in Cuba.", "CUBA", "REPUBLIC OF CUBA", "Raúl Castro led the country."]
 
 
+def test_a_name_glued_to_the_thumb_tab_that_opens_the_full_name_is_cut() -> None:
+    # A dump writes the page's thumb tab "K" before the formal name: the right half of the
+    # glued run "KOREAK" is one letter.
+    flat = "Talks went on with Korea in Korea.KOREAK DEMOCRATIC PEOPLE\u2019S REPUBLIC OF KOREAHundreds were returned."
+    assert unflatten(flat) == [
+        "Talks went on with Korea in Korea.",
+        "KOREA",
+        "K DEMOCRATIC PEOPLE\u2019S REPUBLIC OF KOREA",
+        "Hundreds were returned.",
+    ]
+
+
 def test_a_caps_run_is_not_cut_where_the_heading_does_not_name_its_left_half_again() -> None:
     flat = "Talks went on with Cuba in Cuba.CUBAREPUBLIC OF HAITIRaúl Castro led the country."
     assert "CUBA" not in unflatten(flat)
@@ -413,3 +425,99 @@ def test_a_thumb_tab_glued_to_the_name_it_abbreviates_is_cut() -> None:
     assert unflatten(flat)[1:3] == ["BEL", "BELARUS"]
     # not where the document never writes the name apart
     assert unflatten("The BELBELARUS Act was passed.") == ["The BELBELARUS Act was passed."]
+
+
+def test_a_lettered_heading_glued_to_a_word_written_nowhere_else_is_cut_after_the_heading_before() -> None:
+    # "Resettlement" is written only here: the letter after "b." (one lost between them at most)
+    # says "d. Acts of Antisemitism" is the next lettered heading, not "Resettlement" + "d".
+    flat = (
+        "The law applied.b. Protection of ChildrenThe law prohibited child labor.Provision of First "
+        "AsylumOfficials restricted access.Resettlementd. Acts of Antisemitism and Antisemitic "
+        "IncitementThe government did not recognize the community."
+    )
+    assert unflatten(flat) == [
+        "The law applied.",
+        "b. Protection of Children",
+        "The law prohibited child labor.",
+        "Provision of First Asylum",
+        "Officials restricted access.",
+        "Resettlement",
+        "d. Acts of Antisemitism and Antisemitic Incitement",
+        "The government did not recognize the community.",
+    ]
+
+
+def test_a_letter_glued_to_a_word_out_of_the_lettered_sequence_is_no_heading() -> None:
+    # The last lettered heading is "e.": "d. The" is no heading after it ("arreste" + "d").
+    flat = "The law applied.e. Freedom of MovementThe police arrested. The man went free.Other WorkThe end came."
+    assert "The police arrested. The man went free." in unflatten(flat)
+
+
+def test_a_tab_a_name_and_the_full_name_glued_in_one_run_of_capitals_are_three_headings() -> None:
+    # "COL" + "COLOMBIA" + "REPUBLIC OF COLOMBIA": no one split makes two words; a thumb tab of
+    # the rest, then one split of the rest (the name said again in the heading after it), does.
+    flat = (
+        "Talks went on in China and in Colombia. The REPUBLIC OF CHINA spoke.COLCOLOMBIAREPUBLIC OF "
+        "COLOMBIABackgroundPresident Uribe won a second term."
+    )
+    assert unflatten(flat)[-5:] == ["COL", "COLOMBIA", "REPUBLIC OF COLOMBIA", "Background", "President Uribe won a second term."]
+
+
+def test_a_heading_in_sentence_case_glued_to_a_sentence_opener_is_cut() -> None:
+    flat = (
+        "The talks failed. The talks went on. The end came.Abuses by paramilitary groups continue "
+        "despite supposed demobilizationThe Organization of American States published a report."
+    )
+    assert unflatten(flat) == [
+        "The talks failed. The talks went on. The end came.",
+        "Abuses by paramilitary groups continue despite supposed demobilization",
+        "The Organization of American States published a report.",
+    ]
+
+
+def test_a_clause_glued_to_a_rare_word_is_no_sentence_case_heading() -> None:
+    # "Basteh" is no word the document often writes apart: "Mohammad" is a name glued to it.
+    flat = "The talks failed. The talks went on. The end came.Officials said the man was held by MohammadBasteh in prison."
+    assert unflatten(flat)[1:] == ["Officials said the man was held by MohammadBasteh in prison."]
+
+
+def test_a_sentence_opening_paragraphs_alike_wrapped_at_the_same_words_is_no_running_head() -> None:
+    # Wrapped at 50 columns, three paragraphs open with the same six words on a line of their
+    # own: the next line goes on with the sentence each time, so they are text, not furniture.
+    opening = "The law and unimplemented constitution prohibit"
+    rests = ["arbitrary arrest and detention.", "such actions; however, it happened.", "trafficking in persons."]
+    text = "\n\n".join(f"{opening}\n{rest}" for rest in rests) + "\n"
+    blocks = blocks_from_text(text)
+    assert [(b.text, b.removed) for b in blocks] == [(f"{opening} {rest}", None) for rest in rests]
+
+
+def test_a_running_head_repeated_between_pages_is_still_furniture() -> None:
+    body = "Officials detained dozens of activists in the capital during the year and held them"
+    text = "\n\n".join(f"{body}\nAnnual Report on Belarus\nwithout charge for weeks." for _ in range(3)) + "\n"
+    assert [b.removed for b in blocks_from_text(text) if b.text == "Annual Report on Belarus"] == [
+        "running header or footer"
+    ] * 3
+
+
+def test_a_thumb_tab_glued_to_the_formal_name_it_abbreviates_is_cut() -> None:
+    # "BEL" is written nowhere else: it opens "BELARUS" in the heading after it.
+    flat = "Talks went on.BELREPUBLIC OF BELARUSHead of state: Alyaksandr Lukashenka"
+    assert unflatten(flat) == ["Talks went on.", "BEL", "REPUBLIC OF BELARUS", "Head of state: Alyaksandr Lukashenka"]
+
+
+def test_a_thumb_tab_is_tried_last_and_only_before_a_longer_word() -> None:
+    # A name the document writes splits first ("MYANMAR" + "UNION OF MYANMAR"); three capitals
+    # that open only a short word ("CUBA") are no tab.
+    flat = "Talks went on in Myanmar.MYANMARUNION OF MYANMARHead of state: Than Shwe"
+    assert unflatten(flat)[1:3] == ["MYANMAR", "UNION OF MYANMAR"]
+    assert "CUBANISMO OF CUBA" in unflatten("Talks went on.CUBANISMO OF CUBAHead of state: Fidel")
+
+
+def test_no_name_runs_across_a_cut_already_made() -> None:
+    # "2001" ends the breadcrumb "Reports>2001", cut off before "Facebook": the share links after
+    # it are no name like "14yMedio", and split like any glued labels.
+    flat = (
+        "World Watch OnlineHome>Reports>2001FacebookTwitterEmailRussia 2024 Human Rights ReportThe "
+        "government continued to restrict freedoms. The courts were not independent."
+    )
+    assert unflatten(flat)[3:7] == ["Facebook", "Twitter", "Email", "Russia 2024 Human Rights Report"]

@@ -2,10 +2,12 @@
 
 For a report given as plain text (and, where it exists, as the original web page), each
 noise kind makes a second copy that differs only in formatting: the page against its text,
-re-wrapped lines, paragraphs glued into one line, CRLF line ends, no-break spaces, soft
-hyphens, zero-width spaces, ligatures, a PDF made from the text, and the page with site
-chrome (navigation, cookie banner, breadcrumbs, share links, footer) around it. Comparing
-the two must report no changed passage and no fact change.
+re-wrapped lines, paragraphs glued into one line (with no space, with one space, and with
+every third block left out first, so blocks meet other neighbours), the page with site chrome
+and its text as a scraper glues it into one line (chrome and all), CRLF line ends, no-break
+spaces, soft hyphens, zero-width spaces, ligatures, a PDF made from the text, and the page
+with site chrome (navigation, cookie banner, breadcrumbs, share links, footer) around it.
+Comparing the two must report no changed passage and no fact change.
 
 Beyond the HRW chapters, Amnesty and State Dept text dumps of the corpus are tried as they
 were converted (no page: a page is made from the read report for `nav`). Six of them are the
@@ -35,6 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+
 from comparer.api import build_report, compare_reports
 from comparer.ingest import read_bytes
 from comparer.model import Comparison, Report
@@ -54,6 +58,7 @@ DEV_DUMPS = (
     "venezuela/state-dept-2024",
 )
 HELDOUT_EVERY = 4
+THIN_EVERY = 3  # `flatten-thinned` leaves out every third block
 # Dumps that ship with the repository (tests/data/corpus), in neither set: the default suite's
 # check of dumps on a fresh clone (a PDF dump with scrambled columns, a hard-wrapped 2002 text,
 # a modern State Dept report).
@@ -268,8 +273,26 @@ def _wrapped(text: str) -> str:
     return "\n\n".join(textwrap.fill(p, 70) for p in _paragraphs(text)) + "\n"
 
 
-def _flat(text: str) -> str:
-    return "".join(_paragraphs(text)) + "\n"
+def _flat(text: str, glue: str = "") -> str:
+    return glue.join(_paragraphs(text)) + "\n"
+
+
+def _thinned(source: Source) -> tuple[str, str]:
+    """A page and clean text of `source` with every `THIN_EVERY`-th block left out (headings
+    too): its blocks meet other neighbours than in the report, as a flattened page glues them."""
+    blocks = _paragraphs(source.clean or source.text)
+    kept = "\n\n".join(b for k, b in enumerate(blocks) if k % THIN_EVERY != THIN_EVERY - 1) + "\n"
+    report = _read(kept.encode("utf-8"), "text.txt")
+    return _page_of(report, "thinned"), _text_of(report)
+
+
+def _scraped(page: str) -> str:
+    """The text of `page` as a scraper writes it: every text node of the body in one line, one
+    space between (BeautifulSoup's `get_text(" ")`), scripts and styles left out."""
+    soup = BeautifulSoup(page, "html.parser")
+    for tag in soup(["head", "script", "style", "noscript", "template"]):
+        tag.decompose()
+    return " ".join(soup.get_text(" ", strip=True).split()) + "\n"
 
 
 # A raw dump breaks paragraphs with single newlines: re-wrapping or gluing its blank-line
@@ -281,6 +304,17 @@ MAKERS: dict[str, Maker] = {
     "flatten": lambda s: (
         (_page(page), _txt(_flat(s.clean or s.text))) if (page := s.page or s.made_page) else None
     ),
+    # paragraphs glued with one space: no glue point shows where a block ends
+    "flatten-space": lambda s: (
+        (_page(page), _txt(_flat(s.clean or s.text, " "))) if (page := s.page or s.made_page) else None
+    ),
+    # the page with site chrome, and its text as a scraper glues it, chrome and all
+    "scrape": lambda s: (
+        (_page(chromed), _txt(_scraped(chromed)))
+        if (page := s.page or s.made_page) and (chromed := _with_chrome(page, len(s.name) % 3))
+        else None
+    ),
+    "flatten-thinned": lambda s: (_page((made := _thinned(s))[0]), _txt(_flat(made[1]))),
     "crlf": lambda s: (_txt(s.text), _txt(s.text.replace("\r\n", "\n").replace("\n", "\r\n"))),
     "nbsp": lambda s: (_txt(s.text), _txt(re.sub(r"(?<=\b\w{2}) ", "\u00a0", s.text))),
     "soft-hyphen": lambda s: (_txt(s.text), _txt(_words_in(s.text, 2, lambda w: w[:4] + "\u00ad" + w[4:]))),
