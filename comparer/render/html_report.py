@@ -348,6 +348,23 @@ def _row_html(r: Row) -> str:
     )
 
 
+def _item_html(i: ChangeItem) -> str:
+    """One entry of the change list."""
+    cid = _esc(i.cid)
+    facts = f' <span class="mark mark-facts">{i.facts} fact{"s" if i.facts != 1 else ""}</span>' if i.facts else ""
+    return (
+        f'<li data-cid="{cid}" data-kinds="{_esc(i.kinds)}" data-topic="{_esc(i.topic)}"><a href="#change-{cid}">'
+        f'<span class="mark mark-{_esc(i.kind.removeprefix("section-"))}">{_esc(i.label)}</span>{facts}'
+        f' <span class="cl-sec">{_esc(i.section)}</span> <span class="cl-x">{_esc(i.excerpt)}</span></a>'
+        '<span class="cl-state"></span></li>'
+    )
+
+
+def change_list_markup(items: list[ChangeItem]) -> list[Markup]:
+    """The entries of the change list, one `Markup` each."""
+    return [Markup(_item_html(i)) for i in items]
+
+
 def section_markup(s: SectionView) -> Markup:
     """One section of the page: its heading, its change controls and its rows of passages."""
     status = s.pair.status
@@ -663,7 +680,7 @@ def render_html(
         section_html=[section_markup(v) for v in views],
         facts=facts,
         glance=_glance(views, facts),
-        items=items,
+        item_html=change_list_markup(items),
         item_topics=sorted({i.topic for i in items}),
         review=review_data(comparison_key(comparison), [i.cid for i in items], review),
         version=comparison.tool_version,
