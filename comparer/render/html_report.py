@@ -360,6 +360,31 @@ def _item_html(i: ChangeItem) -> str:
     )
 
 
+def fact_row_markup(f: dict[str, Any]) -> Markup:
+    """The row of the facts table (`_fact_rows`) of one fact changed, removed or added."""
+    where = (
+        f'<a href="#{_esc(f["anchor"])}" title="{_esc(f["sentence"])}">see passage</a>' if f["anchor"] else ""
+    )
+    kind, subject = _esc(f["kind"]), _esc(f["subject"])
+    if f["status"] == "changed":
+        note = f'<br><span class="items">{_esc(f["items_note"])}</span>' if f["items_note"] else ""
+        html = (
+            f'<tr class="fact fact-changed"><td class="nowrap">{kind}</td><td>{subject}</td>\n'
+            f'        <td class="v-old"><del class="chg">{_esc(f["old"])}</del></td>'
+            f'<td class="v-new"><ins class="chg">{_esc(f["new"])}</ins>{note}</td>\n'
+        )
+    else:
+        status = _esc(f["status"])
+        side = "only in old" if f["status"] == "removed" else "only in new"
+        value = f["old"] if f["status"] == "removed" else f["new"]
+        html = (
+            f'<tr class="fact fact-{status}"><td class="nowrap"><span class="mark mark-{status}">{side}</span></td>'
+            f'<td class="nowrap">{kind}</td><td>{subject}</td>\n'
+            f"        <td>{_esc(value)}</td>\n"
+        )
+    return Markup(f"{html}        <td>{where}</td></tr>")
+
+
 def change_list_markup(items: list[ChangeItem]) -> list[Markup]:
     """The entries of the change list, one `Markup` each."""
     return [Markup(_item_html(i)) for i in items]
@@ -593,6 +618,7 @@ def _fact_rows(comparison: Comparison, views: list[SectionView]) -> list[dict[st
                 "gist": _fact_gist(change),
             }
         )
+        rows[-1]["html"] = fact_row_markup(rows[-1])
     return rows
 
 
