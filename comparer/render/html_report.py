@@ -802,6 +802,59 @@ def _chart(claim: Claim) -> dict[str, Any] | None:
     }
 
 
+_CLAIM_LABELS = {"conflict": "✗ conflict", "changed": "↻ changed", "consistent": "✓ consistent"}
+
+
+def _chart_html(chart: dict[str, Any], subject: str) -> str:
+    """The SVG timeline of one claim (`_chart`)."""
+    w, h = chart["w"], chart["h"]
+    ticks = "".join(
+        f'<text x="{_esc(tx)}" y="{_esc(h - 2)}" class="tick" text-anchor="middle">{_esc(year)}</text>'
+        for tx, year in chart["ticks"]
+    )
+    marks = []
+    for m in chart["marks"]:
+        x, label = _esc(m["x"]), _esc(m["label"])
+        bar = (
+            f'<line x1="{x}" y1="{_esc(m["y_lo"])}" x2="{x}" y2="{_esc(m["y_hi"])}" class="range">'
+            f"<title>{label}</title></line>"
+            if m["bar"]
+            else ""
+        )
+        marks.append(
+            f'{bar}              <circle cx="{x}" cy="{_esc(m["y_hi"])}" r="4" class="point"><title>{label}</title></circle>\n'
+        )
+    return (
+        f'          <svg class="timeline" width="{_esc(w)}" height="{_esc(h)}" viewBox="0 0 {_esc(w)} {_esc(h)}"'
+        f' role="img" aria-label="{_esc(subject)} over the covered years">\n'
+        f'            <line x1="0" y1="{_esc(chart["base"])}" x2="{_esc(w)}" y2="{_esc(chart["base"])}" class="axis"/>\n'
+        f'            <text x="2" y="12" class="tick">{_esc(chart["top"])}</text>\n'
+        f"{ticks}{''.join(marks)}          </svg>\n"
+    )
+
+
+def claim_row_markup(row: dict[str, Any]) -> Markup:
+    """The row of the claims table of one claim: its values and its timeline."""
+    claim = row["claim"]
+    status = _esc(claim.status)
+    values = []
+    for v in row["values"]:
+        covers = f" ({_esc(v['covers'])})" if v["covers"] else ""
+        values.append(
+            f'<li><strong>{_esc(v["text"])}</strong> — {_esc(v["report"])}{covers}'
+            f'<br><span class="quote">“{_esc(v["sentence"])}”</span></li>'
+        )
+    chart = _chart_html(row["chart"], claim.subject) if row["chart"] else ""
+    return Markup(
+        f'<tr class="fact claim-{status}" id="{_esc(claim.id)}">\n'
+        f'        <td class="nowrap"><span class="mark mark-{status}">{_esc(_CLAIM_LABELS[claim.status])}</span></td>\n'
+        f'        <td>{_esc(claim.subject)} <span class="toc-topic">{_esc(claim.kind)}</span></td>\n'
+        f'        <td><ul class="values">\n{"".join(values)}        </ul></td>\n'
+        f"        <td>{chart}</td>\n"
+        "      </tr>"
+    )
+
+
 def render_facts_html(
     reports: list[Report],
     claims: list[Claim],
@@ -812,7 +865,7 @@ def render_facts_html(
 ) -> str:
     """Render linked claims as one self-contained HTML page with inline SVG timelines."""
     rank = {"conflict": 0, "changed": 1, "consistent": 2}
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "claim": c,
             "chart": _chart(c),
@@ -829,6 +882,8 @@ def render_facts_html(
         }
         for c in sorted(claims, key=lambda c: (rank[c.status], c.id))
     ]
+    for row in rows:
+        row["html"] = claim_row_markup(row)
     counts = {s: sum(1 for c in claims if c.status == s) for s in ("conflict", "changed", "consistent")}
     template = environment().get_template("facts.html.j2")
     views = [_report_view(r) for r in reports]
