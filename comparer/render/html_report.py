@@ -1,8 +1,10 @@
 """HTML output: one self-contained page per comparison, from the Jinja2 templates.
 
-View data is built here, in Python; the templates only loop and print. All report text goes
-through Jinja's autoescaping, and passage markup is built by `diff_markup` and `footnoted`,
-which escape every fragment (footnote markers become superscripts) and are the only places
+View data is built here, in Python; the templates only loop and print. Report text goes
+through Jinja's autoescaping, or is escaped here: passage markup is built by `diff_markup` and
+`footnoted`, which escape every fragment (footnote markers become superscripts), and the rows
+a page has hundreds of (passages, changes, facts, claims) by the `*_markup` functions, which
+escape every value (`_esc`) as the templates they replace did; these are the only places
 that return `Markup`.
 """
 
