@@ -59,6 +59,8 @@ class Batch:
         self._catalogs: dict[str, CatalogEntry | None] = {}  # report path -> its catalog entry
         self._stdin: bytes | None = None
         self.sentences: dict[str, bytes] = {}  # report id -> sentence offsets, of reports read in this run
+        self.keep_reports = False  # whether later jobs of the run take the reports as read (`track`)
+        self.parsed: dict[str, bytes] = {}  # report id -> the report as read in this run (`keep_reports`)
 
     def map(self, what: str, fn: Callable[..., Any], *iterables: list[Any]) -> Iterator[Any]:
         """The executor's results of `fn`, in the order of the arguments, with progress."""
@@ -74,8 +76,11 @@ class Batch:
 
         if path == STDIN:
             return tasks.Source(path, report_id, None, self._stdin)
-        data = read_input(Path(path), max_bytes=self.options.max_bytes) if self.executor.ships_files else None
-        return tasks.Source(path, report_id, self._catalogs.get(path), data, self.sentences.get(report_id))
+        shipped = self.executor.ships_files and report_id not in self.parsed  # a report as read needs no bytes
+        data = read_input(Path(path), max_bytes=self.options.max_bytes) if shipped else None
+        return tasks.Source(
+            path, report_id, self._catalogs.get(path), data, self.sentences.get(report_id), self.parsed.get(report_id)
+        )
 
     def read_all(self, files: list[Path], ids: dict[Path, str]) -> list[dict[str, Any]]:
         """The summaries of the `files` that can be read (in their order), read where the cache has none.
@@ -97,12 +102,16 @@ class Batch:
                 found[path] = summary
             cache.count(hit=path not in todo)
         sources = Lazy(lambda p: self.source(str(p), ids[p]), todo)
-        read = self.map("reading", tasks.read_report, sources, [self.options] * len(todo))
+        read = self.map(
+            "reading", tasks.read_report, sources, [self.options] * len(todo), [self.keep_reports] * len(todo)
+        )
         for path, value in zip(todo, read, strict=True):
             if isinstance(value, str):
                 self.failures.append(Failure.of(ids[path], str(path), value))
                 continue
-            summary, fact_list, self.sentences[ids[path]] = value
+            summary, fact_list, self.sentences[ids[path]], parsed = value
+            if parsed is not None:
+                self.parsed[ids[path]] = parsed
             summary["facts_sha256"] = self._put_facts(keys[path], fact_list)
             cache.put_json("report", keys[path], summary)  # last: a report entry means both are there
             found[path] = summary

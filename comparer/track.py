@@ -162,6 +162,7 @@ class _Run(Batch):
         self, executor: Executor, cache: Cache, say: Progress, result: SiteResult, in_site: InSite | None
     ) -> None:
         super().__init__(executor, cache, say)
+        self.keep_reports = True  # compare jobs take the reports as their read jobs left them
         self.result = result
         self.in_site = in_site  # whether the site holds a page as written (then its HTML is not read)
 
@@ -205,6 +206,7 @@ class _Run(Batch):
             done += len(job)
             self.say("comparing", done, total)
         self.result.failures += [failed[k] for k in sorted(failed)]  # in plan order, however grouped
+        self.parsed.clear()  # only compare jobs take them
         return stats
 
     def facts_pages(self, by_country: dict[str, list[Entry]]) -> dict[str, tuple[str, str]]:

@@ -18,6 +18,12 @@ from types import TracebackType
 
 _PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.5
+# Math libraries' own thread pools, one thread each in a worker: the pool already runs a worker
+# per core, and OpenBLAS threads (numpy's matrix products in `align`) that find every core
+# taken spin while they wait: on 2 cores, 6x the CPU seconds of one thread for one product.
+# Read when numpy loads, after this in a worker (`track`'s own process never imports it).
+# Products of integer counts, as `align` computes, are exact in any order: output is the same.
+_ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class _Pool(ProcessPoolExecutor):
@@ -51,7 +57,9 @@ def pool(jobs: int) -> ProcessPoolExecutor:
 
 
 def _bind_to_parent() -> None:
-    """Run in each worker: exit as soon as the process that started it is gone."""
+    """Run in each worker: exit as soon as the process that started it is gone; one math thread."""
+    for name in _ONE_THREAD:
+        os.environ.setdefault(name, "1")  # a value the user set is theirs
     parent = os.getppid()
     if parent == 1:  # the parent died before this worker got here
         os._exit(1)

@@ -74,3 +74,23 @@ def test_compare_pairs_reads_each_source_once_and_says_which_pair_failed(
     assert isinstance(results[3], str) and "missing.txt" in results[3]
     one = tasks.compare_pair(sources[0], sources[1], ())
     assert one == results[0]  # the same page as a job of one pair
+
+
+def test_compare_jobs_take_reports_as_read_and_give_the_same_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = ("hrw-2019.txt", "hrw-2020.txt")
+    plain = [tasks.Source(str(NK / name), name, None) for name in names]
+    read = [tasks.read_report(s, keep=True) for s in plain]
+    assert all(not isinstance(r, str) and r[3] is not None for r in read)
+    assert not isinstance(read[0], str) and tasks.read_report(plain[0])[3] is None  # type: ignore[index]
+    shipped = [
+        tasks.Source(s.name, s.report_id, None, None, r[2], r[3])  # type: ignore[index]
+        for s, r in zip(plain, read, strict=True)
+    ]
+    assert tasks.unpack_report(shipped[0].parsed or b"") == plain[0].read()
+
+    def no_reading(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a report shipped as read is read again")
+
+    expected = tasks.compare_pair(plain[0], plain[1], ())
+    monkeypatch.setattr(api, "report_from_bytes", no_reading)
+    assert tasks.compare_pair(shipped[0], shipped[1], ()) == expected

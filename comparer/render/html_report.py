@@ -1,8 +1,10 @@
 """HTML output: one self-contained page per comparison, from the Jinja2 templates.
 
-View data is built here, in Python; the templates only loop and print. All report text goes
-through Jinja's autoescaping, and passage markup is built by `diff_markup` and `footnoted`,
-which escape every fragment (footnote markers become superscripts) and are the only places
+View data is built here, in Python; the templates only loop and print. Report text goes
+through Jinja's autoescaping, or is escaped here: passage markup is built by `diff_markup` and
+`footnoted`, which escape every fragment (footnote markers become superscripts), and the rows
+a page has hundreds of (passages, changes, facts, claims) by the `*_markup` functions, which
+escape every value (`_esc`) as the templates they replace did; these are the only places
 that return `Markup`.
 """
 
@@ -277,6 +279,158 @@ class ChangeItem:
         return KIND_LABELS[self.kind]
 
 
+# --- the section-by-section part, built here rather than by a template macro -----------------
+# A page has a row per passage, most of them unchanged: one Jinja macro call per row (and an
+# attribute lookup and an escape call per value) was a fifth of `track`'s CPU time. These
+# functions write the same markup that `_section.html.j2` wrote, every value from the reports
+# escaped (`_esc`); `section_markup` is the one that returns `Markup`.
+
+_MODIFIED_LABELS = {"modified": "✎ modified", "moved-here": "⇄ moved", "removed": "− removed"}
+
+
+def _esc(value: object) -> str:
+    """`value` as HTML text: escaped, unless it is already `Markup`."""
+    return str(escape(value))
+
+
+def _review_html(cid: str, what: str = "") -> str:
+    """The review controls of one change."""
+    head = f'<span class="rv-what">{_esc(what)}</span>' if what else ""
+    return (
+        f'<div class="rv" data-cid="{_esc(cid)}">{head}<button type="button" class="rv-ok" aria-pressed="false">'
+        '✓ Reviewed</button> <button type="button" class="rv-flag" aria-pressed="false">⚑ Flag</button> '
+        f'<button type="button" class="rv-note-btn">✎ Note</button> <a class="permalink" href="#change-{_esc(cid)}">'
+        f'#{_esc(cid)}</a><p class="rv-note" hidden></p></div>'
+    )
+
+
+def _row_html(r: Row) -> str:
+    """One passage's row."""
+    if r.kind == "unchanged":
+        return f'    <div class="row unchanged"><p class="both">{r.new_html}</p></div>\n'
+    anchor, cid, partner = _esc(r.anchor), _esc(r.cid), _esc(r.partner)
+    if r.kind == "moved-away":
+        return (
+            f'    <div class="row moved-away" id="{anchor}" data-partner="{partner}" tabindex="-1">\n'
+            f'      <div class="col old"><span class="mark mark-moved">⇄ moved away</span> <p>{r.old_html}</p></div>\n'
+            f'      <div class="col new"><a class="jump" href="#{partner}">{_esc(r.link_label)} {_esc(r.arrow)}</a></div>\n'
+            "    </div>\n"
+        )
+    kind = _esc(r.kind)
+    if r.lines:
+        changed = sum(1 for line in r.lines if line.changed)
+        lines = "".join(
+            f'<p class="s-old{same}">{line.old_html}</p><p class="s-new{same}">{line.new_html}</p>'
+            f'<p class="s-inline{same}">{line.inline_html}</p>'
+            for line in r.lines
+            for same in ("" if line.changed else " s-same",)
+        )
+        return (
+            f'    <div class="row change {kind} by-sentence" id="{anchor}" data-cid="{cid}" tabindex="-1">\n'
+            f"      {_review_html(r.cid)}\n"
+            '      <div class="col old"><span class="mark mark-modified">✎ modified</span> <span class="section-meta">'
+            f"{changed} of {len(r.lines)} sentences or list items changed</span></div>\n"
+            f"{lines}    </div>\n"
+        )
+    moved_link = f' data-partner="{partner}"' if r.partner and r.arrow else ""
+    mark = f'<span class="mark mark-{kind}">{_esc(_MODIFIED_LABELS[r.kind])}</span>' if r.kind != "added" else ""
+    jump = (
+        f' <a class="jump" href="#{partner}">{_esc(r.link_label)} {_esc(r.arrow)}</a>'
+        if r.kind == "moved-here" and r.arrow
+        else ""
+    )
+    added = '<span class="mark mark-added">+ added</span>' if r.kind == "added" else ""
+    inline = f'<div class="inline"><p>{r.inline_html}</p></div>' if r.kind in ("modified", "moved-here") else ""
+    return (
+        f'    <div class="row change {kind}" id="{anchor}" data-cid="{cid}"{moved_link} tabindex="-1">\n'
+        f"      {_review_html(r.cid)}\n"
+        f'      <div class="col old">{mark}{jump}        <p>{r.old_html}</p></div>\n'
+        f'      <div class="col new">{added}<p>{r.new_html}</p></div>\n'
+        f"{inline}    </div>\n"
+    )
+
+
+def _item_html(i: ChangeItem) -> str:
+    """One entry of the change list."""
+    cid = _esc(i.cid)
+    facts = f' <span class="mark mark-facts">{i.facts} fact{"s" if i.facts != 1 else ""}</span>' if i.facts else ""
+    return (
+        f'<li data-cid="{cid}" data-kinds="{_esc(i.kinds)}" data-topic="{_esc(i.topic)}"><a href="#change-{cid}">'
+        f'<span class="mark mark-{_esc(i.kind.removeprefix("section-"))}">{_esc(i.label)}</span>{facts}'
+        f' <span class="cl-sec">{_esc(i.section)}</span> <span class="cl-x">{_esc(i.excerpt)}</span></a>'
+        '<span class="cl-state"></span></li>'
+    )
+
+
+def fact_row_markup(f: dict[str, Any]) -> Markup:
+    """The row of the facts table (`_fact_rows`) of one fact changed, removed or added."""
+    where = (
+        f'<a href="#{_esc(f["anchor"])}" title="{_esc(f["sentence"])}">see passage</a>' if f["anchor"] else ""
+    )
+    kind, subject = _esc(f["kind"]), _esc(f["subject"])
+    if f["status"] == "changed":
+        note = f'<br><span class="items">{_esc(f["items_note"])}</span>' if f["items_note"] else ""
+        html = (
+            f'<tr class="fact fact-changed"><td class="nowrap">{kind}</td><td>{subject}</td>\n'
+            f'        <td class="v-old"><del class="chg">{_esc(f["old"])}</del></td>'
+            f'<td class="v-new"><ins class="chg">{_esc(f["new"])}</ins>{note}</td>\n'
+        )
+    else:
+        status = _esc(f["status"])
+        side = "only in old" if f["status"] == "removed" else "only in new"
+        value = f["old"] if f["status"] == "removed" else f["new"]
+        html = (
+            f'<tr class="fact fact-{status}"><td class="nowrap"><span class="mark mark-{status}">{side}</span></td>'
+            f'<td class="nowrap">{kind}</td><td>{subject}</td>\n'
+            f"        <td>{_esc(value)}</td>\n"
+        )
+    return Markup(f"{html}        <td>{where}</td></tr>")
+
+
+def change_list_markup(items: list[ChangeItem]) -> list[Markup]:
+    """The entries of the change list, one `Markup` each."""
+    return [Markup(_item_html(i)) for i in items]
+
+
+def section_markup(s: SectionView) -> Markup:
+    """One section of the page: its heading, its change controls and its rows of passages."""
+    status = s.pair.status
+    anchor = _esc(s.anchor)
+    if status == "added":
+        title = f'<span class="mark mark-added">+ section added</span> {_esc(s.title_new)}\n'
+    elif status == "removed":
+        title = f'<span class="mark mark-removed">− section removed</span> {_esc(s.title_old)}\n'
+    elif s.title_old != s.title_new:
+        title = f'<span class="h-old">{_esc(s.title_old)}</span> → <span class="h-new">{_esc(s.title_new)}</span>\n'
+    else:
+        title = _esc(s.title_new)
+    score = f" · match score {_esc(s.pair.score)}" if status == "matched" else ""
+    parts = [
+        f'<article class="section status-{_esc(status)}{" has-changes" if s.changed else ""}" id="{anchor}"'
+        f' aria-labelledby="{anchor}-h">\n'
+        f'  <h3 id="{anchor}-h">\n{title}  </h3>\n'
+        f'  <p class="section-meta">Topic: {_esc(s.topic)}{score}</p>\n'
+    ]
+    if s.cid:
+        review = _review_html(s.cid, "Whole section " + status + ":")
+        parts.append(
+            f'<div class="change section-change" id="change-{_esc(s.cid)}" data-cid="{_esc(s.cid)}" tabindex="-1">'
+            f"{review}</div>"
+        )
+    for g in s.groups:
+        rows = "".join(_row_html(r) for r in g.rows)
+        if g.unchanged:
+            n = len(g.rows)
+            parts.append(
+                f'    <details class="unchanged-run"><summary>{n} unchanged passage{"s" if n != 1 else ""}'
+                f"</summary><template>{rows}</template></details>\n"
+            )
+        else:
+            parts.append(rows)
+    parts.append("</article>\n")
+    return Markup("".join(parts))
+
+
 def _report_view(report: Report) -> dict[str, Any]:
     m = report.metadata
     return {
@@ -466,6 +620,7 @@ def _fact_rows(comparison: Comparison, views: list[SectionView]) -> list[dict[st
                 "gist": _fact_gist(change),
             }
         )
+        rows[-1]["html"] = fact_row_markup(rows[-1])
     return rows
 
 
@@ -550,9 +705,10 @@ def render_html(
         counts=summary_counts(comparison),
         topics=_topic_counts(views),
         sections=views,
+        section_html=[section_markup(v) for v in views],
         facts=facts,
         glance=_glance(views, facts),
-        items=items,
+        item_html=change_list_markup(items),
         item_topics=sorted({i.topic for i in items}),
         review=review_data(comparison_key(comparison), [i.cid for i in items], review),
         version=comparison.tool_version,
@@ -648,6 +804,59 @@ def _chart(claim: Claim) -> dict[str, Any] | None:
     }
 
 
+_CLAIM_LABELS = {"conflict": "✗ conflict", "changed": "↻ changed", "consistent": "✓ consistent"}
+
+
+def _chart_html(chart: dict[str, Any], subject: str) -> str:
+    """The SVG timeline of one claim (`_chart`)."""
+    w, h = chart["w"], chart["h"]
+    ticks = "".join(
+        f'<text x="{_esc(tx)}" y="{_esc(h - 2)}" class="tick" text-anchor="middle">{_esc(year)}</text>'
+        for tx, year in chart["ticks"]
+    )
+    marks = []
+    for m in chart["marks"]:
+        x, label = _esc(m["x"]), _esc(m["label"])
+        bar = (
+            f'<line x1="{x}" y1="{_esc(m["y_lo"])}" x2="{x}" y2="{_esc(m["y_hi"])}" class="range">'
+            f"<title>{label}</title></line>"
+            if m["bar"]
+            else ""
+        )
+        marks.append(
+            f'{bar}              <circle cx="{x}" cy="{_esc(m["y_hi"])}" r="4" class="point"><title>{label}</title></circle>\n'
+        )
+    return (
+        f'          <svg class="timeline" width="{_esc(w)}" height="{_esc(h)}" viewBox="0 0 {_esc(w)} {_esc(h)}"'
+        f' role="img" aria-label="{_esc(subject)} over the covered years">\n'
+        f'            <line x1="0" y1="{_esc(chart["base"])}" x2="{_esc(w)}" y2="{_esc(chart["base"])}" class="axis"/>\n'
+        f'            <text x="2" y="12" class="tick">{_esc(chart["top"])}</text>\n'
+        f"{ticks}{''.join(marks)}          </svg>\n"
+    )
+
+
+def claim_row_markup(row: dict[str, Any]) -> Markup:
+    """The row of the claims table of one claim: its values and its timeline."""
+    claim = row["claim"]
+    status = _esc(claim.status)
+    values = []
+    for v in row["values"]:
+        covers = f" ({_esc(v['covers'])})" if v["covers"] else ""
+        values.append(
+            f'<li><strong>{_esc(v["text"])}</strong> — {_esc(v["report"])}{covers}'
+            f'<br><span class="quote">“{_esc(v["sentence"])}”</span></li>'
+        )
+    chart = _chart_html(row["chart"], claim.subject) if row["chart"] else ""
+    return Markup(
+        f'<tr class="fact claim-{status}" id="{_esc(claim.id)}">\n'
+        f'        <td class="nowrap"><span class="mark mark-{status}">{_esc(_CLAIM_LABELS[claim.status])}</span></td>\n'
+        f'        <td>{_esc(claim.subject)} <span class="toc-topic">{_esc(claim.kind)}</span></td>\n'
+        f'        <td><ul class="values">\n{"".join(values)}        </ul></td>\n'
+        f"        <td>{chart}</td>\n"
+        "      </tr>"
+    )
+
+
 def render_facts_html(
     reports: list[Report],
     claims: list[Claim],
@@ -658,7 +867,7 @@ def render_facts_html(
 ) -> str:
     """Render linked claims as one self-contained HTML page with inline SVG timelines."""
     rank = {"conflict": 0, "changed": 1, "consistent": 2}
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "claim": c,
             "chart": _chart(c),
@@ -675,6 +884,8 @@ def render_facts_html(
         }
         for c in sorted(claims, key=lambda c: (rank[c.status], c.id))
     ]
+    for row in rows:
+        row["html"] = claim_row_markup(row)
     counts = {s: sum(1 for c in claims if c.status == s) for s in ("conflict", "changed", "consistent")}
     template = environment().get_template("facts.html.j2")
     views = [_report_view(r) for r in reports]
