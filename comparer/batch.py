@@ -90,6 +90,7 @@ class Batch:
         cache = self.cache
         shas = {p: self._sha256(p, ids[p]) for p in files}
         readable = [p for p in files if shas[p] is not None]
+        self._find_catalog_entries(readable)
         keys = {p: cache.key("report", str(shas[p]), ids[p], self._catalog_stamp(p)) for p in readable}
         found: dict[Path, dict[str, Any]] = {}
         todo = []
@@ -149,12 +150,17 @@ class Batch:
             self.failures.append(Failure.of(label, str(path), str(err)))
             return None
 
-    def _catalog_stamp(self, path: Path) -> str:
-        """The catalog entry describing `path`, so editing a catalog invalidates its reports."""
-        from comparer.metadata import find_catalog_entry
+    def _find_catalog_entries(self, paths: list[Path]) -> None:
+        """Look up the catalog entry of each of `paths` (each folder's catalogs looked at once)."""
+        from comparer.metadata import find_catalog_entries
 
-        entry = None if str(path) == STDIN else find_catalog_entry(path)
-        self._catalogs[str(path)] = entry
+        files = [p for p in paths if str(p) != STDIN]
+        self._catalogs.update(zip((str(p) for p in files), find_catalog_entries(files), strict=True))
+        self._catalogs.update((str(p), None) for p in paths if str(p) == STDIN)
+
+    def _catalog_stamp(self, path: Path) -> str:
+        """The catalog entry describing `path` (looked up first), so editing a catalog invalidates its reports."""
+        entry = self._catalogs[str(path)]
         return repr(sorted(entry.fields.items())) if entry else ""
 
     def _put_facts(self, key: str, fact_list: list[dict[str, Any]]) -> str:

@@ -138,6 +138,8 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self._used: set[tuple[str, str]] = set()
+        self._memo: dict[str, dict[str, Any]] = {}  # kind -> key -> value, of kinds read whole (`preload`)
+        self._keys: dict[str, set[str]] = {}  # kind -> keys, of kinds whose keys were read whole
         try:
             self._lock = _Lock(path.with_name(path.name + ".lock"))
         except OSError as err:
@@ -247,28 +249,62 @@ class Cache:
         except sqlite3.Error as err:
             raise self._error(err) from err
 
+    def preload(self, kinds: tuple[str, ...], *, keys_only: tuple[str, ...] = ()) -> None:
+        """Read every entry of `kinds`, and the keys of `keys_only`, in one query each.
+
+        A re-run looks up thousands of small values (a report's summary, a page's stamp); they
+        are then answered from memory instead of one query each. What this run stores updates
+        them. An entry another run stores meanwhile is not seen: it is redone, never wrong
+        (keys hold content hashes; recorded stamps are checked against the file).
+        """
+        try:
+            for kind in kinds:
+                rows = self._db.execute("SELECT key, value FROM entries WHERE kind = ?", (kind,))
+                self._memo[kind] = dict(rows.fetchall())
+            for kind in keys_only:
+                rows = self._db.execute("SELECT key FROM entries WHERE kind = ?", (kind,))
+                self._keys[kind] = {key for (key,) in rows.fetchall()}
+        except sqlite3.Error as err:
+            raise self._error(err) from err
+
+    def _stored(self, kind: str, key: str, value: str | bytes) -> None:
+        """Keep what was read whole (`preload`) up to date with a value just stored."""
+        if kind in self._memo:
+            self._memo[kind][key] = value
+        if kind in self._keys:
+            self._keys[kind].add(key)
+
+    def _value(self, kind: str, key: str) -> object:
+        """The value stored under (`kind`, `key`) (None when there is none), marked as used."""
+        self._used.add((kind, key))
+        memo = self._memo.get(kind)
+        if memo is not None:
+            return memo.get(key)
+        row = self._query("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key))
+        return None if row is None else row[0]
+
     def get_text(self, kind: str, key: str) -> str | None:
         """The text stored under (`kind`, `key`), or None."""
-        self._used.add((kind, key))
-        row = self._query("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key))
-        if row is None or not isinstance(row[0], str):
-            return None
-        return str(row[0])
+        value = self._value(kind, key)
+        return value if isinstance(value, str) else None
 
     def get_page(self, kind: str, key: str) -> str | None:
         """The page stored under (`kind`, `key`) with `put_page`, or None (also when damaged)."""
-        self._used.add((kind, key))
-        row = self._query("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key))
-        return None if row is None else unpack(row[0])
+        return unpack(self._value(kind, key))
 
     def put_page(self, kind: str, key: str, packed: bytes) -> None:
         """Store a page `pack` compressed."""
         self._used.add((kind, key))
         self._query("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, packed))
+        self._stored(kind, key, packed)
 
     def has(self, kind: str, key: str) -> bool:
         """Whether an entry exists (without reading it)."""
         self._used.add((kind, key))
+        if kind in self._memo:
+            return key in self._memo[kind]
+        if kind in self._keys:
+            return key in self._keys[kind]
         return self._query("SELECT 1 FROM entries WHERE kind = ? AND key = ?", (kind, key)) is not None
 
     def get_json(self, kind: str, key: str) -> Any:
@@ -292,6 +328,7 @@ class Cache:
         """Store `value`: one short transaction, committed at once (it survives an interrupt)."""
         self._used.add((kind, key))
         self._query("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (kind, key, value))
+        self._stored(kind, key, value)
 
     def put_json(self, kind: str, key: str, value: Any) -> None:
         """Store `value` as JSON."""
@@ -337,6 +374,8 @@ class Cache:
                     "DELETE FROM entries WHERE NOT EXISTS "
                     "(SELECT 1 FROM used WHERE used.kind = entries.kind AND used.key = entries.key)"
                 ).rowcount
+            self._memo.clear()  # what was read whole may be gone now: ask the database again
+            self._keys.clear()
             return int(gone)
         except sqlite3.Error as err:
             raise self._error(err) from err

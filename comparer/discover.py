@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from comparer import metadata
 from comparer.errors import InputError
+from comparer.paths import Resolver
 from comparer.sitedir import is_site
 
 REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
@@ -44,41 +45,53 @@ def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> list[Pat
         InputError: nothing to read, or a catalog names a file that does not exist.
     """
     paths = list(paths)
-    skip = {p.resolve() for p in exclude}
+    resolver = Resolver()
+    skip = {resolver.resolve(p) for p in exclude}
     out: list[Path] = []
     for path in paths:
-        out += _below(path, skip) if path.is_dir() else [path]
+        out += _below(path, skip, resolver) if path.is_dir() else [path]
     if not out:
         raise InputError(f"{', '.join(str(p) for p in paths)}: no report files found")
     return out
 
 
-def _below(root: Path, skip: set[Path]) -> list[Path]:
+def _below(root: Path, skip: set[str], resolver: Resolver) -> list[Path]:
     """The report files below `root`, sorted."""
-    candidates: list[Path] = []
-    for folder, dirs, files in os.walk(root):
+    candidates: dict[Path, str] = {}  # file as found -> resolved
+    for folder, dirs, files in _walk(os.fspath(root)):
         here = Path(folder)
         dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and (here / d).resolve() not in skip and not is_site(here / d)
-        )
-        candidates += [
-            here / name
-            for name in files
-            if not name.startswith(".")
-            and Path(name).suffix.lower() in REPORT_SUFFIXES
-            and (here / name).is_file()  # first: False for a symlink loop, which resolve() raises on
-            and (here / name).resolve() not in skip
-        ]
-    catalogued: dict[Path, set[Path]] = {}
-    covering: dict[Path, list[Path]] = {}  # folder -> its catalogs, looked up once per folder
+            d for d in dirs
+            if not d.startswith(".") and resolver.resolve(os.path.join(folder, d)) not in skip
+            and not is_site(here / d)
+        )  # fmt: skip
+        real = resolver.folder(folder)
+        for file in files:
+            name = file.name
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in REPORT_SUFFIXES:
+                continue
+            if file.is_symlink():  # its target decides (one that loops is no file, and never resolved)
+                if not (here / name).is_file():
+                    continue
+                resolved = resolver.resolve(os.path.join(folder, name))
+            elif _is_file(file):
+                resolved = os.path.join(real, name)
+            else:
+                continue
+            if resolved not in skip:
+                candidates[here / name] = resolved
+    known = set(candidates.values())
+    catalogued: dict[str, set[str]] = {}
+    covering: dict[str, list[Path]] = {}  # folder -> its catalogs, looked up once per folder
     out = []
     for path in sorted(candidates):
-        resolved = path.resolve()
-        if resolved.parent not in covering:
-            covering[resolved.parent] = _catalogs(resolved.parent, catalogued)
-        catalogs = covering[resolved.parent]
+        resolved = candidates[path]
+        parent = os.path.dirname(resolved)
+        if parent not in covering:
+            covering[parent] = _catalogs(Path(parent), catalogued, known)
+        catalogs = covering[parent]
         if catalogs:
-            if any(resolved in catalogued[c] for c in catalogs):
+            if any(resolved in catalogued[str(c)] for c in catalogs):
                 out.append(path)
             elif not _not_a_report(path):
                 warnings.warn(f"{path}: not in {catalogs[0]}; skipped", ComparerWarning, stacklevel=3)
@@ -87,14 +100,51 @@ def _below(root: Path, skip: set[Path]) -> list[Path]:
     return out
 
 
-def _catalogs(folder: Path, known: dict[Path, set[Path]]) -> list[Path]:
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[os.DirEntry[str]]]]:
+    """`os.walk(top)` (top down, errors ignored, symbolic links to folders not followed) that
+    yields the files as `os.DirEntry`s: their type is known without a `stat` each."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        dirs: list[str] = []
+        files: list[os.DirEntry[str]] = []
+        links: set[str] = set()
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                dirs.append(entry.name)
+                if entry.is_symlink():
+                    links.add(entry.name)
+            else:
+                files.append(entry)
+        yield folder, dirs, files
+        stack += [os.path.join(folder, d) for d in reversed(dirs) if d not in links]
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """`entry.is_file()`, False where it cannot tell (as `Path.is_file`)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _catalogs(folder: Path, known: dict[str, set[str]], files: set[str]) -> list[Path]:
     """The catalogs covering `folder`, nearest first; each is loaded (and checked) once into `known`."""
     found = []
     for _ in range(metadata._CATALOG_DEPTH):
         catalog = folder / metadata.CATALOG_NAME
         if catalog.is_file():
-            if catalog not in known:
-                known[catalog] = _entries(catalog)
+            if str(catalog) not in known:
+                known[str(catalog)] = _entries(catalog, files)
             found.append(catalog)
         if folder.parent == folder:
             break
@@ -102,15 +152,17 @@ def _catalogs(folder: Path, known: dict[Path, set[Path]]) -> list[Path]:
     return found
 
 
-def _entries(catalog: Path) -> set[Path]:
-    """The files a catalog lists; an entry whose file is missing is an error."""
-    st = catalog.stat()
-    entries = metadata.load_catalog(catalog, (st.st_mtime_ns, st.st_size))
-    for entry in entries:
-        if not entry.path.is_file():
+def _entries(catalog: Path, files: set[str]) -> set[str]:
+    """The files a catalog lists (resolved); an entry whose file is missing is an error.
+
+    `files`: resolved files known to exist (found by the walk), not looked at again.
+    """
+    index = metadata.catalog_index(catalog)
+    for resolved, entry in index.items():
+        if resolved not in files and not entry.path.is_file():
             file = entry.fields.get("file")
             raise InputError(f"{catalog}: entry file = {file!r}: no such file")
-    return {e.path for e in entries}
+    return set(index)
 
 
 def _not_a_report(path: Path) -> bool:

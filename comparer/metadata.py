@@ -9,6 +9,7 @@ how each field is known.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from comparer.errors import InputError
 from comparer.model import Metadata
+from comparer.paths import Resolver
 
 CATALOG_NAME = "catalog.toml"
 _CATALOG_DEPTH = 4  # how many parent folders to search for a catalog
@@ -55,18 +57,35 @@ class CatalogEntry:
 
 def find_catalog_entry(path: Path) -> CatalogEntry | None:
     """Return the catalog entry describing `path`, searching its folder and parents."""
-    target = path.resolve()
-    folder = target.parent
+    return find_catalog_entries([path])[0]
+
+
+def find_catalog_entries(paths: list[Path]) -> list[CatalogEntry | None]:
+    """`find_catalog_entry` of each of `paths`: each folder, and the catalogs above it, looked at once."""
+    resolver = Resolver()
+    covering: dict[str, list[dict[str, CatalogEntry]]] = {}  # folder -> its catalogs' indexes, nearest first
+    out: list[CatalogEntry | None] = []
+    for path in paths:
+        target = resolver.resolve(path)
+        folder = os.path.dirname(target)
+        indexes = covering.get(folder)
+        if indexes is None:
+            indexes = covering[folder] = [catalog_index(c) for c in _covering(Path(folder))]
+        out.append(next((index[target] for index in indexes if target in index), None))
+    return out
+
+
+def _covering(folder: Path) -> list[Path]:
+    """The catalogs in `folder` and the folders above it (up to `_CATALOG_DEPTH`), nearest first."""
+    found = []
     for _ in range(_CATALOG_DEPTH):
         catalog = folder / CATALOG_NAME
         if catalog.is_file():
-            entry = _catalog_index(catalog, _stamp(catalog)).get(target)
-            if entry is not None:
-                return entry
+            found.append(catalog)
         if folder.parent == folder:
             break
         folder = folder.parent
-    return None
+    return found
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -86,19 +105,26 @@ def load_catalog(catalog: Path, stamp: tuple[int, int] = (0, 0)) -> tuple[Catalo
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise InputError(f"{catalog}: cannot read catalog ({err})") from err
     entries = []
+    resolver = Resolver()  # the catalog's files share a few folders
     for item in data.get("report", []):
         if isinstance(item, dict) and isinstance(item.get("file"), str):
-            entries.append(CatalogEntry((catalog.parent / item["file"]).resolve(), dict(item)))
+            resolved = resolver.resolve(catalog.parent / item["file"])
+            entries.append(CatalogEntry(Path(resolved), dict(item)))
     return tuple(entries)
 
 
+def catalog_index(catalog: Path) -> dict[str, CatalogEntry]:
+    """The entries of `catalog` by resolved file (the first entry of a file, as a scan in order finds it)."""
+    return _catalog_index(catalog, _stamp(catalog))
+
+
 @lru_cache(maxsize=32)
-def _catalog_index(catalog: Path, stamp: tuple[int, int]) -> dict[Path, CatalogEntry]:
-    """The entries of `catalog` by file (the first entry of a file, as a scan in order finds it):
-    a collection of thousands of reports looks each one up without scanning the catalog."""
-    index: dict[Path, CatalogEntry] = {}
+def _catalog_index(catalog: Path, stamp: tuple[int, int]) -> dict[str, CatalogEntry]:
+    """`catalog_index` memoized by the catalog's stamp: a collection of thousands of reports
+    looks each one up without scanning the catalog."""
+    index: dict[str, CatalogEntry] = {}
     for entry in load_catalog(catalog, stamp):
-        index.setdefault(entry.path, entry)
+        index.setdefault(str(entry.path), entry)
     return index
 
 

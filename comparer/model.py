@@ -259,6 +259,7 @@ class Comparison:
 # --- a tracked collection (`comparer track`): what `track` builds and `render.site_report` shows ---
 
 
+@lru_cache(maxsize=1 << 16)  # a site asks for each report's slug dozens of times
 def slug(text: str) -> str:
     """`text` as a file or folder name: lower-case letters and digits joined by hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "report"

@@ -70,15 +70,28 @@ def _written(folder: Path) -> set[str]:
     count: a doctored marker cannot make comparer remove or replace a file elsewhere.
     """
     lines = (folder / MARKER).read_text(encoding="utf-8", errors="replace").splitlines()
-    return {line for line in lines[1:] if line and not line.startswith("#") and _inside(folder, line)}
+    links: dict[str, bool] = {}  # thousands of pages share a few folders: each is looked at once
+    return {line for line in lines[1:] if line and not line.startswith("#") and _inside(folder, line, links)}
 
 
-def _inside(site: Path, rel: str) -> bool:
-    """Whether `rel` names a path below `site`, reached through no symbolic link."""
-    parts = Path(rel).parts
-    if not parts or Path(rel).is_absolute() or any(p in ("..", ".") for p in parts) or "\\" in rel:
+def _inside(site: Path, rel: str, links: dict[str, bool] | None = None) -> bool:
+    """Whether `rel` names a path below `site`, reached through no symbolic link.
+
+    `links`: folders below `site` already looked at (whether each is a symbolic link).
+    """
+    path = Path(rel)
+    parts = path.parts
+    if not parts or path.is_absolute() or any(p in ("..", ".") for p in parts) or "\\" in rel:
         return False
-    return not any((site / Path(*parts[:k])).is_symlink() for k in range(1, len(parts)))
+    seen = {} if links is None else links
+    for k in range(1, len(parts)):
+        folder = "/".join(parts[:k])
+        link = seen.get(folder)
+        if link is None:
+            link = seen[folder] = (site / folder).is_symlink()
+        if link:
+            return False
+    return True
 
 
 def check_site(site: Path, root: Path, *, force: bool = False) -> set[str]:

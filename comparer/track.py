@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -39,12 +40,15 @@ from comparer.errors import InputError, RenderError
 from comparer.executors import Executor, running
 from comparer.model import ConflictSummary, Entry, Failure, Pair, PairStats, SiteResult, slug
 from comparer.options import CompareOptions
+from comparer.paths import Resolver, is_below
 from comparer.review import Review
 
 __all__ = ["Entry", "Failure", "Interrupted", "Pair", "SiteResult", "build_site", "summary_markdown"]
 
 MAX_PAIRS_PER_JOB = 60  # a compare job's pages come back together: about 60 x 0.4-1 MB at most
 JOBS_PER_SLOT = 4  # compare jobs per worker at least, so that the workers finish together
+# The small cache entries a re-run looks up one per report, pair or page: read in one query each.
+PRELOADED = ("file-sha256", "report", "compare-stats", "facts-page", "site-file", "page-digest")
 InSite = Callable[[str, str], bool]  # (path in the site, digest) -> the site holds that page as written
 
 # --- the run ------------------------------------------------------------------------------
@@ -92,6 +96,7 @@ def build_site(
     with running(jobs, scheduler) as executor:  # first: without Dask, --scheduler leaves no cache
         cache = Cache(cache_path, salt=f"{__version__}|{CompareOptions()}")
         try:
+            cache.preload(PRELOADED, keys_only=("facts",))
             reuse = sitedir.Reuse(site, previous, cache)
             in_site = reuse.intact if review is None else None  # reviewed pages: digests of their own
             result, by_country, facts_pages = _build(executor, cache, say, files, ids, in_site)
@@ -141,13 +146,11 @@ class Interrupted(KeyboardInterrupt):
 def _ids(root: Path, files: list[Path]) -> dict[Path, str]:
     """Report ids: the path below `root` without its extension ("north-korea/hrw-2014")."""
     out = {}
-    base = root.resolve()
+    resolver = Resolver()
+    base = resolver.folder(os.fspath(root))
     for path in files:
-        try:
-            rel = path.resolve().relative_to(base)
-        except ValueError:
-            rel = Path(path.name)
-        out[path] = rel.with_suffix("").as_posix()
+        below = is_below(resolver.resolve(path), base)
+        out[path] = Path(below or path.name).with_suffix("").as_posix()
     counts = Counter(out.values())
     for path, report_id in list(out.items()):
         if counts[report_id] > 1:  # the same report as .txt and .html: keep the extension

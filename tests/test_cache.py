@@ -264,3 +264,46 @@ def test_unusable_cache_paths_are_one_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
     with pytest.raises(cache_module.CacheError, match="cannot create the cache's lock file"):
         Cache(tmp_path / "file" / "x.sqlite", salt="s")
+
+
+def test_preloaded_kinds_answer_from_memory_and_follow_what_is_stored(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    first = Cache(path, salt="s")
+    first.put_json("report", "a", {"n": 1})
+    first.put_text("facts", "a", "[]")
+    first.close()
+    cache = Cache(path, salt="s")
+    cache.preload(("report", "site-file"), keys_only=("facts",))
+    other = sqlite3.connect(path)  # another run, storing meanwhile: not seen, so redone, never wrong
+    with other:
+        other.execute("INSERT INTO entries VALUES ('report', 'b', '{\"n\": 2}'), ('report', 'z', '{}')")
+    other.close()
+    assert cache.get_json("report", "a") == {"n": 1} and cache.get_json("report", "b") is None
+    assert cache.has("facts", "a") and not cache.has("facts", "b")
+    cache.put_json("report", "a", {"n": 3})  # what this run stores is seen at once
+    cache.put_text("facts", "c", "[1]")
+    cache.put_page("site-file", "p", cache_module.pack("<p>"))
+    assert cache.get_json("report", "a") == {"n": 3} and cache.has("facts", "c")
+    assert cache.get_text("facts", "c") == "[1]" and cache.get_page("site-file", "p") == "<p>"
+    assert cache.prune() == 1  # "z": this run never asked for it
+    assert cache.get_json("report", "b") == {"n": 2}  # after pruning, the database answers again
+    assert cache.get_json("report", "z") is None and cache.get_json("report", "a") == {"n": 3}
+    cache.close()
+
+
+def test_a_rerun_after_an_edit_reads_the_report_again(reference: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
+    """The preloaded stamps of files never stand for content that changed since."""
+    root = tmp_path / "reports"
+    shutil.copytree(reference[0], root)
+    site, cache = tmp_path / "site", tmp_path / "cache.sqlite"
+    build_site(root, site, jobs=1, cache_path=cache)
+    again = build_site(root, site, jobs=1, cache_path=cache)
+    assert again.cache_misses == 0 and again.pages_written == 0
+    victim = root / "north-korea" / "hrw-2020.txt"
+    text = victim.read_text(encoding="utf-8")
+    victim.write_text(text.replace("Korea", "Koreb", 1), encoding="utf-8")  # same size
+    edited = build_site(root, site, jobs=1, cache_path=cache)
+    assert edited.cache_misses > 0 and edited.pages_written > 0
+    victim.write_text(text, encoding="utf-8")
+    back = build_site(root, site, jobs=1, cache_path=cache)
+    assert tree_bytes(site) == reference[1] and back.pages_written > 0

@@ -107,3 +107,31 @@ def test_reports_are_read_once_in_path_order_whatever_the_argument_order(two: Pa
     forward = runner.invoke(app, ["facts", str(a), str(b), "-f", "json"]).stdout
     backward = runner.invoke(app, ["facts", str(b), str(a), str(b), "-f", "json"]).stdout
     assert forward == backward
+
+
+def test_symbolic_links_below_a_folder(two: Path, tmp_path: Path) -> None:
+    """A linked report file is read (its target decides), a linked folder is not walked into,
+    a link that loops or dangles is no report, and a linked output folder is still skipped."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy(NK / "hrw-2014.txt", elsewhere / "hrw-2014.txt")
+    (two / "linked.txt").symlink_to(elsewhere / "hrw-2014.txt")
+    (two / "folder").symlink_to(elsewhere, target_is_directory=True)
+    (two / "loop.txt").symlink_to(two / "loop.txt")
+    (two / "dangling.txt").symlink_to(two / "gone.txt")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "page.txt").write_text("an output\n", encoding="utf-8")
+    (two / "out").symlink_to(out, target_is_directory=True)
+    assert _names(discover([two], exclude=[out]), two) == ["hrw-2019.txt", "hrw-2020.txt", "linked.txt"]
+
+
+def test_catalog_entries_match_through_linked_folders(tmp_path: Path) -> None:
+    """A catalog names files by a path through a linked folder; the walk finds them by another."""
+    real = tmp_path / "real"
+    shutil.copytree(REPORTS, real)
+    (tmp_path / "root").symlink_to(real, target_is_directory=True)
+    catalog = (real / "catalog.toml").read_text(encoding="utf-8")
+    (real / "catalog.toml").write_text(catalog.replace('file = "', f'file = "{tmp_path}/root/'), encoding="utf-8")
+    through_link = _names(discover([tmp_path / "root"]), tmp_path / "root")
+    assert through_link == _names(discover([real]), real) and len(through_link) == 5
