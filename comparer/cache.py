@@ -283,6 +283,10 @@ class Cache:
         row = self._query("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key))
         return None if row is None else row[0]
 
+    def keep(self, kind: str, key: str) -> None:
+        """Count the entry (`kind`, `key`) as used without reading it: `prune` keeps it."""
+        self._used.add((kind, key))
+
     def get_text(self, kind: str, key: str) -> str | None:
         """The text stored under (`kind`, `key`), or None."""
         value = self._value(kind, key)

@@ -182,7 +182,7 @@ class _Run(Batch):
             key = cache.key("compare", pair.old.sha256, pair.new.sha256, pair.old.id, pair.new.id)
             cached = _parse_stats(cache.get_json("compare-stats", key), key)
             if cached is not None and (
-                (self.in_site is not None and self.in_site(_page_path(pair), cached[1]))
+                _kept_in_site(cache, self.in_site, _page_path(pair), "compare-html", key, cached[1])
                 or _html_ok(cache, key, cached[1])
             ):
                 stats[pair.page] = cached[0]
@@ -223,7 +223,7 @@ class _Run(Batch):
             keys[country] = key = cache.key("facts", country, *(self.stamp(e.id, *_shown(e)) for e in members))
             data = cache.get_json("facts-page", key)
             if _facts_page_ok(data) and (
-                (self.in_site is not None and self.in_site(_facts_path(country), data["html_sha256"]))
+                _kept_in_site(cache, self.in_site, _facts_path(country), "facts-html", key, data["html_sha256"])
                 or _html_ok(cache, key, data["html_sha256"], "facts-html")
             ):
                 pages[country] = data
@@ -308,6 +308,15 @@ def _parse_stats(stats: Any, key: str) -> tuple[PairStats, str] | None:
     ):
         return None
     return PairStats(stats["topics"], stats["facts_changed"], key, stats["html_sha256"]), stats["html_sha256"]
+
+
+def _kept_in_site(cache: Cache, in_site: InSite | None, path: str, kind: str, key: str, digest: str) -> bool:
+    """Whether the site holds the page as written; then its cached copy is kept, not read (a
+    re-run that pruned every page the site holds deleted hundreds of MB of cache after a build)."""
+    if in_site is None or not in_site(path, digest):
+        return False
+    cache.keep(kind, key)
+    return True
 
 
 def _html_ok(cache: Cache, key: str, digest: str, kind: str = "compare-html") -> bool:

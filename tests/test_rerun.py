@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -160,3 +161,22 @@ def test_a_cache_without_page_records_rewrites_every_page(collection: Path, tmp_
     after = _stamps(site)
     assert all(before[rel] != after[rel] for rel in before)
     assert tree_bytes(site) == expected
+
+
+def test_a_rerun_keeps_the_cached_pages_the_site_holds(collection: Path, tmp_path: Path) -> None:
+    # the pages are not read (the site holds them as written), yet not pruned either: pruning
+    # them all on the first re-run after a build deleted most of the cache, and a page later
+    # lost from the site had to be compared again
+    site, cache_path = tmp_path / "site", tmp_path / "cache.sqlite"
+    build_site(collection, site, jobs=1, cache_path=cache_path)
+
+    def pages() -> int:
+        db = sqlite3.connect(cache_path)
+        try:
+            return int(db.execute("SELECT count(*) FROM entries WHERE kind LIKE '%-html'").fetchone()[0])
+        finally:
+            db.close()
+
+    built = pages()
+    build_site(collection, site, jobs=1, cache_path=cache_path)
+    assert pages() == built > 0
