@@ -66,6 +66,12 @@ _GLUED_PAREN = re.compile(rf"(?<=[^\W\d_])(?=\((?:[A-Z][a-z]|{_CAPS_RUN}))")
 # A lettered heading glued after a sentence end, or after the quote closing one: "not
 # guilty.b. Disappearance", "of Gaza.\u201de. Instances".
 _GLUED_LETTERED = re.compile(r"(?:(?<=[a-z0-9.)/][.:)])|(?<=[.?!][\u201d\u2019\"]))(?=[a-k]\. [A-Z])")
+# The same in capitals, as a page that writes its headings in capitals has it: "during the
+# year.B. DISAPPEARANCE", "INCLUDING FREEDOM FROM:A. ARBITRARY"; the heading's first word is
+# in capitals too, which no initial before a name ("year.J. Smith") has.
+_GLUED_CAPS_LETTERED = re.compile(
+    rf"(?:(?<=[a-z0-9)/][.:)])|(?<=[{_UPPER}]:)|(?<=[.?!][\u201d\u2019\"]))(?=[A-K]\. [{_UPPER}]{{3}})"
+)
 # Where any of the glue points above can be, and far fewer places than every position: each
 # point has a non-space before it and a capital, "(", "/" or a bullet sign after it, or a
 # lettered heading's letter after punctuation. Scanning once for these and testing the exact
@@ -81,6 +87,7 @@ _GLUED_LETTER_TO_WORD = re.compile(r"(?<=[a-z])(?=[a-k]\. [A-Z])")
 # The glue patterns in the order that names a point's kind: the first that matches decides.
 _POINT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("punct", _GLUED_LETTERED),
+    ("punct", _GLUED_CAPS_LETTERED),
     ("letter", _GLUED_LETTER_TO_WORD),
     ("punct", _GLUED_BULLET),
     ("punct", _GLUED_PAREN),
@@ -89,6 +96,13 @@ _POINT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # "Section 1. Respect for the Integrity of the Persona. Arbitrary ...": a section heading runs
 # straight into its first subsection, "a."; its number has a dot or not ("Section 6 Worker Rightsa.").
 _SECTION_THEN_A = re.compile(r"^(?:Section|Part|Chapter) \d+\.?\s[^.]{3,120}?[a-z](?=a\. [A-Z])")
+# The same in capitals: "SECTION 1. RESPECT FOR THE INTEGRITY OF THE PERSONA. ARBITRARY ...".
+# Where the heading's last word ends in "A" itself, only the document's words tell: "PERSONA"
+# is "PERSON" + "A." when the document writes "persona" nowhere else, or "person" more often
+# (`_section_end`).
+_CAPS_SECTION_THEN_A = re.compile(
+    rf"^(?:SECTION|PART|CHAPTER) \d+\.?\s[^.{_LOWER}]{{3,120}}?[{_UPPER}](?=A\. [{_UPPER}]{{3}})"
+)
 # Invisible marks, which display text drops, and no-break or thin spaces, which it writes as
 # spaces (regexes: far faster than str.translate over every character)
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
@@ -516,7 +530,7 @@ def _finish_block(text: str, kind: str, level: int, vocab: Mapping[str, int]) ->
     if kind == "para" and len(text) >= _FLAT_LINE:
         cuts = _glue_cuts(text, vocab)
         if len(cuts) >= _GLUE_MIN and len(cuts) * 10_000 / len(text) >= _GLUE_MIN_PER_10K:
-            for piece in _split_at(text, cuts):
+            for piece in _split_at(text, cuts, vocab):
                 yield Block(piece)
             return
     yield Block(text, kind, level)  # type: ignore[arg-type]
@@ -527,18 +541,35 @@ def unflatten(text: str, vocab: Mapping[str, int] | None = None) -> list[str]:
 
     `vocab` counts the document's own words (lower case, as written apart); by default `text`'s.
     """
-    return _split_at(text, _glue_cuts(text, _standalone_words(text) if vocab is None else vocab))
+    words = _standalone_words(text) if vocab is None else vocab
+    return _split_at(text, _glue_cuts(text, words), words)
 
 
-def _split_at(text: str, cuts: list[int]) -> list[str]:
+def _split_at(text: str, cuts: list[int], vocab: Mapping[str, int]) -> list[str]:
     pieces = [text[a:b].strip() for a, b in itertools.pairwise([0, *cuts, len(text)])]
     out: list[str] = []
     for piece in pieces:
         if not piece:
             continue
-        m = _SECTION_THEN_A.match(piece)
-        out += [piece[: m.end()], piece[m.end() :]] if m else [piece]
+        end = _section_end(piece, vocab)
+        out += [piece[:end], piece[end:]] if end else [piece]
     return out
+
+
+def _section_end(piece: str, vocab: Mapping[str, int]) -> int:
+    """Where the section heading that opens `piece` ends, when its first subsection ("a.", or
+    "A." in capitals) runs straight on from it; 0 when it does not."""
+    m = _SECTION_THEN_A.match(piece)
+    if m:
+        return m.end()
+    m = _CAPS_SECTION_THEN_A.match(piece)
+    if m is None:
+        return 0
+    stem = re.search(rf"[{_UPPER}]+$", m.group(0))
+    word = stem.group(0).lower() if stem else ""
+    # the word with "A" written nowhere else, or its stem written more often
+    with_a = vocab.get(word + "a", 0)
+    return m.end() if with_a <= 1 or vocab.get(word, 0) > with_a else 0
 
 
 def _glue_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
@@ -598,12 +629,32 @@ def _caps_word_cuts(text: str, vocab: Mapping[str, int]) -> list[int]:
     run of capitals that the document never writes as a word, the one split whose halves are
     both words the document writes apart (`_caps_splits`)."""
     cuts: list[int] = []
-    for m in re.finditer(rf"(?<![{_UPPER}{_LOWER}])[{_UPPER}]{{6,}}(?![{_LOWER}])", text):
-        run = m.group(0)
-        if vocab.get(run.lower(), 0) >= 2:  # written so elsewhere too (this one counts once)
+    for m in _CAPS_WORD_RUN.finditer(text):
+        # a run glued to a sentence ends before the sentence's capital ("PERSONSThe")
+        end = m.end() - 1 if re.match(f"[{_LOWER}]", text[m.end() : m.end() + 1]) else m.end()
+        run = text[m.start() : end]
+        if len(run) < _CAPS_RUN_LETTERS or vocab.get(run.lower(), 0) >= 2:  # written so elsewhere too
             continue
-        cuts += [m.start() + k for k in _caps_splits(run, text[m.end() : m.end() + _NAMED_AGAIN_CHARS], vocab)]
+        splits = _caps_splits(run, text[end : end + _NAMED_AGAIN_CHARS], vocab)
+        splits = splits or _named_before(run, text[max(0, m.start() - _NAMED_AGAIN_CHARS) : m.start()])
+        cuts += [m.start() + k for k in splits]
     return cuts
+
+
+def _named_before(run: str, before: str) -> list[int]:
+    """The split of a run of capitals whose right half is a word of the heading it ends, as a
+    subheading repeats a word of its heading ("C. DISAPPEARANCE AND ABDUCTION" + "DISAPPEARANCE");
+    only where one such split is."""
+    found = re.search(rf"[{_UPPER}\u2019'.,:() -]*$", before)
+    heading = found.group(0) if found else ""
+    splits = [
+        k for k in range(3, len(run) - 3) if re.search(rf"(?<![{_UPPER}]){run[k:]}(?![{_UPPER}])", heading)
+    ]
+    return splits if len(splits) == 1 else []
+
+
+_CAPS_RUN_LETTERS = 6  # a run of capitals this long may be two words glued
+_CAPS_WORD_RUN = re.compile(rf"(?<![{_UPPER}{_LOWER}])[{_UPPER}]{{{_CAPS_RUN_LETTERS},}}+")
 
 
 def _caps_splits(run: str, after: str, vocab: Mapping[str, int], *, depth: int = 2) -> list[int]:
@@ -629,7 +680,7 @@ def _caps_splits(run: str, after: str, vocab: Mapping[str, int], *, depth: int =
     ]
     if found:
         return found[0] if len(found) == 1 else []
-    return _tab_of_name_after(run, after)
+    return _tab_of_name_after(run, after) or _known_then_new(run, vocab)
 
 
 _NAMED_AGAIN_CHARS = 80  # how far a heading glued to a short name may run before naming it again
@@ -655,12 +706,30 @@ _TAB_LETTERS = 3  # a thumb tab abbreviates a country's name in three capitals (
 def _tab_of_name_after(run: str, after: str) -> list[int]:
     """The split of a run of capitals after a thumb tab that is no word the document writes, where
     the tab opens a longer word of the heading that starts in the rest ("BELREPUBLIC OF BELARUS");
-    tried last, when no split makes words the document writes."""
+    tried last, when no split makes words the document writes. The run goes on otherwise than
+    the word the tab opens: "ANTISEMITISM AND ANTISEMITIC" is one stem, no tab "ANT"."""
     found = re.match(rf"[{_UPPER}\u2019' ]*", after)
     heading = found.group(0) if found else ""
     tab = run[:_TAB_LETTERS]
     opens = re.search(rf"(?<![{_UPPER}]){tab}[{_UPPER}]{{3,}}", heading)
-    return [_TAB_LETTERS] if opens and len(run) - _TAB_LETTERS >= 4 else []
+    stem = opens is not None and opens.group(0)[: _TAB_LETTERS + 1] == run[: _TAB_LETTERS + 1]
+    return [_TAB_LETTERS] if opens and not stem and len(run) - _TAB_LETTERS >= 4 else []
+
+
+_KNOWN_LETTERS = 5  # a heading's last word, glued to a word written nowhere, is this long at least
+_NEW_LETTERS = 6  # ... and the word it is glued to
+
+
+def _known_then_new(run: str, vocab: Mapping[str, int]) -> list[int]:
+    """The split of a run of capitals into a word the document often writes and one it writes
+    nowhere, as a title runs into the heading after it ("REPORT" + "EXECUTIVE SUMMARY"); tried
+    last, and only where one such split is."""
+    splits = [
+        k
+        for k in range(_KNOWN_LETTERS, len(run) - _NEW_LETTERS + 1)
+        if vocab.get(run[:k].lower(), 0) >= _COMMON and not vocab.get(run[k:].lower(), 0)
+    ]
+    return splits if len(splits) == 1 else []
 
 
 def _tab_then_name(run: str, vocab: Mapping[str, int]) -> list[int]:
@@ -813,11 +882,14 @@ def _reads_as_heading(left: str) -> bool:
 
 
 _LETTERS = re.compile(rf"[{_UPPER}{_LOWER}]+")
-_CASE_CHANGE = re.compile(rf"[{_LOWER}][{_UPPER}]")
+# A case change inside a token: "yearThe", or a heading in capitals glued to a sentence
+# ("ASSOCIATIONThe"), which an acronym's plural ("NGOs", "IDPs") is not
+_CASE_CHANGE = re.compile(rf"[{_LOWER}][{_UPPER}]|[{_UPPER}]{{3}}[{_LOWER}]{{2}}")
 
 
 def _standalone_words(text: str) -> Counter[str]:
-    """How often `text` writes each word (lower-cased) apart: no case change inside ("yearThe")."""
+    """How often `text` writes each word (lower-cased) apart: no case change inside ("yearThe",
+    "ASSOCIATIONThe")."""
     out: Counter[str] = Counter()
     for token, n in Counter(_LETTERS.findall(text)).items():  # each distinct token checked once
         if not _CASE_CHANGE.search(token):

@@ -521,3 +521,92 @@ def test_no_name_runs_across_a_cut_already_made() -> None:
         "government continued to restrict freedoms. The courts were not independent."
     )
     assert unflatten(flat)[3:7] == ["Facebook", "Twitter", "Email", "Russia 2024 Human Rights Report"]
+
+
+def test_a_lettered_heading_in_capitals_glued_after_a_sentence_is_cut() -> None:
+    flat = (
+        "There were no reports of killings during the year.B. DISAPPEARANCEThere were no reports of "
+        "disappearances.SECTION 1 RESPECT FOR THE PERSON, INCLUDING FREEDOM FROM:A. ARBITRARY DEPRIVATION OF LIFE"
+    )
+    assert unflatten(flat) == [
+        "There were no reports of killings during the year.",
+        "B. DISAPPEARANCE",
+        "There were no reports of disappearances.",
+        "SECTION 1 RESPECT FOR THE PERSON, INCLUDING FREEDOM FROM:",
+        "A. ARBITRARY DEPRIVATION OF LIFE",
+    ]
+
+
+def test_an_initial_glued_after_a_sentence_is_no_lettered_heading() -> None:
+    # "J. Smith" is a name: no heading in capitals follows the letter
+    assert unflatten("He said so in court.J. Smith was released later.") == ["He said so in court.J. Smith was released later."]
+
+
+def test_a_section_heading_in_capitals_is_cut_from_its_first_subsection() -> None:
+    flat = (
+        "No person was held.SECTION 1. RESPECT FOR THE INTEGRITY OF THE PERSONA. ARBITRARY KILLINGSThere were "
+        "no reports that any person was killed.SECTION 2. LIBERTYA. FREEDOM OF THE PRESSThe law provided for it."
+    )
+    assert unflatten(flat) == [
+        "No person was held.",
+        "SECTION 1. RESPECT FOR THE INTEGRITY OF THE PERSON",
+        "A. ARBITRARY KILLINGS",
+        "There were no reports that any person was killed.",
+        "SECTION 2. LIBERTY",
+        "A. FREEDOM OF THE PRESS",
+        "The law provided for it.",
+    ]
+
+
+def test_a_section_heading_in_capitals_ending_in_a_word_of_the_document_with_a_is_whole() -> None:
+    # "COLOMBIA" is a word the document writes, "COLOMBI" is not: its "A." is no subsection
+    flat = "Colombia voted.SECTION 2. COLOMBIA. THE VOTE WAS HELDThe vote in Colombia was held. Colombia voted."
+    assert unflatten(flat)[:3] == [
+        "Colombia voted.",
+        "SECTION 2. COLOMBIA. THE VOTE WAS HELD",
+        "The vote in Colombia was held. Colombia voted.",
+    ]
+
+
+def test_a_heading_in_capitals_glued_to_a_sentence_is_no_word_of_the_document() -> None:
+    # "ASSOCIATIONThe" twice is no word "associationthe" the document writes, which would keep it whole
+    flat = (
+        "They were expelled.FREEDOM OF ASSOCIATIONThe law provided for freedom of association.FREEDOM OF "
+        "ASSOCIATIONThe law provided for it."
+    )
+    assert unflatten(flat) == [
+        "They were expelled.",
+        "FREEDOM OF ASSOCIATION",
+        "The law provided for freedom of association.",
+        "FREEDOM OF ASSOCIATION",
+        "The law provided for it.",
+    ]
+
+
+def test_a_title_in_capitals_glued_to_a_heading_of_a_word_written_nowhere_else_is_cut() -> None:
+    # "REPORT" is a word the document writes often, "EXECUTIVE" one it writes nowhere else
+    flat = (
+        "CHINA 2023 HUMAN RIGHTS REPORTEXECUTIVE SUMMARYThe report covers the year. The report was "
+        "written by the report team.THE REPORTIt was late."
+    )
+    assert unflatten(flat)[:3] == ["CHINA 2023 HUMAN RIGHTS REPORT", "EXECUTIVE SUMMARY", "The report covers the year. The report was written by the report team."]
+
+
+def test_a_subheading_repeating_a_word_of_its_heading_is_cut_from_it() -> None:
+    flat = "It was not.C. DISAPPEARANCE AND ABDUCTIONDISAPPEARANCEThere were numerous reports of it."
+    assert unflatten(flat) == [
+        "It was not.",
+        "C. DISAPPEARANCE AND ABDUCTION",
+        "DISAPPEARANCE",
+        "There were numerous reports of it.",
+    ]
+
+
+def test_a_word_in_capitals_glued_to_its_own_stem_again_is_no_thumb_tab() -> None:
+    # "ANT" opens "ANTISEMITIC" after it, but the run goes on as that word does: one stem
+    flat = "It was reported.D. ACTS OF ANTISEMITISM AND ANTISEMITIC INCITEMENTThere were no reports of it."
+    assert unflatten(flat) == [
+        "It was reported.",
+        "D. ACTS OF ANTISEMITISM AND ANTISEMITIC INCITEMENT",
+        "There were no reports of it.",
+    ]

@@ -2,8 +2,9 @@
 
 For a report given as plain text (and, where it exists, as the original web page), each
 noise kind makes a second copy that differs only in formatting: the page against its text,
-re-wrapped lines, paragraphs glued into one line (with no space, with one space, and with
-every third block left out first, so blocks meet other neighbours), the page with site chrome
+re-wrapped lines, paragraphs glued into one line (with no space, with one space, with
+every third block left out first, so blocks meet other neighbours, and with headings written
+in capitals first, so no case change shows where a heading ends), the page with site chrome
 and its text as a scraper glues it into one line (chrome and all), CRLF line ends, no-break
 spaces, soft hyphens, zero-width spaces, ligatures, a PDF made from the text, and the page
 with site chrome (navigation, cookie banner, breadcrumbs, share links, footer) around it.
@@ -286,6 +287,17 @@ def _thinned(source: Source) -> tuple[str, str]:
     return _page_of(report, "thinned"), _text_of(report)
 
 
+def _capped(source: Source) -> tuple[str, str]:
+    """A page and clean text of `source` with every heading written in capitals ("SECTION 1.
+    RESPECT FOR THE INTEGRITY OF THE PERSON"), as some sites style them: glued into one line,
+    capitals show no case change where a heading meets the next."""
+    report = _read((source.clean or source.text).encode("utf-8"), "text.txt")
+    doc = [(s.heading.upper() if s.heading else "", [p.text for p in s.paragraphs]) for s in report.sections]
+    text = "\n\n".join(x for h, ps in doc for x in ([h] if h else []) + ps) + "\n"
+    capped = _read(text.encode("utf-8"), "text.txt")
+    return _page_of(capped, "capped"), _text_of(capped)
+
+
 def _scraped(page: str) -> str:
     """The text of `page` as a scraper writes it: every text node of the body in one line, one
     space between (BeautifulSoup's `get_text(" ")`), scripts and styles left out."""
@@ -315,6 +327,8 @@ MAKERS: dict[str, Maker] = {
         else None
     ),
     "flatten-thinned": lambda s: (_page((made := _thinned(s))[0]), _txt(_flat(made[1]))),
+    # headings in capitals, then glued into one line
+    "flatten-caps": lambda s: (_page((made := _capped(s))[0]), _txt(_flat(made[1]))),
     "crlf": lambda s: (_txt(s.text), _txt(s.text.replace("\r\n", "\n").replace("\n", "\r\n"))),
     "nbsp": lambda s: (_txt(s.text), _txt(re.sub(r"(?<=\b\w{2}) ", "\u00a0", s.text))),
     "soft-hyphen": lambda s: (_txt(s.text), _txt(_words_in(s.text, 2, lambda w: w[:4] + "\u00ad" + w[4:]))),
