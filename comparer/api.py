@@ -21,7 +21,7 @@ from collections import Counter, OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
-from comparer import __version__, align, claims, clean, facts, ingest, metadata, segment, sentences, topics
+from comparer import __version__, align, claims, clean, facts, ingest, metadata, segment, topics
 from comparer.diff import diff_words
 from comparer.errors import InputError, SegmentationError
 from comparer.facts.quantities import VAGUE
@@ -216,33 +216,13 @@ def _read_pair(old: Path, new: Path, options: ReadOptions, workers: int) -> tupl
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        later = pool.submit(_read_and_split, new, options)
+        later = pool.submit(read_report, new, options=options)
         try:
             first = read_report(old, options=options)
-            _split(first)  # while the other process splits its own: comparing needs them all
         except BaseException:
             later.cancel()
             raise
-        second, packed = later.result()
-    sentences.remember(_paragraph_texts(second), packed)
-    return first, second
-
-
-def _read_and_split(path: Path, options: ReadOptions) -> tuple[Report, bytes]:
-    """Read the report at `path` and split its paragraphs into sentences (offsets packed)."""
-    report = read_report(path, options=options)
-    return report, sentences.pack(_paragraph_texts(report))
-
-
-def _paragraph_texts(report: Report) -> list[str]:
-    return [p.text for s in report.sections for p in s.paragraphs]
-
-
-def _split(report: Report) -> None:
-    """Split every paragraph of `report` into sentences now (they are memoised)."""
-    for section in report.sections:
-        for para in section.paragraphs:
-            _ = para.sentences
+        return first, later.result()
 
 
 def _worth_a_process(path: Path, options: ReadOptions) -> bool:
