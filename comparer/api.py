@@ -63,9 +63,7 @@ def read_report(
         return _read_stdin(report_id=report_id, options=options)
     data = ingest.read_input(path, max_bytes=options.max_bytes)
     entry = metadata.find_catalog_entry(path)
-    return report_from_bytes(
-        data, name=str(path), report_id=report_id or path.stem, catalog=entry, options=options
-    )
+    return report_from_bytes(data, name=str(path), report_id=report_id or path.stem, catalog=entry, options=options)
 
 
 def report_from_bytes(
@@ -174,7 +172,7 @@ def build_report(raw: RawDocument, *, report_id: str, catalog: metadata.CatalogE
 
 
 def compare_files(
-    old: Path | str, new: Path | str, *, options: CompareOptions = CompareOptions(), workers: int = 1
+    old: Path | str, new: Path | str, *, options: CompareOptions = CompareOptions()
 ) -> Comparison:
     """Read and compare two report files.
 
@@ -182,8 +180,6 @@ def compare_files(
         old: the earlier report (or one publisher's).
         new: the later report (or the other publisher's).
         options: matching thresholds and reading options.
-        workers: with 2 or more, two big reports are read at once (the new one in a forked
-            process); the result is the same.
 
     Returns:
         The comparison: section pairs, passage matches with word diffs, fact changes.
@@ -194,48 +190,12 @@ def compare_files(
     """
     if str(old) == str(new) == STDIN:
         raise InputError(f"{STDIN}: standard input can be only one of the two reports")
-    old_report, new_report = _read_pair(Path(old), Path(new), options.read, workers)
+    old_report = read_report(old, options=options.read)
+    new_report = read_report(new, options=options.read)
     if new_report.id == old_report.id:
         old_report = replace(old_report, id=f"old:{old_report.id}")
         new_report = replace(new_report, id=f"new:{new_report.id}")
     return compare_reports(old_report, new_report, options=options)
-
-
-PARALLEL_READ_BYTES = 200_000  # each report this big (~30k words, ~0.15 s to read) is worth a fork
-
-
-def _read_pair(old: Path, new: Path, options: ReadOptions, workers: int) -> tuple[Report, Report]:
-    """Read both reports: one after the other, or the new one in a forked process meanwhile.
-
-    Errors are those of reading in order: the old report's first. A fork copies this process
-    as it is (imports included) and only a `Report` (~1.4 MB of pickle for 100k words) comes back.
-    """
-    if workers < 2 or not (_worth_a_process(old, options) and _worth_a_process(new, options)):
-        return read_report(old, options=options), read_report(new, options=options)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        later = pool.submit(read_report, new, options=options)
-        try:
-            first = read_report(old, options=options)
-        except BaseException:
-            later.cancel()
-            raise
-        return first, later.result()
-
-
-def _worth_a_process(path: Path, options: ReadOptions) -> bool:
-    """Whether `path` is a regular file big enough that reading it beside the other saves time."""
-    import multiprocessing
-
-    if str(path) == STDIN or "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return False  # read_report says what is wrong, in order
-    return PARALLEL_READ_BYTES <= size <= options.max_bytes
 
 
 def compare_reports(old: Report, new: Report, *, options: CompareOptions = CompareOptions()) -> Comparison:
@@ -488,10 +448,7 @@ def _one_sentence_rewritten(a: Fact, b: Fact) -> bool:
         return isinstance(lists[0].value, tuple) and count.value == len(lists[0].value)
     if align.shared_words(a.sentence, b.sentence) >= LEFTOVER_SHARED:
         return True
-    return all(
-        f.kind in ("count", "range") and f.qualifier not in VAGUE and _least(f) >= LEFTOVER_TOTAL
-        for f in (a, b)
-    )
+    return all(f.kind in ("count", "range") and f.qualifier not in VAGUE and _least(f) >= LEFTOVER_TOTAL for f in (a, b))
 
 
 def _least(fact: Fact) -> float:
@@ -565,9 +522,7 @@ def _resolved(path: Path) -> Path:
     try:
         return path.resolve(strict=True)
     except (OSError, RuntimeError) as err:  # a symbolic-link loop, a dangling link, a vanished file
-        raise InputError(
-            f"{path}: cannot be opened: a symbolic link that loops or points nowhere, or a missing file"
-        ) from err
+        raise InputError(f"{path}: cannot be opened: a symbolic link that loops or points nowhere, or a missing file") from err
 
 
 def link_facts(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -199,7 +198,7 @@ def compare(
 
     options = CompareOptions(read=ReadOptions(encoding=encoding, max_bytes=max_bytes))
     try:
-        comparison = api.compare_files(old, new, options=options, workers=_cores())
+        comparison = api.compare_files(old, new, options=options)
         if quiet:
             raise typer.Exit(code=ExitCode.DIFFERENCES if api.has_changes(comparison) else ExitCode.OK)
         if output is None and fmt is CompareFormat.html and not stat:
@@ -220,13 +219,9 @@ def compare(
         raise typer.Exit(code=ExitCode.DIFFERENCES)
 
 
-def _cores() -> int:
-    """The CPU cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _colored(mode: ColorMode, output: Path | None) -> bool:
     """Whether to colour: always, never, or (auto) when writing to a terminal and NO_COLOR is unset."""
+    import os
     import sys
 
     if mode is not ColorMode.auto:
@@ -282,9 +277,7 @@ JobsOpt = Annotated[
 ]
 FactsCacheOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--cache", help="Keep what was read and linked in this file, so a re-run only does new work."
-    ),
+    typer.Option("--cache", help="Keep what was read and linked in this file, so a re-run only does new work."),
 ]
 
 

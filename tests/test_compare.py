@@ -283,25 +283,3 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert html.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     bad = runner.invoke(app, ["compare", str(NK / "hrw-2014.txt"), str(tmp_path / "missing.txt")])
     assert bad.exit_code == 2 and bad.stderr.startswith("Error: ")
-
-
-def test_reading_the_two_reports_at_once_gives_the_same_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
-    from comparer import api
-
-    monkeypatch.setattr(api, "PARALLEL_READ_BYTES", 1)  # the seeds are small: read them at once anyway
-    pair = (NK / "hrw-2014.txt", NK / "hrw-2019.txt")
-    one_by_one = FORMATS["json"](compare_files(*pair, workers=1))
-    assert FORMATS["json"](compare_files(*pair, workers=2)) == one_by_one
-
-
-def test_reading_at_once_reports_the_old_reports_error_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from comparer import api
-    from comparer.errors import InputError
-
-    monkeypatch.setattr(api, "PARALLEL_READ_BYTES", 1)
-    for name in ("old.txt", "new.txt"):
-        (tmp_path / name).write_bytes(bytes(range(256)) * 20)
-    with pytest.raises(InputError, match=r"old\.txt: is a binary file"):
-        compare_files(tmp_path / "old.txt", tmp_path / "new.txt", workers=2)
-    with pytest.raises(InputError, match=r"new\.txt: is a binary file"):
-        compare_files(NK / "hrw-2014.txt", tmp_path / "new.txt", workers=2)
