@@ -625,3 +625,9 @@ def test_a_leftover_count_and_list_are_one_only_when_the_list_names_as_many() ->
     kwanliso = fact("The government operated four kwanliso in the north of the country.", "count")
     camps = fact("The camps No. 14, No. 15, No. 16 and No. 25 held political prisoners.", "list")
     assert _one_sentence_rewritten(kwanliso, camps)
+
+
+def test_a_plural_acronym_before_a_list_names_what_it_lists() -> None:
+    sentence = "Reports from the NGOs Justicia 11J, Prisoners Defenders, Cubalex, and Human Rights Watch said so."
+    [found] = extract_facts([(sentence, None)])
+    assert (found.text, found.subject, found.head) == ("Justicia 11J, Prisoners Defenders, Cubalex, and Human Rights Watch", "NGOs", "ngo")

@@ -168,13 +168,18 @@ def _name_lists(sentence: str) -> Iterator[Span]:
             continue  # a run-in heading ("Threats, Harassment, Surveillance, and Coercion:")
         if re.match(r"[A-Z][\w-]*\s+of\s", m.group("items")):
             continue  # one name: "Bureau of Democracy, Human Rights, and Labor"
-        parts = re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("items"))
-        items = tuple(re.sub(r"^the\s+", "", x.strip()) for x in parts if x.strip())
         # "the NGOs Justicia 11J, ...": a plural acronym before the first name says what they are
-        items = (re.sub(r"^(?:The\s+)?[A-Z]{2,}s\s+(?=[A-Z])", "", items[0]), *items[1:]) if items else items
+        kind = _LIST_KIND.match(m.group("items"))
+        start = m.start() + (kind.end() if kind else 0)
+        parts = re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", sentence[start : m.end()])
+        items = tuple(re.sub(r"^the\s+", "", x.strip()) for x in parts if x.strip())
         if len(items) >= 3:
-            subject, head = _before(sentence, m.start())
-            yield Span("list", m.start(), m.end(), items, None, None, subject or "names", head or "name")
+            named = kind.group(0).split()[-1:] if kind else []  # "NGOs": what the list names
+            subject, head = (named[0], ctx.head_of(named)) if named else _before(sentence, m.start())
+            yield Span("list", start, m.end(), items, None, None, subject or "names", head or "name")
+
+
+_LIST_KIND = re.compile(r"(?:[Tt]he\s+)?[A-Z]{2,}s\s+(?=[A-Z])")
 
 
 # --- money and percentages -----------------------------------------------------------------
