@@ -179,7 +179,7 @@ def item_key(item: str) -> str:
     number = re.match(r"(?:Nos?\.\s*)?(\d+)\b", item)
     if number:
         return number.group(1)
-    return re.sub(r"[^a-z0-9]", "", item.lower())
+    return _letters(item)
 
 
 def list_delta(a: Fact, b: Fact) -> tuple[tuple[str, ...], tuple[str, ...], list[tuple[str, str]]]:
