@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 import threading
 from array import array
 from collections import Counter, defaultdict, deque
@@ -46,7 +45,7 @@ from rapidfuzz import fuzz, process
 from comparer.clean import reads_as_chrome
 from comparer.model import Paragraph, PassageStatus, Report, Section, SectionPair, Sentence
 from comparer.options import CompareOptions
-from comparer.textnorm import compact_key, passage_key
+from comparer.textnorm import compact_key, content_words, passage_key, shared_words
 from comparer.topics import clean_heading
 
 # What is remembered between comparisons (`track` compares each report with the editions before
@@ -54,8 +53,6 @@ from comparer.topics import clean_heading
 _PASSAGE_MEMO = 16384  # keys of paragraph and sentence texts (~1 KB each)
 _COMPACT_MEMO = 2048  # compact keys of unpaired paragraphs (~5 KB each)
 _SECTION_MEMO = 512  # content words of section texts (a few reports' outlines; ~40 KB each)
-_WORD_SET_MEMO = 2048  # content-word sets of passage keys (~5 KB each)
-_LONG_WORD = re.compile(r"[a-z]{4,}")  # a content word has four letters or more
 # Ratio matrices kept from recent comparisons: a `track` job compares one country's reports
 # year after year, and two publishers' reports of one year come ~12 matrices after the year before.
 _MATRIX_MEMO = 16
@@ -80,12 +77,6 @@ SECTION_CANDIDATES = 20  # ... at most this many per section by heading and by t
 SECTION_FLOOR = 20.0  # section pairs scoring below this are never kept (memory of big outlines)
 _HEADING_CHARS = 300  # a passage longer than this is no heading's twin (headings are short)
 REWRITE_MIN_SHARED = 0.3  # content words (Dice 0-1) a paragraph rewritten in place keeps
-_STOPWORDS = frozenset(
-    "the and for that with from this were was are have has had been which their they its into "
-    "also other more than such these those there would could should about after before during "
-    "between among against under over only some most many other including government "
-    "authorities year years reported reports said according ".split()
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,19 +198,6 @@ def rewritten_in_place(
         out.append(link)
     close()
     return out
-
-
-def shared_words(a: str, b: str) -> float:
-    """Dice overlap (0-1) of the content words of two texts."""
-    wa, wb = _word_set(a), _word_set(b)
-    return 2 * len(wa & wb) / (len(wa) + len(wb)) if wa and wb else 0.0
-
-
-@lru_cache(maxsize=_WORD_SET_MEMO)
-def _word_set(text: str) -> frozenset[str]:
-    """The distinct content words of `text`, memoised: `rewritten_in_place` tries every removed
-    paragraph of a run against every added one."""
-    return frozenset(_content_words(text))
 
 
 def _passages(report: Report) -> list[Passage]:
@@ -738,17 +716,11 @@ def _shingle_candidates(rest_old: list[Passage], rest_new: list[Passage]) -> set
     return candidates
 
 
-def _content_words(text: str) -> list[str]:
-    return [w for w in _LONG_WORD.findall(text.lower()) if w not in _STOPWORDS]
-
-
-
-
 @lru_cache(maxsize=_SECTION_MEMO)
 def _section_words(text: str) -> tuple[str, ...]:
     """The content words of a section's text, memoised: each report's sections are read once
     for the vocabulary and once for the vectors, in every comparison the report is in."""
-    return tuple(_content_words(text))
+    return tuple(content_words(text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from comparer.model import (
     Section,
 )
 from comparer.options import CompareOptions, ReadOptions
+from comparer.textnorm import shared_words
 
 
 def read_report(
@@ -321,24 +322,7 @@ def _fact_changes(match: PassageMatch) -> list[FactChange]:
     changes = facts.pair_facts(
         old_facts, new_facts, old_at=old_at if anchored else None, new_at=new_at if anchored else None
     )
-    return [c for change in changes for c in _unless_other_dates(change)] + _respellings(match)
-
-
-# Content words (Dice 0-1) that the sentences of an old and a new date must share for the date
-# to have changed: every date counts "dates", so only its sentence says what happened then;
-# "went into effect July 10" and "on October 22, the court sentenced" are two dates, not one
-# moved (corpus year pairs: 4 of 7 wrong date changes had sentences sharing less, 1 of 22 right).
-DATE_SHARED = 0.2
-
-
-def _unless_other_dates(change: FactChange) -> list[FactChange]:
-    """`change`, or, for two dates of sentences that share too few words, a date removed and one added."""
-    old, new = change.old, change.new
-    if change.status != "changed" or change.kind != "date" or old is None or new is None:
-        return [change]
-    if align.shared_words(old.sentence, new.sentence) >= DATE_SHARED:
-        return [change]
-    return [FactChange("removed", "date", old.subject, old, None), FactChange("added", "date", new.subject, None, new)]
+    return changes + _respellings(match)
 
 
 def _offset(para: Paragraph | None, fact: Fact) -> int:
@@ -446,7 +430,7 @@ def _one_sentence_rewritten(a: Fact, b: Fact) -> bool:
     if len(lists) == 1:
         count = b if lists[0] is a else a
         return isinstance(lists[0].value, tuple) and count.value == len(lists[0].value)
-    if align.shared_words(a.sentence, b.sentence) >= LEFTOVER_SHARED:
+    if shared_words(a.sentence, b.sentence) >= LEFTOVER_SHARED:
         return True
     return all(f.kind in ("count", "range") and f.qualifier not in VAGUE and _least(f) >= LEFTOVER_TOTAL for f in (a, b))
 

@@ -208,3 +208,32 @@ _WORD = re.compile(r"\w+")
 def word_count(text: str) -> int:
     """Count words as runs of letters and digits."""
     return len(_WORD.findall(text))
+
+
+# --- content words, for how much two texts share ---------------------------------------------
+_LONG_WORD = re.compile(r"[a-z]{4,}")  # a content word has four letters or more
+_STOPWORDS = frozenset(
+    "the and for that with from this were was are have has had been which their they its into "
+    "also other more than such these those there would could should about after before during "
+    "between among against under over only some most many other including government "
+    "authorities year years reported reports said according ".split()
+)
+_WORD_SET_MEMO = 2048  # content-word sets (~5 KB each)
+
+
+def content_words(text: str) -> list[str]:
+    """The content words of `text` in order: lower case, four letters or more, no stop word."""
+    return [w for w in _LONG_WORD.findall(text.lower()) if w not in _STOPWORDS]
+
+
+def shared_words(a: str, b: str) -> float:
+    """Dice overlap (0-1) of the content words of two texts."""
+    wa, wb = _word_set(a), _word_set(b)
+    return 2 * len(wa & wb) / (len(wa) + len(wb)) if wa and wb else 0.0
+
+
+@lru_cache(maxsize=_WORD_SET_MEMO)
+def _word_set(text: str) -> frozenset[str]:
+    """The distinct content words of `text`, memoised: `align.rewritten_in_place` tries every
+    removed paragraph of a run against every added one."""
+    return frozenset(content_words(text))
